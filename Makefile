@@ -1,0 +1,42 @@
+# Every target creates the virtual environment on first use; nothing else is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORPUS ?= corpus
+OUT ?= outputs
+WORKERS ?= 1
+
+.PHONY: help run test lint format eval bench stress clean
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)  ## Run the pipeline on corpus/ into outputs/
+	$(BIN)/recap-nlp run $(CORPUS) --out $(OUT) --workers $(WORKERS)
+
+test: $(STAMP)  ## Run the test suite
+	$(BIN)/pytest
+
+lint: $(STAMP)  ## ruff check and format check
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)  ## Apply ruff formatting and fixes
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+eval: $(STAMP)  ## Score entities and sentiment against the hand-made gold files
+	$(BIN)/recap-nlp evaluate
+
+bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe
+	$(BIN)/python benchmarks/bench.py
+
+clean:  ## Remove generated outputs (keeps the virtual environment)
+	rm -rf $(OUT)/* .pytest_cache

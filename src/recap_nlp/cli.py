@@ -1,0 +1,219 @@
+"""The ``recap-nlp`` command: thin commands over the public API, printed with rich.
+
+Exit codes: 0 all went well, 1 some inputs were skipped, 2 usage error (bad option,
+missing corpus, output folder in use).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from recap_nlp import __version__, store
+from recap_nlp.pipeline import RunOptions, RunResult, run
+
+app = typer.Typer(
+    help="Facts people can trust from French blog recaps.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder of a run.")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json.")]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", help="Rows to print (0: all).")]
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
+) -> None:
+    """Read French recap posts and turn them into entities, facts, themes and sentiment."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(message)s")
+
+
+@app.command("run")
+def run_command(
+    corpus: Annotated[Path, typer.Argument(help="Folder, file or glob of posts.")] = Path("corpus"),
+    out: OutOption = Path("outputs"),
+    workers: Annotated[int, typer.Option(min=1, help="Processes for spaCy.")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per spaCy batch.")] = 32,
+    gazetteer: Annotated[
+        Path | None, typer.Option(help="Extra gazetteer file (see README).")
+    ] = None,
+) -> None:
+    """Run the whole pipeline on CORPUS and write tables and database into --out."""
+    if not _corpus_exists(corpus):
+        errors.print(f"[red]error:[/] no such corpus: {corpus}")
+        raise typer.Exit(EXIT_USAGE)
+    options = RunOptions(
+        workers=workers, batch_size=batch_size, gazetteer=str(gazetteer) if gazetteer else None
+    )
+    try:
+        result = _run_with_progress(corpus, out, options)
+    except store.OutputLockedError as error:
+        errors.print(f"[red]error:[/] {error}")
+        raise typer.Exit(EXIT_USAGE) from None
+    except ValueError as error:  # a bad user gazetteer: named file, line and reason
+        errors.print(f"[red]error:[/] {error}")
+        raise typer.Exit(EXIT_USAGE) from None
+    _print_summary(result, out)
+    raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
+
+
+def _corpus_exists(corpus: Path) -> bool:
+    from recap_nlp.corpus import find_files
+
+    return corpus.exists() or bool(find_files(corpus))
+
+
+def _run_with_progress(corpus: Path, out: Path, options: RunOptions) -> RunResult:
+    columns = (
+        TextColumn("[bold]analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(doc: object) -> None:
+            bar.update(task, advance=1, description=str(getattr(doc, "doc_id", "")))
+
+        return run(corpus, out, options, progress=advance)
+
+
+def _print_summary(result: RunResult, out: Path) -> None:
+    console.print(
+        f"[bold]{len(result.documents)}[/] documents analysed, "
+        f"{len(result.skipped)} skipped, {len(result.duplicates)} duplicates set aside"
+    )
+    for skip in result.skipped:
+        console.print(f"  [yellow]skipped[/] {skip.path}: {skip.reason}")
+    for duplicate in result.duplicates:
+        console.print(
+            f"  [yellow]duplicate[/] {duplicate.doc_id} of {duplicate.duplicate_of} "
+            f"({duplicate.kind}, similarity {duplicate.similarity:.2f})"
+        )
+    for doc in result.documents:
+        for warning in doc.warnings:
+            console.print(f"  [yellow]warning[/] {doc.source_path}: {warning}")
+    counted = [e for e in result.entities if e.label in ("PER", "CITY", "ORG", "EVENT")]
+    console.print(f"[bold]{len(counted)}[/] entities ({len(result.mentions)} mentions)")
+    for name, count in sorted(_extra_counts(result).items()):
+        console.print(f"[bold]{count}[/] {name}")
+    console.print(f"outputs: {out / store.DATABASE_NAME} and {out / store.TABLES_DIR}/")
+
+
+def _extra_counts(result: RunResult) -> dict[str, int]:
+    names = ("facts", "events", "conflicts")
+    return {name: len(getattr(result, name)) for name in names if hasattr(result, name)}
+
+
+@app.command()
+def info(
+    corpus: Annotated[Path, typer.Argument(help="Corpus to describe.")] = Path("corpus"),
+    out: OutOption = Path("outputs"),
+) -> None:
+    """Versions, model and corpus statistics."""
+    import spacy
+
+    from recap_nlp.corpus import read_corpus
+    from recap_nlp.nlp import DEFAULT_MODEL
+
+    console.print(
+        f"recap-nlp {__version__} · Python {platform.python_version()} · "
+        f"spaCy {spacy.__version__} · model {DEFAULT_MODEL} "
+        f"{_package_version(DEFAULT_MODEL)}"
+    )
+    if corpus.exists():
+        read = read_corpus(corpus)
+        n_chars = sum(len(d.text) for d in read.documents)
+        formats = sorted({d.format for d in read.documents})
+        console.print(
+            f"corpus {corpus}: {len(read.documents)} documents ({', '.join(formats)}), "
+            f"{n_chars:,} characters, {len(read.skipped)} unreadable"
+        )
+    if (out / store.DATABASE_NAME).exists():
+        console.print(f"last run in {out}: tables {', '.join(store.list_tables(out))}")
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def print_frame(frame: object, output: OutputFormat, limit: int = 0) -> None:
+    """Print a pandas DataFrame as a rich table, CSV or JSON."""
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    if limit:
+        frame = frame.head(limit)
+    if output is OutputFormat.csv:
+        console.print(frame.to_csv(index=False), end="", markup=False, highlight=False)
+    elif output is OutputFormat.json:
+        rows = json.loads(frame.to_json(orient="records", force_ascii=False))
+        console.print_json(json.dumps(rows, ensure_ascii=False))
+    else:
+        table = RichTable(show_lines=False)
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if pd.isna(v) else str(v) for v in row))
+        console.print(table)
+
+
+def _read_or_exit(out: Path, name: str) -> object:
+    if not (out / store.DATABASE_NAME).exists():
+        errors.print(f"[red]error:[/] no run in {out}; run `recap-nlp run` first")
+        raise typer.Exit(EXIT_USAGE)
+    return store.read_table(out, name)
+
+
+@app.command()
+def entities(
+    out: OutOption = Path("outputs"),
+    output: FormatOption = OutputFormat.table,
+    label: Annotated[
+        str | None, typer.Option(help="Only this label (PER, CITY, ORG, EVENT...).")
+    ] = None,
+    limit: LimitOption = 0,
+) -> None:
+    """Canonical entities of the last run, most mentioned first."""
+    frame = _read_or_exit(out, "entities")
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    if label:
+        frame = frame[frame["label"] == label.upper()]
+    frame = frame.sort_values(["n_mentions", "canonical"], ascending=[False, True])
+    print_frame(frame, output, limit)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,150 @@
+"""Runs the stages in order: per-document stages streamed through spaCy, then cross-post stages.
+
+This module and ``store`` are the only ones doing I/O; every stage is a plain function.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from recap_nlp import corpus, dedup, store
+from recap_nlp.entities import canonicalize, extract_mentions
+from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline, parse
+from recap_nlp.normalize import Normalized, normalize
+from recap_nlp.records import (
+    Document,
+    Duplicate,
+    Entity,
+    Mention,
+    SentenceSpan,
+    Skipped,
+)
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[Document], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Settings of one run (packaged defaults, overridden by the CLI)."""
+
+    workers: int = 1
+    batch_size: int = 32
+    model: str = DEFAULT_MODEL
+    gazetteer: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """What the per-document stages produce for one post."""
+
+    doc_id: str
+    sentences: list[SentenceSpan]
+    mentions: list[Mention]
+
+
+@dataclass
+class RunResult:
+    """Every record of a run, before or after it is stored."""
+
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    sentences: list[SentenceSpan] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def read_documents(source: str | Path) -> tuple[list[Document], list[Skipped], list[Duplicate]]:
+    """Ingest a corpus: read every file, then set exact and near duplicates aside."""
+    result = corpus.read_corpus(source)
+    kept, duplicates = dedup.split_duplicates(result.documents)
+    return kept, result.skipped, duplicates
+
+
+def analyse(
+    documents: list[Document],
+    options: RunOptions = RunOptions(),
+    progress: ProgressCallback | None = None,
+) -> RunResult:
+    """Run every stage over already-read documents (no file is written)."""
+    result = RunResult(documents=sorted(documents, key=lambda d: d.doc_id))
+    started = time.perf_counter()
+    per_doc = list(process_documents(result.documents, options, progress))
+    result.timings["per_document"] = time.perf_counter() - started
+    for item in per_doc:
+        result.sentences.extend(item.sentences)
+        result.mentions.extend(item.mentions)
+    started = time.perf_counter()
+    result.entities, result.mentions = canonicalize(result.mentions)
+    result.timings["entities"] = time.perf_counter() - started
+    return result
+
+
+def process_documents(
+    documents: Iterable[Document],
+    options: RunOptions,
+    progress: ProgressCallback | None = None,
+) -> Iterator[DocumentResult]:
+    """Stream documents through spaCy and the per-document stages."""
+    nlp = load_pipeline(options.model, options.gazetteer)
+    prepared = ((n.text, (doc, n)) for doc in documents for n in [normalize(doc.text)])
+    for sdoc, (doc, normalized) in parse(
+        nlp, prepared, workers=options.workers, batch_size=options.batch_size
+    ):
+        yield process_document(doc, sdoc, normalized)
+        if progress is not None:
+            progress(doc)
+
+
+def process_document(doc: Document, sdoc: Doc, normalized: Normalized) -> DocumentResult:
+    """The per-document stages for one parsed post."""
+    sentences = sentence_spans(doc, sdoc, normalized)
+    mentions = extract_mentions(doc, sdoc, normalized, sentences)
+    return DocumentResult(doc.doc_id, sentences, mentions)
+
+
+def sentence_spans(doc: Document, sdoc: Doc, normalized: Normalized) -> list[SentenceSpan]:
+    """Sentences in original offsets, blank ones dropped."""
+    spans = []
+    for sent in sdoc.sents:
+        if not sent.text.strip():
+            continue
+        start, end = normalized.to_original(sent.start_char, sent.end_char)
+        text = doc.text[start:end].strip()
+        if text:
+            lead = len(doc.text[start:end]) - len(doc.text[start:end].lstrip())
+            spans.append(SentenceSpan(doc.doc_id, start + lead, start + lead + len(text), text))
+    return spans
+
+
+def run(
+    source: str | Path,
+    out: str | Path,
+    options: RunOptions = RunOptions(),
+    progress: ProgressCallback | None = None,
+) -> RunResult:
+    """Read ``source``, run every stage and write the outputs into ``out``."""
+    out_dir = Path(out)
+    with store.output_lock(out_dir):
+        store.recover_interrupted(out_dir)
+        documents, skipped, duplicates = read_documents(source)
+        result = analyse(documents, options, progress)
+        result.skipped, result.duplicates = skipped, duplicates
+        store.write_outputs(out_dir, result_tables(result))
+    return result
+
+
+def result_tables(result: RunResult) -> list[store.Table]:
+    """The tables of a run, in the order the README documents them."""
+    from recap_nlp.tables import build_tables
+
+    return build_tables(result)
