@@ -1,0 +1,92 @@
+"""End to end: the CLI on a temporary copy of the seed corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from recap_nlp.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    from tests.conftest import CORPUS
+
+    corpus = tmp_path_factory.mktemp("run") / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    out = corpus.parent / "outputs"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_run_writes_documented_tables(seed_run: Path) -> None:
+    documents = pd.read_csv(seed_run / "tables" / "documents.csv")
+    assert len(documents) == 5
+    for column in ("doc_id", "title", "published", "source_path", "n_chars", "content_hash"):
+        assert column in documents.columns
+    mentions = pd.read_csv(seed_run / "tables" / "mentions.csv")
+    for column in ("doc_id", "start", "end", "text", "label", "canonical", "sentence"):
+        assert column in mentions.columns
+    assert (seed_run / "recap.duckdb").exists()
+
+
+def test_mention_offsets_point_into_the_original_files(seed_run: Path) -> None:
+    from tests.conftest import CORPUS
+
+    mentions = pd.read_csv(seed_run / "tables" / "mentions.csv", keep_default_na=False)
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt")}
+    for row in mentions.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text
+        assert row.text in row.sentence
+
+
+def test_rerun_gives_identical_tables(seed_run: Path, tmp_path: Path) -> None:
+    from tests.conftest import CORPUS
+
+    result = runner.invoke(app, ["run", str(CORPUS), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    for csv in sorted((seed_run / "tables").glob("*.csv")):
+        if csv.name == "documents.csv":  # source_path differs between the two copies
+            continue
+        assert csv.read_bytes() == (tmp_path / "tables" / csv.name).read_bytes(), csv.name
+
+
+def test_skipped_input_exits_1_and_is_reported(corpus_copy: Path, tmp_path: Path) -> None:
+    (corpus_copy / "vide.txt").write_text("")
+    (corpus_copy / "photo.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
+    result = runner.invoke(app, ["run", str(corpus_copy), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "vide.txt: empty file" in result.output
+    assert "photo.md: binary file (PNG image)" in result.output
+    skipped = pd.read_csv(tmp_path / "o" / "tables" / "skipped.csv")
+    assert sorted(Path(p).name for p in skipped["path"]) == ["photo.md", "vide.txt"]
+    assert len(pd.read_csv(tmp_path / "o" / "tables" / "documents.csv")) == 5
+
+
+def test_missing_corpus_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(tmp_path / "absent"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "no such corpus" in result.output
+
+
+def test_table_commands_print_from_the_database(seed_run: Path) -> None:
+    result = runner.invoke(app, ["entities", "--out", str(seed_run), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("entity_id,canonical,label")
+
+
+def test_every_command_has_help_text() -> None:
+    command = get_command(app)
+    for name, sub in command.commands.items():  # type: ignore[attr-defined]
+        assert sub.help, f"command {name} has no help"
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0
