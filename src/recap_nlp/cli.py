@@ -11,15 +11,18 @@ import logging
 import platform
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from recap_nlp import __version__, store
+from recap_nlp.config import ConfigError, load_config
 from recap_nlp.pipeline import RunOptions, RunResult, run
+from recap_nlp.records import Document
 
 app = typer.Typer(
     help="Facts people can trust from French blog recaps.",
@@ -43,6 +46,12 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="tabl
 LimitOption = Annotated[int, typer.Option("--limit", "-n", help="Rows to print (0: all).")]
 
 
+def fail(message: str) -> NoReturn:
+    """Print a usage error (text from files is escaped, never read as markup) and exit 2."""
+    errors.print(f"[red]error:[/] {escape(message)}")
+    raise typer.Exit(EXIT_USAGE)
+
+
 @app.callback()
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
@@ -55,27 +64,36 @@ def main(
 def run_command(
     corpus: Annotated[Path, typer.Argument(help="Folder, file or glob of posts.")] = Path("corpus"),
     out: OutOption = Path("outputs"),
-    workers: Annotated[int, typer.Option(min=1, help="Processes for spaCy.")] = 1,
-    batch_size: Annotated[int, typer.Option(min=1, help="Documents per spaCy batch.")] = 32,
+    workers: Annotated[int | None, typer.Option(min=1, help="Processes for spaCy.")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Documents per spaCy batch.")
+    ] = None,
     gazetteer: Annotated[
         Path | None, typer.Option(help="Extra gazetteer file (see README).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML file overriding the packaged defaults.")
     ] = None,
 ) -> None:
     """Run the whole pipeline on CORPUS and write tables and database into --out."""
     if not _corpus_exists(corpus):
-        errors.print(f"[red]error:[/] no such corpus: {corpus}")
-        raise typer.Exit(EXIT_USAGE)
-    options = RunOptions(
-        workers=workers, batch_size=batch_size, gazetteer=str(gazetteer) if gazetteer else None
+        fail(f"no such corpus: {corpus}")
+    try:
+        settings = load_config(config)
+    except ConfigError as error:
+        fail(str(error))
+    options = RunOptions.from_settings(
+        settings,
+        workers=workers,
+        batch_size=batch_size,
+        gazetteer=str(gazetteer) if gazetteer else None,
     )
     try:
         result = _run_with_progress(corpus, out, options)
     except store.OutputLockedError as error:
-        errors.print(f"[red]error:[/] {error}")
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(str(error))
     except ValueError as error:  # a bad user gazetteer: named file, line and reason
-        errors.print(f"[red]error:[/] {error}")
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(str(error))
     _print_summary(result, out)
     raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
 
@@ -97,8 +115,8 @@ def _run_with_progress(corpus: Path, out: Path, options: RunOptions) -> RunResul
     with Progress(*columns, console=errors, transient=True) as bar:
         task = bar.add_task("", total=None)
 
-        def advance(doc: object) -> None:
-            bar.update(task, advance=1, description=str(getattr(doc, "doc_id", "")))
+        def advance(doc: Document, total: int) -> None:
+            bar.update(task, advance=1, total=total, description=doc.doc_id)
 
         return run(corpus, out, options, progress=advance)
 
@@ -109,15 +127,16 @@ def _print_summary(result: RunResult, out: Path) -> None:
         f"{len(result.skipped)} skipped, {len(result.duplicates)} duplicates set aside"
     )
     for skip in result.skipped:
-        console.print(f"  [yellow]skipped[/] {skip.path}: {skip.reason}")
+        console.print(f"  [yellow]skipped[/] {escape(skip.path)}: {escape(skip.reason)}")
     for duplicate in result.duplicates:
         console.print(
-            f"  [yellow]duplicate[/] {duplicate.doc_id} of {duplicate.duplicate_of} "
+            f"  [yellow]duplicate[/] {escape(duplicate.doc_id)} "
+            f"of {escape(duplicate.duplicate_of)} "
             f"({duplicate.kind}, similarity {duplicate.similarity:.2f})"
         )
     for doc in result.documents:
         for warning in doc.warnings:
-            console.print(f"  [yellow]warning[/] {doc.source_path}: {warning}")
+            console.print(f"  [yellow]warning[/] {escape(doc.source_path)}: {escape(warning)}")
     counted = [e for e in result.entities if e.label in ("PER", "CITY", "ORG", "EVENT")]
     console.print(f"[bold]{len(counted)}[/] entities ({len(result.mentions)} mentions)")
     for name, count in sorted(_extra_counts(result).items()):
@@ -190,8 +209,7 @@ def print_frame(frame: object, output: OutputFormat, limit: int = 0) -> None:
 
 def _read_or_exit(out: Path, name: str) -> object:
     if not (out / store.DATABASE_NAME).exists():
-        errors.print(f"[red]error:[/] no run in {out}; run `recap-nlp run` first")
-        raise typer.Exit(EXIT_USAGE)
+        fail(f"no run in {out}; run `recap-nlp run` first")
     return store.read_table(out, name)
 
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -28,7 +29,8 @@ from recap_nlp.records import (
 
 log = logging.getLogger(__name__)
 
-ProgressCallback = Callable[[Document], None]
+# Called after each document with the number of documents in the run.
+ProgressCallback = Callable[[Document, int], None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,13 @@ class RunOptions:
     batch_size: int = 32
     model: str = DEFAULT_MODEL
     gazetteer: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, dict[str, Any]], **overrides: Any) -> RunOptions:
+        """Options from merged settings, then from flags that were given (not None)."""
+        values = dict(settings["run"])
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,9 @@ def analyse(
     """Run every stage over already-read documents (no file is written)."""
     result = RunResult(documents=sorted(documents, key=lambda d: d.doc_id))
     started = time.perf_counter()
-    per_doc = list(process_documents(result.documents, options, progress))
+    total = len(result.documents)
+    report = (lambda doc: progress(doc, total)) if progress else None
+    per_doc = list(process_documents(result.documents, options, report))
     result.timings["per_document"] = time.perf_counter() - started
     for item in per_doc:
         result.sentences.extend(item.sentences)
@@ -92,7 +103,7 @@ def analyse(
 def process_documents(
     documents: Iterable[Document],
     options: RunOptions,
-    progress: ProgressCallback | None = None,
+    progress: Callable[[Document], None] | None = None,
 ) -> Iterator[DocumentResult]:
     """Stream documents through spaCy and the per-document stages."""
     nlp = load_pipeline(options.model, options.gazetteer)
