@@ -14,6 +14,8 @@ from spacy.tokens import Doc
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "fr_core_news_sm"
+# Chunk size for long texts: well under spaCy's max_length, small enough for flat memory.
+MAX_CHUNK_CHARS = 100_000
 T = TypeVar("T")
 
 
@@ -40,5 +42,43 @@ def parse(
     workers: int = 1,
     batch_size: int = 32,
 ) -> Iterator[tuple[Doc, T]]:
-    """Run ``nlp.pipe`` over ``(text, context)`` pairs, streaming, in ``workers`` processes."""
-    yield from nlp.pipe(items, as_tuples=True, n_process=workers, batch_size=batch_size)
+    """Run ``nlp.pipe`` over ``(text, context)`` pairs, streaming, in ``workers`` processes.
+
+    Long texts are parsed in chunks (spaCy refuses texts over ``nlp.max_length`` and its
+    memory grows with text length) and joined back into one ``Doc`` with the same text.
+    """
+    chunks = _chunked(items)
+    pending: list[Doc] = []
+    for sdoc, (context, index, count) in nlp.pipe(
+        chunks, as_tuples=True, n_process=workers, batch_size=batch_size
+    ):
+        pending.append(sdoc)
+        if index == count - 1:
+            whole = pending[0] if count == 1 else Doc.from_docs(pending, ensure_whitespace=False)
+            pending = []
+            yield whole, context
+
+
+def _chunked(items: Iterable[tuple[str, T]]) -> Iterator[tuple[str, tuple[T, int, int]]]:
+    for text, context in items:
+        pieces = split_for_parsing(text)
+        for index, piece in enumerate(pieces):
+            yield piece, (context, index, len(pieces))
+
+
+def split_for_parsing(text: str, limit: int | None = None) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` characters that join back into it.
+
+    Cuts fall after a paragraph break when there is one, else after a space.
+    """
+    limit = limit or MAX_CHUNK_CHARS
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = window.rfind("\n\n") + 2 or window.rfind("\n") + 1 or window.rfind(" ") + 1
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(text[start : start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
