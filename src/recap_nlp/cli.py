@@ -233,5 +233,38 @@ def entities(
     print_frame(frame, output, limit)
 
 
+@app.command()
+def evaluate(
+    corpus: Annotated[Path, typer.Option(help="Corpus the gold file annotates.")] = Path("corpus"),
+    gold: Annotated[Path, typer.Option(help="Gold entity mentions (JSONL).")] = Path(
+        "tests/gold/entities.jsonl"
+    ),
+    baseline: Annotated[bool, typer.Option(help="Also score the bare model.")] = True,
+) -> None:
+    """Precision, recall and F1 per label against hand-made gold annotations."""
+    import spacy
+
+    from recap_nlp import evaluation
+    from recap_nlp.pipeline import analyse, read_documents
+
+    try:
+        gold_mentions = evaluation.load_gold(gold)
+    except (OSError, ValueError) as error:
+        fail(str(error))
+    documents, _, _ = read_documents(corpus)
+    gold_docs = {m.doc_id for m in gold_mentions}
+    documents = [d for d in documents if d.doc_id in gold_docs]
+    result = analyse(documents)
+    console.print(f"[bold]recap_nlp[/] entities on {len(documents)} documents ({gold}):")
+    console.print(
+        evaluation.format_scores(evaluation.score_mentions(result.mentions, gold_mentions))
+    )
+    if baseline:
+        texts = {d.doc_id: d.text for d in documents}
+        bare = evaluation.bare_model_mentions(texts, spacy.load("fr_core_news_sm"))
+        console.print("[bold]baseline[/]: bare fr_core_news_sm, labels mapped generously:")
+        console.print(evaluation.format_scores(evaluation.score_mentions(bare, gold_mentions)))
+
+
 if __name__ == "__main__":
     app()
