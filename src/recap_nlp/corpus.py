@@ -15,6 +15,8 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,8 @@ METADATA_FILE = "metadata.csv"
 METADATA_FIELDS = ("title", "published", "author", "url", "language")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# A 5 MB post takes minutes to parse with the small model; bigger files are usually dumps.
+DEFAULT_MAX_BYTES = 5_000_000
 # Posts shorter than this (after stripping) carry no usable text.
 _MIN_CHARS = 20
 
@@ -67,7 +71,7 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def read_corpus(source: str | Path) -> ReadResult:
+def read_corpus(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     """Read every post under ``source``; unreadable files come back as ``Skipped``.
 
     A ``metadata.csv`` beside the posts (columns ``doc_id`` plus any of title, published,
@@ -77,7 +81,7 @@ def read_corpus(source: str | Path) -> ReadResult:
     documents: list[Document] = []
     skipped: list[Skipped] = []
     for path in find_files(source):
-        for item in read_file(path):
+        for item in read_file(path, max_bytes):
             if isinstance(item, Skipped):
                 log.warning("skipped %s: %s", item.path, item.reason)
                 skipped.append(item)
@@ -102,12 +106,15 @@ def _with_metadata(doc: Document, meta: dict[str, str]) -> Document:
     return replace(doc, **updates) if updates else doc
 
 
-def read_file(path: Path) -> list[Document | Skipped]:
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | Skipped]:
     """Read one file into documents (one, or one per line for JSON Lines) or skips."""
     kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         return [Skipped(str(path), f"unsupported file type '{path.suffix or '(none)'}'")]
     try:
+        size = path.stat().st_size
+        if size > max_bytes and kind != "jsonl":
+            return [Skipped(str(path), _too_large(size, max_bytes))]
         data = path.read_bytes()
     except OSError as error:
         return [Skipped(str(path), f"unreadable file: {error.strerror or error}")]
@@ -124,6 +131,13 @@ def read_file(path: Path) -> list[Document | Skipped]:
     except ValueError as error:
         return [Skipped(str(path), str(error))]
     return [_build_document(path.stem, path, kind, decoded.encoding, warnings, fields)]
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return (
+        f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB; "
+        "raise [run] max_file_mb in a --config file to analyse it)"
+    )
 
 
 def _read_txt(text: str) -> dict[str, Any]:
@@ -151,8 +165,8 @@ def _read_html(html: str) -> dict[str, Any]:
     extracted = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False
     )
-    text = extracted.text if extracted is not None else ""
-    if not text or not text.strip():
+    text = _without_boilerplate(extracted.text if extracted is not None else "")
+    if not text.strip():
         raise ValueError("HTML page has no main text (only navigation, scripts or banners)")
     meta = {
         "title": extracted.title,
@@ -161,6 +175,26 @@ def _read_html(html: str) -> dict[str, Any]:
         "published": extracted.date,
     }
     return {**_metadata_fields(meta), "text": text}
+
+
+@cache
+def _boilerplate_patterns() -> list[re.Pattern[str]]:
+    lines = resources.files("recap_nlp.data").joinpath("html_boilerplate.txt").read_text("utf-8")
+    return [
+        re.compile(line, re.IGNORECASE)
+        for line in lines.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def _without_boilerplate(text: str) -> str:
+    """Drop the consent-banner lines trafilatura keeps when a page has nothing else."""
+    kept = [
+        line
+        for line in text.splitlines()
+        if len(line) >= 400 or not any(p.search(line) for p in _boilerplate_patterns())
+    ]
+    return "\n".join(kept)
 
 
 def _read_jsonl(path: Path, text: str, encoding: str) -> list[Document | Skipped]:

@@ -41,6 +41,7 @@ class RunOptions:
     batch_size: int = 32
     model: str = DEFAULT_MODEL
     gazetteer: str | None = None
+    max_file_mb: int = 5
 
     @classmethod
     def from_settings(cls, settings: dict[str, dict[str, Any]], **overrides: Any) -> RunOptions:
@@ -72,9 +73,11 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def read_documents(source: str | Path) -> tuple[list[Document], list[Skipped], list[Duplicate]]:
+def read_documents(
+    source: str | Path, options: RunOptions = RunOptions()
+) -> tuple[list[Document], list[Skipped], list[Duplicate]]:
     """Ingest a corpus: read every file, then set exact and near duplicates aside."""
-    result = corpus.read_corpus(source)
+    result = corpus.read_corpus(source, max_bytes=options.max_file_mb * 1_000_000)
     kept, duplicates = dedup.split_duplicates(result.documents)
     return kept, result.skipped, duplicates
 
@@ -147,7 +150,7 @@ def run(
     out_dir = Path(out)
     with store.output_lock(out_dir):
         store.recover_interrupted(out_dir)
-        documents, skipped, duplicates = read_documents(source)
+        documents, skipped, duplicates = read_documents(source, options)
         result = analyse(documents, options, progress)
         result.skipped, result.duplicates = skipped, duplicates
         store.write_outputs(out_dir, result_tables(result))

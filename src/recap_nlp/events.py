@@ -1,0 +1,260 @@
+"""Event resolution: group fact mentions of several posts into real-world events.
+
+Two steps. Inside a post, each dated event hint ("mission" on 3–11 June, "Semaine numérique"
+in April 2018) opens a *local event*; the other facts join the local event of their hint, or
+the post's main one (its first dated event) when their hint has no date. Across posts, local
+events are compared only when they share a blocking key (event word, named event, city,
+organiser), never when their years differ or their dates do not overlap, and they are
+merged by complete link: every pair inside a merged event must be compatible, so no chain
+A~B~C can join A and C.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+
+from recap_nlp.dates import load_fact_cues, strip_accents
+from recap_nlp.records import Document, Event, FactMention
+
+_NAME_ATTRIBUTES = ("city", "organiser", "event_name")
+
+
+@dataclass(frozen=True)
+class LocalEvent:
+    """An event as told by one post: its hint, dates and the facts attached to it."""
+
+    doc_id: str
+    key: str
+    first: str  # ISO start of the dates (day, month or year)
+    last: str  # ISO end
+    year: int | None
+    facts: tuple[FactMention, ...]
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Blocking keys: hint words, named events, cities and organiser of its facts."""
+        found = {self.key} | {norm(f.event_hint) for f in self.facts if f.event_hint}
+        found |= {norm(f.value) for f in self.facts if f.attribute in _NAME_ATTRIBUTES}
+        return frozenset(k for k in found if k)
+
+
+def norm(text: str) -> str:
+    """Lowercase, accent-free, single-spaced ("Web2day " -> "web2day")."""
+    return re.sub(r"\s+", " ", strip_accents(text)).strip()
+
+
+def slug(text: str) -> str:
+    """A URL-safe id part ("Semaine numérique" -> "semaine-numerique")."""
+    return re.sub(r"[^a-z0-9]+", "-", strip_accents(text)).strip("-")
+
+
+def _interval(first: str, last: str) -> tuple[str, str]:
+    """Comparable bounds of ISO prefixes: "2017-06" -> ("2017-06-00", "2017-06-99")."""
+    return (first + "-00-00")[:10], (last + "-99-99")[:10]
+
+
+def _year(fact: FactMention) -> int | None:
+    return int(fact.value_min[:4]) if re.match(r"\d{4}", fact.value_min) else None
+
+
+def _open_locals(dates: list[FactMention]) -> list[list[FactMention]]:
+    """Group a post's date facts: same hint and overlapping dates tell the same event."""
+    groups: list[list[FactMention]] = []
+    for fact in sorted(dates, key=lambda f: f.start):
+        for group in groups:
+            head = group[0]
+            if norm(head.event_hint) == norm(fact.event_hint) and _dates_overlap(head, fact):
+                group.append(fact)
+                break
+        else:
+            groups.append([fact])
+    return groups
+
+
+def _dates_overlap(a: FactMention, b: FactMention) -> bool:
+    a0, a1 = _interval(a.value_min, a.value_max)
+    b0, b1 = _interval(b.value_min, b.value_max)
+    return _year(a) is not None and _year(a) == _year(b) and a0 <= b1 and b0 <= a1
+
+
+def _home(fact: FactMention, groups: list[list[FactMention]]) -> int:
+    """Index of the local event a non-date fact joins: nearest one with its hint, else main."""
+    same = [i for i, g in enumerate(groups) if norm(g[0].event_hint) == norm(fact.event_hint)]
+    if not same:
+        return 0
+    return min(same, key=lambda i: min(abs(f.start - fact.start) for f in groups[i]))
+
+
+def local_events(doc_facts: list[FactMention]) -> list[LocalEvent]:
+    """Split one post's facts into the events it tells (its first dated event is the main one).
+
+    Example:
+        "Du 3 au 11 juin ... mission" + "en avril 2018, à l'occasion de la Semaine numérique"
+        -> a "mission" local event (June) and a "Semaine numérique" one (April 2018)
+    """
+    dates = [f for f in doc_facts if f.attribute == "date"]
+    groups = _open_locals(dates)
+    if not groups:
+        ordered = sorted(doc_facts, key=lambda f: f.start)
+        hint = next((f.event_hint for f in ordered if f.event_hint), "")
+        return [LocalEvent(doc_facts[0].doc_id, norm(hint), "", "", None, tuple(ordered))]
+    for fact in doc_facts:
+        if fact.attribute != "date":
+            groups[_home(fact, groups)].append(fact)
+    return [_local_from(group) for group in groups]
+
+
+def _local_from(group: list[FactMention]) -> LocalEvent:
+    dates = [f for f in group if f.attribute == "date"]
+    first = min(f.value_min for f in dates)
+    last = max(f.value_max for f in dates)
+    facts = tuple(sorted(group, key=lambda f: f.start))
+    return LocalEvent(
+        group[0].doc_id, norm(dates[0].event_hint), first, last, _year(dates[0]), facts
+    )
+
+
+def compatible(a: LocalEvent, b: LocalEvent) -> bool:
+    """Two posts' local events may be one event: same kind, same year, overlapping dates.
+
+    Undated local events are never merged: without a date, two editions look alike.
+    """
+    if a.doc_id == b.doc_id or a.year is None or a.year != b.year:
+        return False
+    if not (a.key == b.key or a.key in b.keys or b.key in a.keys):
+        return False
+    a0, a1 = _interval(a.first, a.last)
+    b0, b1 = _interval(b.first, b.last)
+    return a0 <= b1 and b0 <= a1
+
+
+def _candidate_pairs(items: list[LocalEvent]) -> list[tuple[int, int, int]]:
+    """Pairs sharing a blocking key, with the number of keys shared (best first)."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        for key in item.keys:
+            index[key].append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in index.values():
+        for pair in combinations(members, 2):
+            shared[pair] += 1
+    pairs = [(i, j, n) for (i, j), n in shared.items() if compatible(items[i], items[j])]
+    return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
+
+
+def complete_link(items: list[LocalEvent]) -> list[list[int]]:
+    """Cluster local events; two clusters merge only if all their cross pairs are compatible."""
+    cluster_of = list(range(len(items)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+    for i, j, _ in _candidate_pairs(items):
+        ci, cj = cluster_of[i], cluster_of[j]
+        if ci == cj:
+            continue
+        if all(compatible(items[a], items[b]) for a in members[ci] for b in members[cj]):
+            members[ci].extend(members.pop(cj))
+            for k in members[ci]:
+                cluster_of[k] = ci
+    return sorted(sorted(group) for group in members.values())
+
+
+def _most_common(values: Iterable[str]) -> str:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return ""
+    return min(counts, key=lambda v: (-counts[v], v))
+
+
+def _event_dates(facts: list[FactMention]) -> tuple[str, str]:
+    """The dates told by most posts; ties go to the most specific, then the earliest."""
+    dates = [f for f in facts if f.attribute == "date"]
+    if not dates:
+        return "", ""
+    votes = Counter((f.value_min, f.value_max) for f in dates)
+    best = min(votes, key=lambda v: (-votes[v], -len(v[0]), v))
+    return best
+
+
+def _kind_and_name(group: list[LocalEvent], start: str, cities: tuple[str, ...]) -> tuple[str, str]:
+    """Kind (event word, or "événement" for a named event) and a readable name."""
+    hints = [
+        f.event_hint for local in group for f in local.facts if norm(f.event_hint) == local.key
+    ]
+    label = _most_common(hints) or "événement"
+    generic = {norm(w) for w in load_fact_cues()["events"]["words"]}
+    if norm(label) not in generic:
+        return "événement", f"{label} {start[:4]}".strip()
+    place = ", ".join(cities)
+    return label.lower(), " ".join(
+        p for p in (label.lower(), start[:4], "–" if place else "", place) if p
+    )
+
+
+def _make_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
+    facts = [f for local in group for f in local.facts]
+    start, end = _event_dates(facts)
+    cities = tuple(sorted({f.value for f in facts if f.attribute == "city"}))
+    kind, name = _kind_and_name(group, start, cities)
+    key = _most_common(local.key for local in group) or "event"
+    parts = [key, start or "undated", *cities[:3]]
+    if not start:
+        parts.append(
+            hashlib.sha1("|".join(sorted(f.fact_id for f in facts)).encode()).hexdigest()[:8]
+        )
+    event = Event(
+        event_id=slug("-".join(parts)),
+        name=name,
+        kind=kind,
+        start_date=start,
+        end_date=end,
+        cities=cities,
+        organiser=_most_common(f.value for f in facts if f.attribute == "organiser"),
+        doc_ids=tuple(sorted({local.doc_id for local in group})),
+        n_facts=len(facts),
+    )
+    return event, facts
+
+
+def _unique_ids(
+    events: list[tuple[Event, list[FactMention]]],
+) -> list[tuple[Event, list[FactMention]]]:
+    """Suffix repeated event ids ("-2", "-3") in a stable order."""
+    seen: Counter[str] = Counter()
+    out = []
+    for event, facts in sorted(events, key=lambda e: (e[0].event_id, e[0].doc_ids)):
+        seen[event.event_id] += 1
+        if seen[event.event_id] > 1:
+            event = dataclasses.replace(event, event_id=f"{event.event_id}-{seen[event.event_id]}")
+        out.append((event, facts))
+    return out
+
+
+def resolve_events(
+    facts: list[FactMention], docs: list[Document]
+) -> tuple[list[Event], list[FactMention]]:
+    """Group facts of all posts into events; return events and facts with ``event_id`` set.
+
+    Example:
+        two posts telling "Du 3 au 11 juin" (2017) a "mission" to Angers -> one Event
+        "mission-2017-06-03-angers-nantes"; a 2018 mission to the same cities stays apart.
+    """
+    by_doc: dict[str, list[FactMention]] = defaultdict(list)
+    for fact in facts:
+        by_doc[fact.doc_id].append(fact)
+    order = [d.doc_id for d in docs] + sorted(set(by_doc) - {d.doc_id for d in docs})
+    items = [
+        local for doc_id in order if doc_id in by_doc for local in local_events(by_doc[doc_id])
+    ]
+    built = _unique_ids([_make_event([items[i] for i in group]) for group in complete_link(items)])
+    events = sorted((event for event, _ in built), key=lambda e: e.event_id)
+    stamped = [
+        dataclasses.replace(fact, event_id=event.event_id)
+        for event, group in built
+        for fact in group
+    ]
+    return events, sorted(stamped, key=lambda f: (f.doc_id, f.start, f.attribute, f.fact_id))

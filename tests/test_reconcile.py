@@ -1,0 +1,127 @@
+"""Tests of reconciliation: agreement, compatibility, conflicts, copies and source roles."""
+
+from __future__ import annotations
+
+from recap_nlp.reconcile import compatible, copied_passages, reconcile, source_role
+from recap_nlp.records import Conflict, Document, Event, FactMention
+from tests.test_events import missions, seed_run
+
+
+def test_seed_delegation_conflict_27_vs_28_with_both_quotes() -> None:
+    docs, events, facts = seed_run()
+    m2017 = missions(events)[0]
+    conflicts = reconcile(events, facts, docs)
+    (size,) = [
+        c for c in conflicts if c.event_id == m2017.event_id and c.attribute == "delegation_size"
+    ]
+    assert sorted(size.values) == ["27", "28"]
+    assert size.status == "unresolved" and size.chosen == "" and size.confidence == 0.0
+    assert any("27 Québécois" in q for q in size.quotes)
+    assert any("28 Québécois" in q for q in size.quotes)
+    (dates,) = [c for c in conflicts if c.event_id == m2017.event_id and c.attribute == "date"]
+    assert dates.status == "agree" and dates.chosen == "2017-06-03..2017-06-11"
+
+
+def test_no_conflict_across_editions() -> None:
+    docs, events, facts = seed_run()
+    for conflict in reconcile(events, facts, docs):
+        assert conflict.status != "conflict" or len(set(conflict.values)) > 1
+        years = {v[:4] for v in conflict.values if conflict.attribute == "date"}
+        assert len(years) <= 1
+    m2018 = missions(events)[1]
+    sizes = [
+        c
+        for c in reconcile(events, facts, docs)
+        if c.event_id == m2018.event_id and c.attribute == "delegation_size"
+    ]
+    assert [c.status for c in sizes] == ["single"] and sizes[0].confidence <= 0.6
+
+
+def test_seed_copied_passage_found() -> None:
+    docs, _, _ = seed_run()
+    pairs = {(a[:3], b[:3]) for a, b, _ in copied_passages(docs)}
+    assert pairs == {("001", "002")}
+    assert any(
+        "On revient nécessairement grandi" in p or "Découverte d’une autre culture" in p
+        for _, _, p in copied_passages(docs)
+    )
+
+
+def _count(
+    doc_id: str, value: int, lo: int | None = None, hi: int | None = None, sentence: str = ""
+) -> FactMention:
+    approx = lo is not None
+    return FactMention(
+        f"{doc_id}:participants:0",
+        doc_id,
+        "participants",
+        str(value),
+        str(lo if approx else value),
+        str(hi if approx else value),
+        "approximate" if approx else "exact",
+        0,
+        2,
+        sentence or f"{value} participants",
+        "t",
+        event_id="e",
+    )
+
+
+def _doc(doc_id: str, text: str = "Texte.") -> Document:
+    return Document(doc_id, text, "p", "txt", "x")
+
+
+def _one(facts: list[FactMention], docs: list[Document]) -> Conflict:
+    event = Event("e", "e", "mission", "", "", (), "", (), 0)
+    (conflict,) = reconcile([event], facts, docs)
+    return conflict
+
+
+def test_approximate_range_containing_exact_is_compatible() -> None:
+    conflict = _one([_count("a", 20, 15, 25), _count("b", 22)], [_doc("a"), _doc("b")])
+    assert (conflict.status, conflict.chosen) == ("compatible", "22")
+    assert "most specific" in conflict.reason
+
+
+def test_majority_of_independent_sources() -> None:
+    facts = [_count("a", 40), _count("b", 40), _count("c", 45)]
+    conflict = _one(facts, [_doc("a"), _doc("b"), _doc("c")])
+    assert (conflict.status, conflict.chosen) == ("conflict", "40")
+    assert "majority" in conflict.reason
+
+
+def test_copied_value_counts_once() -> None:
+    passage = (
+        "Au total, quarante participants venus de partout ont pris part à cette mission "
+        "mémorable organisée au printemps dernier à Lyon."
+    )
+    docs = [
+        _doc("a", passage),
+        _doc("b", "Comme le disait l’autre : « " + passage + " »"),
+        _doc("c", "Texte sans rapport."),
+    ]
+    facts = [_count("a", 40, sentence=passage), _count("b", 40, sentence=passage), _count("c", 45)]
+    conflict = _one(facts, docs)
+    assert conflict.status == "unresolved"  # 1 source vs 1 source, once the copy is merged
+    assert "copied" in conflict.reason
+
+
+def test_organiser_over_participant() -> None:
+    docs = [
+        _doc("a", "J’étais fière d’être à la tête d’une organisation qui rendait ça possible."),
+        _doc("b", "J’ai vécu ma première mission."),
+    ]
+    conflict = _one([_count("a", 27), _count("b", 28)], docs)
+    assert (conflict.chosen, conflict.status) == ("27", "conflict")
+    assert "organiser" in conflict.reason
+    assert source_role(docs[1]) == "participant"
+
+
+def test_single_source_is_not_certain() -> None:
+    conflict = _one([_count("a", 27)], [_doc("a")])
+    assert conflict.status == "single" and conflict.confidence <= 0.6
+
+
+def test_compatible_relation() -> None:
+    assert compatible(_count("a", 20, 15, 20), _count("b", 18))
+    assert not compatible(_count("a", 27), _count("b", 28))
