@@ -19,6 +19,22 @@ MAX_CHUNK_CHARS = 100_000
 T = TypeVar("T")
 
 
+@Language.component(
+    "recap_line_breaks", assigns=["token.is_sent_start"], retokenizes=False
+)
+def line_breaks_start_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break.
+
+    Blog posts put headings, list items and captions on lines of their own without final
+    punctuation; left to the parser, "Angers\nNotre périple a débuté…" is one sentence.
+    The parser keeps boundaries set before it runs.
+    """
+    for token in doc[:-1]:
+        if "\n" in token.text or token.whitespace_ == "\n":
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @cache
 def load_pipeline(model: str = DEFAULT_MODEL, gazetteer: str | None = None) -> Language:
     """Load ``model`` once per process, with the project's entity components added.
@@ -30,6 +46,7 @@ def load_pipeline(model: str = DEFAULT_MODEL, gazetteer: str | None = None) -> L
     from recap_nlp.entities.components import add_entity_components
 
     nlp = spacy.load(model)
+    nlp.add_pipe("recap_line_breaks", first=True)
     add_entity_components(nlp, gazetteer=gazetteer)
     log.info("loaded %s with pipes %s", model, nlp.pipe_names)
     return nlp

@@ -7,21 +7,29 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from spacy.tokens import Doc
 
 from recap_nlp import corpus, dedup, store
+from recap_nlp.dates import find_publication_date
 from recap_nlp.entities import canonicalize, extract_mentions
+from recap_nlp.events import resolve_events
+from recap_nlp.facts import extract_facts
 from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline, parse
 from recap_nlp.normalize import Normalized, normalize
+from recap_nlp.reconcile import copied_passages, reconcile
 from recap_nlp.records import (
+    Conflict,
     Document,
     Duplicate,
     Entity,
+    Event,
+    FactMention,
     Mention,
     SentenceSpan,
     Skipped,
@@ -30,6 +38,7 @@ from recap_nlp.records import (
 log = logging.getLogger(__name__)
 
 # Called after each document with the number of documents in the run.
+_WithDocId = TypeVar("_WithDocId", SentenceSpan, Mention)
 ProgressCallback = Callable[[Document, int], None]
 
 
@@ -70,6 +79,10 @@ class RunResult:
     sentences: list[SentenceSpan] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    facts: list[FactMention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    copies: list[tuple[str, str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -79,7 +92,20 @@ def read_documents(
     """Ingest a corpus: read every file, then set exact and near duplicates aside."""
     result = corpus.read_corpus(source, max_bytes=options.max_file_mb * 1_000_000)
     kept, duplicates = dedup.split_duplicates(result.documents)
-    return kept, result.skipped, duplicates
+    return [with_publication_date(doc) for doc in kept], result.skipped, duplicates
+
+
+def with_publication_date(doc: Document) -> Document:
+    """Fill a missing publication date from the post's own date line.
+
+    Example: a post starting "29 juin 2018 | 22:13" gets published "2018-06-29".
+    """
+    if doc.published:
+        return doc
+    found = find_publication_date(doc.text)
+    if found is None or found.precision != "day":
+        return doc
+    return replace(doc, published=found.start_date, published_source="text")
 
 
 def analyse(
@@ -100,7 +126,31 @@ def analyse(
     started = time.perf_counter()
     result.entities, result.mentions = canonicalize(result.mentions)
     result.timings["entities"] = time.perf_counter() - started
+    started = time.perf_counter()
+    add_facts(result)
+    result.timings["facts"] = time.perf_counter() - started
     return result
+
+
+def add_facts(result: RunResult) -> None:
+    """Facts per post, then events and reconciliation across posts."""
+    sentences = _group_by_doc(result.sentences)
+    mentions = _group_by_doc(result.mentions)
+    facts: list[FactMention] = []
+    for doc in result.documents:
+        facts.extend(
+            extract_facts(doc, sentences.get(doc.doc_id, []), mentions.get(doc.doc_id, []))
+        )
+    result.events, result.facts = resolve_events(facts, result.documents)
+    result.conflicts = reconcile(result.events, result.facts, result.documents)
+    result.copies = copied_passages(result.documents)
+
+
+def _group_by_doc(records: Iterable[_WithDocId]) -> dict[str, list[_WithDocId]]:
+    grouped: dict[str, list[_WithDocId]] = defaultdict(list)
+    for record in records:
+        grouped[record.doc_id].append(record)
+    return grouped
 
 
 def process_documents(

@@ -6,13 +6,22 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, TypeVar
 
-from recap_nlp.records import Duplicate, Entity, Mention, SentenceSpan, Skipped
+from recap_nlp.records import (
+    Conflict,
+    Duplicate,
+    Entity,
+    Event,
+    FactMention,
+    Mention,
+    SentenceSpan,
+    Skipped,
+)
 from recap_nlp.store import Table, table_from_records, table_from_rows
 
 if TYPE_CHECKING:
     from recap_nlp.pipeline import RunResult
 
-_Positioned = TypeVar("_Positioned", SentenceSpan, Mention)
+_Positioned = TypeVar("_Positioned", SentenceSpan, Mention, FactMention)
 
 DOCUMENT_COLUMNS = {
     "doc_id": "VARCHAR",
@@ -44,7 +53,22 @@ def build_tables(result: RunResult) -> list[Table]:
         table_from_records("sentences", SentenceSpan, _by_position(result.sentences)),
         table_from_records("mentions", Mention, _by_position(result.mentions)),
         table_from_records("entities", Entity, sorted(result.entities, key=lambda e: e.entity_id)),
+        table_from_records("facts", FactMention, _by_position(result.facts)),
+        table_from_records("events", Event, sorted(result.events, key=lambda e: e.event_id)),
+        table_from_records("conflicts", Conflict, sorted(result.conflicts, key=_conflict_key)),
+        copies_table(result.copies),
     ]
+
+
+def _conflict_key(conflict: Conflict) -> tuple[str, str]:
+    return conflict.event_id, conflict.attribute
+
+
+def copies_table(copies: list[tuple[str, str, str]]) -> Table:
+    """Passages one post copies or quotes from another (their values count once)."""
+    columns = {"doc_id": "VARCHAR", "copied_from": "VARCHAR", "passage": "VARCHAR"}
+    rows = [{"doc_id": a, "copied_from": b, "passage": passage} for a, b, passage in sorted(copies)]
+    return table_from_rows("copies", columns, rows)
 
 
 def documents_table(result: RunResult) -> Table:
