@@ -90,3 +90,30 @@ def test_every_command_has_help_text() -> None:
         assert sub.help, f"command {name} has no help"
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0
+
+
+def test_conflicts_show_the_2017_delegation_with_both_quotes(seed_run: Path) -> None:
+    result = runner.invoke(app, ["conflicts", "--out", str(seed_run), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    rows = json.loads(result.output)
+    delegation = [r for r in rows if r["attribute"] == "delegation_size"]
+    assert len(delegation) == 1, rows  # the 2017 mission only; 2018 does not conflict with it
+    row = delegation[0]
+    assert sorted(json.loads(row["values"])) == ["27", "28"]
+    quotes = json.loads(row["quotes"])
+    assert any("délégation de 27 Québécois" in q for q in quotes)
+    assert any("délégation de 28 Québécois" in q for q in quotes)
+    assert row["chosen"] in ("", None)
+
+
+def test_facts_show_the_two_missions_as_two_events(seed_run: Path) -> None:
+    events = pd.read_csv(seed_run / "tables" / "events.csv", keep_default_na=False)
+    missions = events[events["kind"] == "mission"].sort_values("start_date")
+    assert missions[["start_date", "end_date"]].values.tolist() == [
+        ["2017-06-03", "2017-06-11"],
+        ["2018-06-09", "2018-06-17"],
+    ]
+    result = runner.invoke(app, ["facts", "--out", str(seed_run), "--attribute", "date"])
+    assert result.exit_code == 0

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -188,8 +189,6 @@ def _package_version(name: str) -> str:
 
 def print_frame(frame: object, output: OutputFormat, limit: int = 0) -> None:
     """Print a pandas DataFrame as a rich table, CSV or JSON."""
-    import pandas as pd
-
     assert isinstance(frame, pd.DataFrame)
     if limit:
         frame = frame.head(limit)
@@ -223,14 +222,91 @@ def entities(
     limit: LimitOption = 0,
 ) -> None:
     """Canonical entities of the last run, most mentioned first."""
-    frame = _read_or_exit(out, "entities")
-    import pandas as pd
-
-    assert isinstance(frame, pd.DataFrame)
+    frame = _frame_or_exit(out, "entities")
     if label:
         frame = frame[frame["label"] == label.upper()]
     frame = frame.sort_values(["n_mentions", "canonical"], ascending=[False, True])
     print_frame(frame, output, limit)
+
+
+@app.command()
+def facts(
+    out: OutOption = Path("outputs"),
+    output: FormatOption = OutputFormat.table,
+    event: Annotated[str | None, typer.Option(help="Only facts of this event id.")] = None,
+    attribute: Annotated[str | None, typer.Option(help="Only this attribute.")] = None,
+    limit: LimitOption = 0,
+) -> None:
+    """Facts found in each post, with the event they belong to and their quote."""
+    frame = _frame_or_exit(out, "facts")
+    if event:
+        frame = frame[frame["event_id"] == event]
+    if attribute:
+        frame = frame[frame["attribute"] == attribute]
+    columns = [
+        "event_id",
+        "attribute",
+        "value",
+        "value_min",
+        "value_max",
+        "precision",
+        "doc_id",
+        "start",
+        "end",
+        "sentence",
+        "extractor",
+        "note",
+    ]
+    print_frame(
+        frame.sort_values(["event_id", "attribute", "doc_id", "start"])[columns], output, limit
+    )
+
+
+@app.command()
+def events(out: OutOption = Path("outputs"), output: FormatOption = OutputFormat.table) -> None:
+    """Real-world events grouped across posts."""
+    print_frame(_frame_or_exit(out, "events"), output)
+
+
+@app.command()
+def conflicts(
+    out: OutOption = Path("outputs"),
+    output: FormatOption = OutputFormat.table,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="Also attributes where sources agree.")
+    ] = False,
+) -> None:
+    """Attributes where posts disagree, every source quoted, and the value chosen and why."""
+    frame = _frame_or_exit(out, "conflicts")
+    if not all_rows:
+        frame = frame[frame["status"].isin(["conflict", "unresolved"])]
+    if output is not OutputFormat.table:
+        print_frame(frame, output)
+        return
+    if frame.empty:
+        console.print("No conflicting values between sources.")
+    for row in frame.itertuples():
+        _print_conflict(row)
+
+
+def _print_conflict(row: object) -> None:
+    get = row.__getattribute__
+    chosen = get("chosen") or "none (unresolved)"
+    console.print(
+        f"[bold]{escape(get('event_id'))}[/] · {escape(get('attribute'))} · "
+        f"[yellow]{get('status')}[/] · chosen: {escape(chosen)} "
+        f"(confidence {get('confidence'):.2f})"
+    )
+    console.print(f"  reason: {escape(get('reason'))}")
+    values, docs, quotes = (json.loads(get(k)) for k in ("values", "doc_ids", "quotes"))
+    for value, doc_id, quote in zip(values, docs, quotes, strict=False):
+        console.print(f"  - {escape(value)} [dim]({escape(doc_id)})[/] « {escape(quote)} »")
+
+
+def _frame_or_exit(out: Path, name: str) -> pd.DataFrame:
+    frame = _read_or_exit(out, name)
+    assert isinstance(frame, pd.DataFrame)
+    return frame
 
 
 @app.command()
