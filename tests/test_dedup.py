@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
-
 from recap_nlp.corpus import content_hash
 from recap_nlp.dedup import split_duplicates
 from recap_nlp.records import Document
@@ -34,5 +32,5 @@ def test_posts_sharing_a_quoted_paragraph_are_not_duplicates(seed_texts: dict[st
 
 
 def test_whitespace_only_changes_hash_alike() -> None:
-    a = _doc("a", "Une mission  à Angers.\n")
-    assert a.content_hash == replace(a, content_hash=content_hash("Une mission à Angers.")).content_hash
+    assert content_hash("Une mission  à Angers.\n") == content_hash("Une mission à Angers.")
+    assert content_hash("Une mission à Angers.") != content_hash("Une mission à Nantes.")
