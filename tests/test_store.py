@@ -51,9 +51,10 @@ def test_interrupted_swap_is_recovered(tmp_path: Path) -> None:
 
 
 def test_second_concurrent_run_is_refused(tmp_path: Path) -> None:
-    with store.output_lock(tmp_path), pytest.raises(store.OutputLockedError, match="in use"):
-        with store.output_lock(tmp_path):
-            pass
+    with store.output_lock(tmp_path):
+        second = store.output_lock(tmp_path)
+        with pytest.raises(store.OutputLockedError, match="in use"):
+            second.__enter__()
     with store.output_lock(tmp_path):  # released after the first run
         pass
 
