@@ -310,14 +310,36 @@ def _frame_or_exit(out: Path, name: str) -> pd.DataFrame:
 
 
 @app.command()
+def sentiment(
+    out: OutOption = Path("outputs"),
+    output: FormatOption = OutputFormat.table,
+    by_entity: Annotated[
+        bool, typer.Option("--entities", help="Rank entities instead of posts.")
+    ] = False,
+    limit: LimitOption = 0,
+) -> None:
+    """Posts (or entities) ranked by sentiment, with the sentences that drive each score."""
+    if by_entity:
+        frame = _frame_or_exit(out, "entity_sentiment")
+        frame = frame[frame["entity_label"].isin(["PER", "CITY", "ORG", "EVENT"])]
+        frame = frame.sort_values(["polarity", "entity"], ascending=[False, True])
+    else:
+        frame = _frame_or_exit(out, "doc_sentiment").sort_values("polarity", ascending=False)
+    print_frame(frame, output, limit)
+
+
+@app.command()
 def evaluate(
     corpus: Annotated[Path, typer.Option(help="Corpus the gold file annotates.")] = Path("corpus"),
     gold: Annotated[Path, typer.Option(help="Gold entity mentions (JSONL).")] = Path(
         "tests/gold/entities.jsonl"
     ),
-    baseline: Annotated[bool, typer.Option(help="Also score the bare model.")] = True,
+    sentiment_gold: Annotated[Path, typer.Option(help="Hand-labelled sentences (TSV).")] = Path(
+        "tests/gold/sentiment.tsv"
+    ),
+    baseline: Annotated[bool, typer.Option(help="Also score the bare baselines.")] = True,
 ) -> None:
-    """Precision, recall and F1 per label against hand-made gold annotations."""
+    """Entity P/R/F1 per label and sentiment accuracy/macro-F1 against hand-made gold files."""
     import spacy
 
     from recap_nlp import evaluation
@@ -340,6 +362,18 @@ def evaluate(
         bare = evaluation.bare_model_mentions(texts, spacy.load("fr_core_news_sm"))
         console.print("[bold]baseline[/]: bare fr_core_news_sm, labels mapped generously:")
         console.print(evaluation.format_scores(evaluation.score_mentions(bare, gold_mentions)))
+    _evaluate_sentiment(sentiment_gold)
+
+
+def _evaluate_sentiment(gold: Path) -> None:
+    from recap_nlp.sentiment import evaluate_sentiment, format_sentiment_scores
+
+    try:
+        scores = evaluate_sentiment(gold)
+    except (OSError, ValueError) as error:
+        fail(str(error))
+    console.print(f"[bold]sentiment[/] on {gold} (baseline: textblob-fr lexicon alone):")
+    console.print(format_sentiment_scores(scores), markup=False)
 
 
 if __name__ == "__main__":

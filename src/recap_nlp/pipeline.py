@@ -31,8 +31,16 @@ from recap_nlp.records import (
     Event,
     FactMention,
     Mention,
+    Sentence,
     SentenceSpan,
     Skipped,
+)
+from recap_nlp.sentiment import (
+    DocSentiment,
+    EntitySentiment,
+    doc_sentiment,
+    entity_sentiment,
+    score_sentences,
 )
 
 log = logging.getLogger(__name__)
@@ -67,6 +75,8 @@ class DocumentResult:
     doc_id: str
     sentences: list[SentenceSpan]
     mentions: list[Mention]
+    scored: list[Sentence]
+    lemmas: list[str]  # content-word lemmas of each sentence, for themes
 
 
 @dataclass
@@ -83,6 +93,10 @@ class RunResult:
     events: list[Event] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     copies: list[tuple[str, str, str]] = field(default_factory=list)
+    scored: list[Sentence] = field(default_factory=list)
+    lemmas: list[str] = field(default_factory=list)
+    doc_sentiment: list[DocSentiment] = field(default_factory=list)
+    entity_sentiment: list[EntitySentiment] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -123,12 +137,18 @@ def analyse(
     for item in per_doc:
         result.sentences.extend(item.sentences)
         result.mentions.extend(item.mentions)
+        result.scored.extend(item.scored)
+        result.lemmas.extend(item.lemmas)
     started = time.perf_counter()
     result.entities, result.mentions = canonicalize(result.mentions)
     result.timings["entities"] = time.perf_counter() - started
     started = time.perf_counter()
     add_facts(result)
     result.timings["facts"] = time.perf_counter() - started
+    started = time.perf_counter()
+    result.doc_sentiment = doc_sentiment(result.scored, [d.doc_id for d in result.documents])
+    result.entity_sentiment = entity_sentiment(result.scored, result.mentions)
+    result.timings["sentiment"] = time.perf_counter() - started
     return result
 
 
@@ -171,23 +191,28 @@ def process_documents(
 
 def process_document(doc: Document, sdoc: Doc, normalized: Normalized) -> DocumentResult:
     """The per-document stages for one parsed post."""
-    sentences = sentence_spans(doc, sdoc, normalized)
+    sentences, lemmas = sentence_spans(doc, sdoc, normalized)
     mentions = extract_mentions(doc, sdoc, normalized, sentences)
-    return DocumentResult(doc.doc_id, sentences, mentions)
+    scored = score_sentences(doc, sentences)
+    return DocumentResult(doc.doc_id, sentences, mentions, scored, lemmas)
 
 
-def sentence_spans(doc: Document, sdoc: Doc, normalized: Normalized) -> list[SentenceSpan]:
-    """Sentences in original offsets, blank ones dropped."""
-    spans = []
+def sentence_spans(
+    doc: Document, sdoc: Doc, normalized: Normalized
+) -> tuple[list[SentenceSpan], list[str]]:
+    """Sentences in original offsets (blank ones dropped) and their content-word lemmas."""
+    spans: list[SentenceSpan] = []
+    lemmas: list[str] = []
     for sent in sdoc.sents:
-        if not sent.text.strip():
-            continue
         start, end = normalized.to_original(sent.start_char, sent.end_char)
-        text = doc.text[start:end].strip()
-        if text:
-            lead = len(doc.text[start:end]) - len(doc.text[start:end].lstrip())
-            spans.append(SentenceSpan(doc.doc_id, start + lead, start + lead + len(text), text))
-    return spans
+        raw = doc.text[start:end]
+        text = raw.strip()
+        if not text:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        spans.append(SentenceSpan(doc.doc_id, start + lead, start + lead + len(text), text))
+        lemmas.append(" ".join(t.lemma_.lower() for t in sent if t.is_alpha and not t.is_stop))
+    return spans, lemmas
 
 
 def run(

@@ -13,15 +13,16 @@ from recap_nlp.records import (
     Event,
     FactMention,
     Mention,
-    SentenceSpan,
+    Sentence,
     Skipped,
 )
+from recap_nlp.sentiment import DocSentiment, EntitySentiment
 from recap_nlp.store import Table, table_from_records, table_from_rows
 
 if TYPE_CHECKING:
     from recap_nlp.pipeline import RunResult
 
-_Positioned = TypeVar("_Positioned", SentenceSpan, Mention, FactMention)
+_Positioned = TypeVar("_Positioned", Sentence, Mention, FactMention)
 
 DOCUMENT_COLUMNS = {
     "doc_id": "VARCHAR",
@@ -50,13 +51,15 @@ def build_tables(result: RunResult) -> list[Table]:
         table_from_records(
             "duplicates", Duplicate, sorted(result.duplicates, key=lambda d: d.doc_id)
         ),
-        table_from_records("sentences", SentenceSpan, _by_position(result.sentences)),
+        table_from_records("sentences", Sentence, _by_position(result.scored)),
         table_from_records("mentions", Mention, _by_position(result.mentions)),
         table_from_records("entities", Entity, sorted(result.entities, key=lambda e: e.entity_id)),
         table_from_records("facts", FactMention, _by_position(result.facts)),
         table_from_records("events", Event, sorted(result.events, key=lambda e: e.event_id)),
         table_from_records("conflicts", Conflict, sorted(result.conflicts, key=_conflict_key)),
         copies_table(result.copies),
+        table_from_records("doc_sentiment", DocSentiment, result.doc_sentiment),
+        table_from_records("entity_sentiment", EntitySentiment, result.entity_sentiment),
     ]
 
 
@@ -72,7 +75,7 @@ def copies_table(copies: list[tuple[str, str, str]]) -> Table:
 
 
 def documents_table(result: RunResult) -> Table:
-    n_sentences = Counter(s.doc_id for s in result.sentences)
+    n_sentences = Counter(s.doc_id for s in result.scored)
     n_mentions = Counter(m.doc_id for m in result.mentions)
     rows = [
         {
