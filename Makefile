@@ -38,5 +38,8 @@ eval: $(STAMP)  ## Score entities and sentiment against the hand-made gold files
 bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe
 	$(BIN)/python benchmarks/bench.py
 
+stress: $(STAMP)  ## Seed corpus mixed with hostile input: outcomes and unchanged results
+	$(BIN)/python benchmarks/stress.py
+
 clean:  ## Remove generated outputs (keeps the virtual environment)
 	rm -rf $(OUT)/* .pytest_cache
