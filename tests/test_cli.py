@@ -110,7 +110,8 @@ def test_conflicts_show_the_2017_delegation_with_both_quotes(seed_run: Path) -> 
 
 def test_facts_show_the_two_missions_as_two_events(seed_run: Path) -> None:
     events = pd.read_csv(seed_run / "tables" / "events.csv", keep_default_na=False)
-    missions = events[events["kind"] == "mission"].sort_values("start_date")
+    dated = events[(events["kind"] == "mission") & (events["start_date"] != "")]
+    missions = dated.sort_values("start_date")
     assert missions[["start_date", "end_date"]].values.tolist() == [
         ["2017-06-03", "2017-06-11"],
         ["2018-06-09", "2018-06-17"],
