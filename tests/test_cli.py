@@ -118,3 +118,32 @@ def test_facts_show_the_two_missions_as_two_events(seed_run: Path) -> None:
     ]
     result = runner.invoke(app, ["facts", "--out", str(seed_run), "--attribute", "date"])
     assert result.exit_code == 0
+
+
+def test_user_gazetteer_adds_entities_and_bad_line_is_named(
+    corpus_copy: Path, tmp_path: Path
+) -> None:
+    (corpus_copy / "extra.txt").write_text(
+        "Nous avons passé trois jours au Festival du Cochon Grillé, un rendez-vous annuel "
+        "où les producteurs de la région présentent leurs spécialités aux visiteurs.\n",
+        encoding="utf-8",
+    )
+    gazetteer = tmp_path / "gazetteer.tsv"
+    gazetteer.write_text("Festival du Cochon Grillé\tEVENT\n", encoding="utf-8")
+    out = tmp_path / "o"
+    result = runner.invoke(
+        app, ["run", str(corpus_copy), "--out", str(out), "--gazetteer", str(gazetteer)]
+    )
+    assert result.exit_code == 0, result.output
+    mentions = pd.read_csv(out / "tables" / "mentions.csv", keep_default_na=False)
+    extra = mentions[mentions["doc_id"] == "extra"]
+    assert ("Festival du Cochon Grillé", "EVENT") in set(zip(extra["text"], extra["label"]))
+
+    gazetteer.write_text("Festival du Cochon Grillé\tEVENT\nligne sans étiquette\n")
+    before = (out / "tables" / "mentions.csv").read_bytes()
+    result = runner.invoke(
+        app, ["run", str(corpus_copy), "--out", str(out), "--gazetteer", str(gazetteer)]
+    )
+    assert result.exit_code == 2
+    assert f"{gazetteer}:2:" in result.output
+    assert (out / "tables" / "mentions.csv").read_bytes() == before  # nothing else changed

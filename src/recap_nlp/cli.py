@@ -70,10 +70,14 @@ def run_command(
         int | None, typer.Option(min=1, help="Documents per spaCy batch.")
     ] = None,
     gazetteer: Annotated[
-        Path | None, typer.Option(help="Extra gazetteer file (see README).")
+        Path | None,
+        typer.Option(help="Extra gazetteer file (see README).", exists=True, dir_okay=False),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option(help="TOML file overriding the packaged defaults.")
+        Path | None,
+        typer.Option(
+            help="TOML file overriding the packaged defaults.", exists=True, dir_okay=False
+        ),
     ] = None,
 ) -> None:
     """Run the whole pipeline on CORPUS and write tables and database into --out."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import TypeVar
 
 import spacy
@@ -35,14 +37,20 @@ def line_breaks_start_sentences(doc: Doc) -> Doc:
     return doc
 
 
-@cache
 def load_pipeline(model: str = DEFAULT_MODEL, gazetteer: str | None = None) -> Language:
     """Load ``model`` once per process, with the project's entity components added.
 
     Args:
         model: an installed spaCy package name.
-        gazetteer: optional path to a user gazetteer file extending the packaged ones.
+        gazetteer: optional path to a user gazetteer file extending the packaged ones;
+            an edited file is read again.
     """
+    digest = hashlib.sha256(Path(gazetteer).read_bytes()).hexdigest() if gazetteer else ""
+    return _load_pipeline(model, gazetteer, digest)
+
+
+@cache
+def _load_pipeline(model: str, gazetteer: str | None, digest: str) -> Language:
     from recap_nlp.entities.components import add_entity_components
 
     nlp = spacy.load(model)
