@@ -73,6 +73,9 @@ def run_command(
         Path | None,
         typer.Option(help="Extra gazetteer file (see README).", exists=True, dir_okay=False),
     ] = None,
+    themes: Annotated[
+        int | None, typer.Option("--themes", min=1, help="Number of themes (default: automatic).")
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -91,6 +94,7 @@ def run_command(
         settings,
         workers=workers,
         batch_size=batch_size,
+        n_themes=themes,
         gazetteer=str(gazetteer) if gazetteer else None,
     )
     try:
@@ -142,6 +146,8 @@ def _print_summary(result: RunResult, out: Path) -> None:
     for doc in result.documents:
         for warning in doc.warnings:
             console.print(f"  [yellow]warning[/] {escape(doc.source_path)}: {escape(warning)}")
+    for note in result.notes:
+        console.print(f"  [cyan]note[/] {escape(note)}")
     counted = [e for e in result.entities if e.label in ("PER", "CITY", "ORG", "EVENT")]
     console.print(f"[bold]{len(counted)}[/] entities ({len(result.mentions)} mentions)")
     for name, count in sorted(_extra_counts(result).items()):
@@ -150,7 +156,7 @@ def _print_summary(result: RunResult, out: Path) -> None:
 
 
 def _extra_counts(result: RunResult) -> dict[str, int]:
-    names = ("facts", "events", "conflicts")
+    names = ("facts", "events", "conflicts", "themes")
     return {name: len(getattr(result, name)) for name in names if hasattr(result, name)}
 
 
@@ -311,6 +317,35 @@ def _frame_or_exit(out: Path, name: str) -> pd.DataFrame:
     frame = _read_or_exit(out, name)
     assert isinstance(frame, pd.DataFrame)
     return frame
+
+
+@app.command("themes")
+def themes_command(
+    out: OutOption = Path("outputs"),
+    output: FormatOption = OutputFormat.table,
+    keywords: Annotated[
+        bool, typer.Option("--keywords", help="Keywords per post instead.")
+    ] = False,
+) -> None:
+    """Themes with their top terms, representative sentences and share in each post."""
+    if keywords:
+        print_frame(_frame_or_exit(out, "keywords"), output)
+        return
+    frame = _frame_or_exit(out, "themes")
+    shares = _frame_or_exit(out, "doc_themes")
+    if output is not OutputFormat.table:
+        print_frame(frame, output)
+        return
+    for row in frame.itertuples():
+        console.print(f"[bold]theme {row.theme_id}[/]: {escape(row.label)}")
+        console.print(f"  terms: {escape(', '.join(json.loads(row.top_terms)))}")
+        for sentence in json.loads(row.representative_sentences):
+            console.print(f"  « {escape(sentence)} »")
+        mine = shares[shares["theme_id"] == row.theme_id].sort_values("share", ascending=False)
+        console.print(
+            "  share: "
+            + ", ".join(f"{d} {s:.0%}" for d, s in zip(mine.doc_id, mine.share, strict=True))
+        )
 
 
 @app.command()

@@ -25,15 +25,18 @@ from recap_nlp.normalize import Normalized, normalize
 from recap_nlp.reconcile import copied_passages, reconcile
 from recap_nlp.records import (
     Conflict,
+    DocTheme,
     Document,
     Duplicate,
     Entity,
     Event,
     FactMention,
+    Keyword,
     Mention,
     Sentence,
     SentenceSpan,
     Skipped,
+    Theme,
 )
 from recap_nlp.sentiment import (
     DocSentiment,
@@ -42,6 +45,7 @@ from recap_nlp.sentiment import (
     entity_sentiment,
     score_sentences,
 )
+from recap_nlp.themes import ThemeUnit, extract_keywords, fit_themes
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +63,20 @@ class RunOptions:
     model: str = DEFAULT_MODEL
     gazetteer: str | None = None
     max_file_mb: int = 5
+    n_themes: int = 0  # 0: chosen automatically
+    theme_method: str = "nmf"
+    seed: int = 0
 
     @classmethod
     def from_settings(cls, settings: dict[str, dict[str, Any]], **overrides: Any) -> RunOptions:
         """Options from merged settings, then from flags that were given (not None)."""
         values = dict(settings["run"])
+        themes = settings.get("themes", {})
+        values.update(
+            n_themes=themes.get("n_themes", 0),
+            theme_method=themes.get("method", "nmf"),
+            seed=themes.get("seed", 0),
+        )
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)
 
@@ -95,6 +108,10 @@ class RunResult:
     copies: list[tuple[str, str, str]] = field(default_factory=list)
     scored: list[Sentence] = field(default_factory=list)
     lemmas: list[str] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+    doc_themes: list[DocTheme] = field(default_factory=list)
+    keywords: list[Keyword] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     doc_sentiment: list[DocSentiment] = field(default_factory=list)
     entity_sentiment: list[EntitySentiment] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -149,7 +166,23 @@ def analyse(
     result.doc_sentiment = doc_sentiment(result.scored, [d.doc_id for d in result.documents])
     result.entity_sentiment = entity_sentiment(result.scored, result.mentions)
     result.timings["sentiment"] = time.perf_counter() - started
+    started = time.perf_counter()
+    add_themes(result, options)
+    result.timings["themes"] = time.perf_counter() - started
     return result
+
+
+def add_themes(result: RunResult, options: RunOptions) -> None:
+    """Themes over sentence units and keywords per post."""
+    units = [
+        ThemeUnit(s.doc_id, s.start, s.end, s.text, lemmas)
+        for s, lemmas in zip(result.sentences, result.lemmas, strict=True)
+    ]
+    method = "lda" if options.theme_method == "lda" else "nmf"
+    fitted = fit_themes(units, options.n_themes or None, method=method, seed=options.seed)
+    result.themes, result.doc_themes = fitted.themes, fitted.doc_themes
+    result.notes.extend(fitted.notes)
+    result.keywords = extract_keywords(units)
 
 
 def add_facts(result: RunResult) -> None:

@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING, TypeVar
 
 from recap_nlp.records import (
     Conflict,
+    DocTheme,
     Duplicate,
     Entity,
     Event,
     FactMention,
+    Keyword,
     Mention,
     Sentence,
     Skipped,
+    Theme,
 )
 from recap_nlp.sentiment import DocSentiment, EntitySentiment
 from recap_nlp.store import Table, table_from_records, table_from_rows
@@ -58,6 +61,9 @@ def build_tables(result: RunResult) -> list[Table]:
         table_from_records("events", Event, sorted(result.events, key=lambda e: e.event_id)),
         table_from_records("conflicts", Conflict, sorted(result.conflicts, key=_conflict_key)),
         copies_table(result.copies),
+        table_from_records("themes", Theme, result.themes),
+        table_from_records("doc_themes", DocTheme, result.doc_themes),
+        table_from_records("keywords", Keyword, result.keywords),
         table_from_records("doc_sentiment", DocSentiment, result.doc_sentiment),
         table_from_records("entity_sentiment", EntitySentiment, result.entity_sentiment),
     ]
