@@ -76,6 +76,10 @@ def run_command(
     themes: Annotated[
         int | None, typer.Option("--themes", min=1, help="Number of themes (default: automatic).")
     ] = None,
+    reports: Annotated[
+        bool,
+        typer.Option("--reports/--no-reports", help="Write fact sheets and figures after the run."),
+    ] = True,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -104,6 +108,8 @@ def run_command(
     except ValueError as error:  # a bad user gazetteer: named file, line and reason
         fail(str(error))
     _print_summary(result, out)
+    if reports:
+        _write_reports(out)
     raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
 
 
@@ -413,6 +419,60 @@ def _evaluate_sentiment(gold: Path) -> None:
         fail(str(error))
     console.print(f"[bold]sentiment[/] on {gold} (baseline: textblob-fr lexicon alone):")
     console.print(format_sentiment_scores(scores), markup=False)
+
+
+class SheetFormat(StrEnum):
+    html = "html"
+    md = "md"
+
+
+class SheetLang(StrEnum):
+    fr = "fr"
+    en = "en"
+
+
+@app.command("factsheet")
+def factsheet_command(
+    out: OutOption = Path("outputs"),
+    event: Annotated[
+        str | None, typer.Option("--event", help="Only this event id (see recap-nlp events).")
+    ] = None,
+    sheet_format: Annotated[
+        SheetFormat | None, typer.Option("--format", "-f", help="html or md (default: both).")
+    ] = None,
+    lang: Annotated[SheetLang, typer.Option("--lang", help="Labels: fr or en.")] = SheetLang.fr,
+    figures: Annotated[
+        bool, typer.Option("--figures/--no-figures", help="Also draw the figures.")
+    ] = True,
+) -> None:
+    """Write a fact sheet per event and a corpus overview into OUT/factsheets/."""
+    from recap_nlp.factsheet import UnknownEventError, write_factsheets
+    from recap_nlp.plots import write_figures
+
+    if not (out / store.DATABASE_NAME).exists():
+        fail(f"no run in {out}: run `recap-nlp run` first")
+    formats = (sheet_format.value,) if sheet_format else ("html", "md")
+    try:
+        paths = write_factsheets(out, lang=lang.value, formats=formats, event_id=event)
+    except UnknownEventError:
+        fail(f"no event {event!r} in {out} (see `recap-nlp events --out {out}`)")
+    if figures:
+        paths += write_figures(out)
+    for path in paths:
+        console.print(escape(str(path)))
+
+
+def _write_reports(out: Path) -> None:
+    """Fact sheets and figures of the run just written (called at the end of `run`)."""
+    from recap_nlp.factsheet import write_factsheets
+    from recap_nlp.plots import write_figures
+
+    sheets = write_factsheets(out)
+    drawn = write_figures(out)
+    console.print(
+        f"fact sheets: {escape(str(out / 'factsheets'))} ({len(sheets)} files), "
+        f"figures: {escape(str(out / 'figures'))} ({len(drawn)} files)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,302 @@
+"""Fact sheets: the seed corpus's missions, escaping of hostile post text, labels, formats."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from recap_nlp import factsheet, store
+from recap_nlp.pipeline import RunResult, result_tables, run
+from recap_nlp.records import Conflict, DocTheme, Document, Entity, Event, Mention, Theme
+from recap_nlp.sentiment import DocSentiment
+
+HOSTILE = "<script>alert('x')</script>"
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import CORPUS
+
+    out = tmp_path_factory.mktemp("seed_run")
+    run(CORPUS, out)
+    factsheet.write_factsheets(out)
+    return out
+
+
+def _mission_sheet(out: Path, year: str, fmt: str = "html") -> str:
+    """The sheet of the seed corpus's mission in ``year``, found from the events table."""
+    events = store.read_table(out, "events")
+    chosen = events[(events["kind"] == "mission") & events["start_date"].str.startswith(year)]
+    assert len(chosen) == 1, chosen
+    stem = factsheet.sheet_stem(chosen["event_id"].iloc[0])
+    return (out / "factsheets" / f"{stem}.{fmt}").read_text(encoding="utf-8")
+
+
+def _conflict_boxes(html: str) -> list[str]:
+    return re.findall(r'<section class="conflict" role="alert">.*?</section>', html, re.S)
+
+
+@pytest.mark.slow
+def test_2017_sheet_warns_about_27_and_28_with_both_quotes(seed_run: Path) -> None:
+    html = _mission_sheet(seed_run, "2017")
+    boxes = [b for b in _conflict_boxes(html) if "délégation" in b]
+    assert len(boxes) == 1
+    box = boxes[0]
+    assert "une délégation de 27 Québécois" in box
+    assert "une délégation de 28 Québécois" in box
+    assert "<strong>27</strong>" in box and "<strong>28</strong>" in box
+    assert "non résolu" in box
+
+
+@pytest.mark.slow
+def test_2017_markdown_sheet_has_the_same_warning(seed_run: Path) -> None:
+    md = _mission_sheet(seed_run, "2017", "md")
+    assert "⚠" in md
+    assert "délégation de 27 Québécois" in md and "délégation de 28 Québécois" in md
+
+
+@pytest.mark.slow
+def test_2018_sheet_has_no_warning(seed_run: Path) -> None:
+    html = _mission_sheet(seed_run, "2018")
+    assert _conflict_boxes(html) == []
+    assert 'role="alert"' not in html
+    assert "Aucune contradiction" in html
+    assert "du 9 au 17 juin 2018" in html
+
+
+@pytest.mark.slow
+def test_every_event_has_a_sheet_and_the_overview_links_them(seed_run: Path) -> None:
+    events = store.read_table(seed_run, "events")
+    index = (seed_run / "factsheets" / "index.html").read_text(encoding="utf-8")
+    for event_id in events["event_id"]:
+        stem = factsheet.sheet_stem(event_id)
+        assert (seed_run / "factsheets" / f"{stem}.html").exists()
+        assert (seed_run / "factsheets" / f"{stem}.md").exists()
+        assert f'href="{stem}.html"' in index
+    assert not list((seed_run / "factsheets").glob(".*")), "temporary files left behind"
+
+
+@pytest.mark.slow
+def test_every_fact_cites_its_posts(seed_run: Path) -> None:
+    tables = factsheet.read_run(seed_run)
+    labels = factsheet.load_labels("fr")
+    for event_id in tables.events["event_id"]:
+        context = factsheet.event_context(tables, event_id, labels)
+        assert all(f["doc_ids"] for f in context["facts"])
+        assert all(set(f["doc_ids"]) <= set(context["doc_ids"]) for f in context["facts"])
+        assert all(p["doc_ids"] for p in context["people"] + context["organisations"])
+
+
+@pytest.mark.slow
+def test_html_is_self_contained_and_printable(seed_run: Path) -> None:
+    html = _mission_sheet(seed_run, "2017")
+    assert '<meta name="viewport"' in html
+    assert "@page" in html and "@media print" in html
+    assert 'src="data:image/png;base64,' in html
+    assert not re.search(r'(src|href)="(https?:)?//', html), "external resource"
+    assert "<script" not in html
+
+
+# A tiny hand-made run: every text field a post controls carries markup.
+def _hostile_result() -> RunResult:
+    doc = Document(
+        doc_id="p1",
+        text=f"Texte {HOSTILE}",
+        source_path="p1.txt",
+        format="txt",
+        content_hash="h",
+        title=f"Titre {HOSTILE}",
+        published="2019-05-02",
+        url="javascript:alert(1)",
+    )
+    quote = f"Une délégation de 12 personnes {HOSTILE}"
+    return RunResult(
+        documents=[doc],
+        mentions=[Mention("p1", 0, 5, "Alice", "PER", quote, 0, "model", HOSTILE, "per_1")],
+        entities=[Entity("per_1", HOSTILE, "PER", (HOSTILE,), 1, 1)],
+        events=[
+            Event(
+                "ev-1",
+                f"Mission {HOSTILE}",
+                "mission",
+                "2019-04-01",
+                "2019-04-03",
+                ("Lyon",),
+                "",
+                ("p1",),
+                2,
+            )
+        ],
+        conflicts=[
+            Conflict(
+                "ev-1",
+                "delegation_size",
+                ("12", "13"),
+                ("p1", "p1"),
+                (quote, quote),
+                "",
+                "unresolved",
+                0.0,
+                f"why {HOSTILE}",
+            ),
+        ],
+        doc_sentiment=[DocSentiment("p1", 0.5, "positive", 1, 1, 0, (quote,), ())],
+    )
+
+
+THEME_TABLES = ("themes", "doc_themes", "keywords")
+
+
+def _write_hostile_run(out: Path, *, with_themes: bool = False) -> Path:
+    """The hand-made run; its themes tables are left out (as in runs made before themes
+    existed) unless ``with_themes``, where they hold one theme."""
+    tables = [t for t in result_tables(_hostile_result()) if t.name not in THEME_TABLES]
+    if with_themes:
+        tables += [
+            store.table_from_records(
+                "themes",
+                Theme,
+                [Theme(0, "numérique", ("numérique", "innovation"), (0.6, 0.4), ("Une phrase.",))],
+            ),
+            store.table_from_records("doc_themes", DocTheme, [DocTheme("p1", 0, 0.8)]),
+        ]
+    store.write_outputs(out, tables)
+    return out
+
+
+@pytest.fixture()
+def hostile_run(tmp_path: Path) -> Path:
+    return _write_hostile_run(tmp_path / "run")
+
+
+def test_post_text_with_script_is_shown_as_text(hostile_run: Path) -> None:
+    factsheet.write_factsheets(hostile_run)
+    for name in ("ev-1.html", "index.html"):
+        html = (hostile_run / "factsheets" / name).read_text(encoding="utf-8")
+        assert "<script" not in html
+        assert "&lt;script&gt;" in html
+        assert "javascript:" not in html  # a post's URL is linked only when http(s)
+
+
+def test_markdown_sheet_escapes_markup(hostile_run: Path) -> None:
+    factsheet.write_factsheets(hostile_run, formats=("md",))
+    md = (hostile_run / "factsheets" / "ev-1.md").read_text(encoding="utf-8")
+    assert "<script" not in md
+    assert "&lt;script&gt;" in md
+
+
+def test_unresolved_conflict_is_flagged_with_both_values(hostile_run: Path) -> None:
+    factsheet.write_factsheets(hostile_run, formats=("html",))
+    html = (hostile_run / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
+    (box,) = _conflict_boxes(html)
+    assert "<strong>12</strong>" in box and "<strong>13</strong>" in box
+    assert "non résolu" in box
+
+
+def test_english_labels(hostile_run: Path) -> None:
+    factsheet.write_factsheets(hostile_run, lang="en", formats=("html", "md"))
+    html = (hostile_run / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert "The sources disagree" in html and "Delegation size" in html
+    assert "unresolved" in html
+    assert "Les sources ne s’accordent pas" not in html
+    assert "1–3 April 2019" in html
+    md = (hostile_run / "factsheets" / "index.md").read_text(encoding="utf-8")
+    assert "Corpus overview" in md
+
+
+def test_themes_section_only_when_themes_exist(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"  # the run's own (empty) themes tables: no section either
+    store.write_outputs(empty, result_tables(_hostile_result()))
+    factsheet.write_factsheets(empty, formats=("html",))
+    assert "Thèmes" not in (empty / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
+    without = _write_hostile_run(tmp_path / "a")
+    factsheet.write_factsheets(without, formats=("html",))
+    assert "Thèmes" not in (without / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
+    with_themes = _write_hostile_run(tmp_path / "b", with_themes=True)
+    factsheet.write_factsheets(with_themes, formats=("html",))
+    html = (with_themes / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
+    assert "Thèmes" in html and "numérique" in html and "80 %" in html
+
+
+def test_single_event_and_bad_arguments(hostile_run: Path) -> None:
+    written = factsheet.write_factsheets(hostile_run, event_id="ev-1", formats=("md",))
+    assert sorted(p.name for p in written) == ["ev-1.md", "index.md"]
+    with pytest.raises(factsheet.UnknownEventError):
+        factsheet.write_factsheets(hostile_run, event_id="nope")
+    with pytest.raises(ValueError, match="language"):
+        factsheet.write_factsheets(hostile_run, lang="de")
+    with pytest.raises(ValueError, match="format"):
+        factsheet.write_factsheets(hostile_run, formats=("pdf",))
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        ("2017-06-03..2017-06-11", "fr", "du 3 au 11 juin 2017"),
+        ("2017-06-30..2017-07-02", "fr", "du 30 juin 2017 au 2 juillet 2017"),
+        ("2018-11", "fr", "novembre 2018"),
+        ("2021-09-27", "fr", "27 septembre 2021"),
+        ("2018", "fr", "2018"),
+        ("2018-08-15", "fr", "15 août 2018"),
+        ("2017-06-03..2017-06-11", "en", "3–11 June 2017"),
+        ("2018-11", "en", "November 2018"),
+        ("vers 2018", "fr", "vers 2018"),
+        ("", "fr", ""),
+    ],
+)
+def test_format_date(value: str, lang: str, expected: str) -> None:
+    assert factsheet.format_date(value, factsheet.load_labels(lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<b>Québec</b>", "&lt;b&gt;Québec&lt;/b&gt;"),
+        ("*très* bien", "\\*très\\* bien"),
+        ("[lien](javascript:x)", "\\[lien\\](javascript:x)"),
+        ("001_69ef9b9c", "001_69ef9b9c"),
+        ("_souligné_", "\\_souligné\\_"),
+        ("a | b\nc", "a \\| b c"),
+        ("R&D", "R&amp;D"),
+    ],
+)
+def test_markdown_text(text: str, expected: str) -> None:
+    assert factsheet.markdown_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("event_id", "expected"),
+    [
+        ("mission-2017-06-03-angers-nantes", "mission-2017-06-03-angers-nantes"),
+        ("../../etc/passwd", "_.._etc_passwd"),
+        ("a b/c", "a_b_c"),
+    ],
+)
+def test_sheet_stem_is_a_plain_file_name(event_id: str, expected: str) -> None:
+    assert factsheet.sheet_stem(event_id) == expected
+
+
+@pytest.mark.parametrize(
+    ("reason", "lang", "expected"),
+    [
+        ("all 2 sources agree", "fr", "les 2 sources concordent"),
+        (
+            "unresolved: 2 values from 2 sources, no majority, no organiser source",
+            "fr",
+            "2 valeurs différentes dans 2 sources, sans majorité ni billet de l’organisateur",
+        ),
+        (
+            "majority of independent sources (2 of 3); a copied passage counted once",
+            "fr",
+            "majorité des sources indépendantes (2 sur 3) ; "
+            "un passage recopié n’est compté qu’une fois",
+        ),
+        ("a reason nobody wrote a rule for", "fr", "a reason nobody wrote a rule for"),
+        ("all 2 sources agree", "en", "all 2 sources agree"),
+    ],
+)
+def test_translate_reason(reason: str, lang: str, expected: str) -> None:
+    assert factsheet.translate_reason(reason, factsheet.load_labels(lang)) == expected

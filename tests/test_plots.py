@@ -1,0 +1,128 @@
+"""Figures: written as PNG and SVG, decodable, identical on rerun; layout and graph helpers."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from recap_nlp import plots, store
+from recap_nlp.pipeline import run
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import CORPUS
+
+    out = tmp_path_factory.mktemp("plots_run")
+    run(CORPUS, out)
+    return out
+
+
+@pytest.mark.slow
+def test_write_figures_png_and_svg_decodable(seed_run: Path) -> None:
+    written = plots.write_figures(seed_run)
+    stems = {p.stem for p in written}
+    assert {"entities", "network", "timeline", "sentiment"} <= stems
+    has_themes = "doc_themes" in store.list_tables(seed_run)
+    assert ("themes" in stems) == has_themes  # drawn exactly when the run made themes
+    for stem in stems:
+        png = seed_run / "figures" / f"{stem}.png"
+        with Image.open(png) as image:
+            image.load()
+            assert image.width > 300 and image.height > 100
+        root = ET.parse(seed_run / "figures" / f"{stem}.svg").getroot()
+        assert root.tag.endswith("svg")
+    assert not list((seed_run / "figures").glob(".*")), "temporary files left behind"
+
+
+@pytest.mark.slow
+def test_rerun_writes_identical_files(seed_run: Path) -> None:
+    first = {p: p.read_bytes() for p in plots.write_figures(seed_run)}
+    second = {p: p.read_bytes() for p in plots.write_figures(seed_run)}
+    assert first == second
+
+
+@pytest.mark.slow
+def test_french_accents_are_drawn_with_dejavu(seed_run: Path) -> None:
+    plots.write_figures(seed_run)
+    svg = (seed_run / "figures" / "entities.svg").read_text(encoding="utf-8")
+    assert "<!-- Entités distinctes par type -->" in svg  # the text each glyph path draws
+    assert 'id="DejaVuSans-' in svg  # glyphs drawn from DejaVu Sans, which has every accent
+    assert "<dc:date>" not in svg
+
+
+def _mentions(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["doc_id", "sentence_start", "entity_id"])
+
+
+def test_cooccurrence_counts_sentences_not_mentions() -> None:
+    mentions = _mentions(
+        [
+            ("d1", 0, "a"),
+            ("d1", 0, "b"),
+            ("d1", 0, "b"),  # the same entity twice in a sentence: still one pair
+            ("d1", 10, "a"),
+            ("d1", 10, "b"),
+            ("d1", 10, "c"),
+            ("d2", 0, "c"),  # alone in its sentence: no pair
+            ("d2", 5, ""),  # a mention without an entity is ignored
+        ]
+    )
+    edges = plots.cooccurrence_edges(mentions)
+    assert edges == {("a", "b"): 2, ("a", "c"): 1, ("b", "c"): 1}
+
+
+@given(st.integers(min_value=1, max_value=60))
+def test_circular_layout_on_unit_circle(n: int) -> None:
+    points = plots.circular_layout(n)
+    assert points.shape == (n, 2)
+    assert np.allclose(np.hypot(points[:, 0], points[:, 1]), 1.0)
+    assert np.allclose(points[0], [0.0, 1.0])
+    assert len({(round(x, 6), round(y, 6)) for x, y in points}) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("2017-06-03", False, date(2017, 6, 3)),
+        ("2018-11", False, date(2018, 11, 1)),
+        ("2018-11", True, date(2018, 11, 30)),
+        ("2020-02", True, date(2020, 2, 29)),
+        ("2018-12", True, date(2018, 12, 31)),
+        ("2019", True, date(2019, 12, 31)),
+        ("", False, None),
+    ],
+)
+def test_parse_partial_date(text: str, end: bool, expected: date | None) -> None:
+    assert plots.parse_partial_date(text, end=end) == expected
+
+
+def test_themes_figure_and_event_strip() -> None:
+    themes = pd.DataFrame({"theme_id": [0, 1], "label": ["numérique", "santé"]})
+    doc_themes = pd.DataFrame(
+        {"doc_id": ["d1", "d1", "d2"], "theme_id": [0, 1, 0], "share": [0.7, 0.3, 1.0]}
+    )
+    fig = plots.themes_figure(doc_themes, themes, {"d1": "Billet un", "d2": "Billet deux"})
+    with Image.open(io.BytesIO(plots.figure_bytes(fig, "png"))) as image:
+        assert image.width > 300
+    strip = plots.event_timeline_png("2017-06-03", "2017-06-11", [("d1", "2017-06-26")])
+    assert strip is not None and strip.startswith(b"\x89PNG")
+    assert plots.event_timeline_png("", "", [("d1", "")]) is None
+
+
+def test_write_atomic_replaces_and_leaves_a_readable_file(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "f.svg"
+    plots.write_atomic(target, b"old")
+    plots.write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o044  # readable by group or others (not mkstemp's 0600)
+    assert [p.name for p in target.parent.iterdir()] == ["f.svg"]
