@@ -98,7 +98,8 @@ def test_circular_layout_on_unit_circle(n: int) -> None:
         ("2018-11", True, date(2018, 11, 30)),
         ("2020-02", True, date(2020, 2, 29)),
         ("2018-12", True, date(2018, 12, 31)),
-        ("2019", True, date(2019, 12, 31)),
+        ("", False, None),
+        ("--09-27", False, None),  # year unknown: not on the timeline
         ("", False, None),
     ],
 )

@@ -122,8 +122,11 @@ def json_list(cell: object) -> list[Any]:
 def parse_partial_date(text: str, *, end: bool = False) -> date | None:
     """An ISO date that may stop at the month or year; ``end`` takes the period's last day.
 
-    Example: ``parse_partial_date("2018-11", end=True)`` → ``date(2018, 11, 30)``.
+    Example: ``parse_partial_date("2018-11", end=True)`` → ``date(2018, 11, 30)``; a date
+    without a year (ISO "--09-27") cannot be placed on a timeline and gives None.
     """
+    if str(text or "").startswith("--"):
+        return None
     parts = [int(p) for p in str(text or "").split("-") if p.isdigit()]
     if not parts:
         return None
