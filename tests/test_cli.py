@@ -137,7 +137,9 @@ def test_user_gazetteer_adds_entities_and_bad_line_is_named(
     assert result.exit_code == 0, result.output
     mentions = pd.read_csv(out / "tables" / "mentions.csv", keep_default_na=False)
     extra = mentions[mentions["doc_id"] == "extra"]
-    assert ("Festival du Cochon Grillé", "EVENT") in set(zip(extra["text"], extra["label"]))
+    assert ("Festival du Cochon Grillé", "EVENT") in set(
+        zip(extra["text"], extra["label"], strict=True)
+    )
 
     gazetteer.write_text("Festival du Cochon Grillé\tEVENT\nligne sans étiquette\n")
     before = (out / "tables" / "mentions.csv").read_bytes()

@@ -21,9 +21,7 @@ MAX_CHUNK_CHARS = 100_000
 T = TypeVar("T")
 
 
-@Language.component(
-    "recap_line_breaks", assigns=["token.is_sent_start"], retokenizes=False
-)
+@Language.component("recap_line_breaks", assigns=["token.is_sent_start"], retokenizes=False)
 def line_breaks_start_sentences(doc: Doc) -> Doc:
     """Start a sentence after every line break.
 
