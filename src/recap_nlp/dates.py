@@ -10,6 +10,7 @@ finally by the nearest year named in the post. Offsets point into the original t
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import logging
@@ -17,7 +18,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -174,11 +175,18 @@ def _raw_mentions(text: str) -> list[_Raw]:
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     """Return the (start, end) of the rough sentence holding ``pos`` (punctuation or newline)."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text, 0, pos):
-        start = match.end()
-    after = _SENTENCE_END.search(text, pos)
-    return start, (after.start() if after else len(text))
+    starts, ends = _sentence_breaks(text)
+    before = bisect.bisect_right(ends, pos) - 1
+    after = bisect.bisect_left(starts, pos)
+    start = ends[before] if before >= 0 else 0
+    return start, (starts[after] if after < len(starts) else len(text))
+
+
+@lru_cache(maxsize=8)
+def _sentence_breaks(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of every sentence break, found once per text (then bisected)."""
+    matches = list(_SENTENCE_END.finditer(text))
+    return [m.start() for m in matches], [m.end() for m in matches]
 
 
 def has_cue(window: str, cues: list[str]) -> bool:
@@ -310,7 +318,10 @@ def _infer_year(
 ) -> tuple[int | None, YearSource, str]:
     """Year of a year-less date, the rule that gave it, and the anchor text."""
     s_start, s_end = sentence_bounds(text, raw.start)
-    same_sentence = [a for a in anchors if s_start <= a.start < s_end]
+    positions = [a.start for a in anchors]
+    same_sentence = anchors[
+        bisect.bisect_left(positions, s_start) : bisect.bisect_left(positions, s_end)
+    ]
     if same_sentence:
         best = min(same_sentence, key=lambda a: abs(a.start - raw.start))
         return _year_from_anchor(raw, best), "nearby", f"{best.text} ({best.relation})"
@@ -321,9 +332,16 @@ def _infer_year(
         return year, "publication", f"before {published.isoformat()}"
     cued = [a for a in anchors if a.relation != "same"] or anchors
     if cued:
-        best = min(cued, key=lambda a: abs(a.start - raw.start))
+        best = _nearest(cued, raw.start)
         return _year_from_anchor(raw, best), "nearby", f"{best.text} ({best.relation})"
     return None, "none", ""
+
+
+def _nearest(anchors: list[_Anchor], position: int) -> _Anchor:
+    """The anchor closest to ``position`` (anchors sorted by offset; the earlier one on ties)."""
+    index = bisect.bisect_left([a.start for a in anchors], position)
+    around = anchors[max(index - 1, 0) : index + 1]
+    return min(around, key=lambda a: abs(a.start - position))
 
 
 def _resolve(

@@ -11,6 +11,7 @@ A~B~C can join A and C.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import re
@@ -64,16 +65,22 @@ def _year(fact: FactMention) -> int | None:
 
 
 def _open_locals(dates: list[FactMention]) -> list[list[FactMention]]:
-    """Group a post's date facts: same hint and overlapping dates tell the same event."""
+    """Group a post's date facts: same hint and overlapping dates tell the same event.
+
+    Only groups with the same hint and year are compared (a year-less date never merges).
+    """
     groups: list[list[FactMention]] = []
+    by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
     for fact in sorted(dates, key=lambda f: f.start):
-        for group in groups:
-            head = group[0]
-            if norm(head.event_hint) == norm(fact.event_hint) and _dates_overlap(head, fact):
-                group.append(fact)
-                break
-        else:
+        year = _year(fact)
+        key = (norm(fact.event_hint), year if year is not None else -1)
+        candidates = by_key[key] if year is not None else []
+        home = next((i for i in candidates if _dates_overlap(groups[i][0], fact)), None)
+        if home is None:
+            by_key[key].append(len(groups))
             groups.append([fact])
+        else:
+            groups[home].append(fact)
     return groups
 
 
@@ -83,12 +90,24 @@ def _dates_overlap(a: FactMention, b: FactMention) -> bool:
     return _year(a) is not None and _year(a) == _year(b) and a0 <= b1 and b0 <= a1
 
 
-def _home(fact: FactMention, groups: list[list[FactMention]]) -> int:
-    """Index of the local event a non-date fact joins: nearest one with its hint, else main."""
-    same = [i for i, g in enumerate(groups) if norm(g[0].event_hint) == norm(fact.event_hint)]
-    if not same:
-        return 0
-    return min(same, key=lambda i: min(abs(f.start - fact.start) for f in groups[i]))
+def _attach(facts: list[FactMention], groups: list[list[FactMention]]) -> None:
+    """Add each non-date fact to a local event: among groups whose first fact has its hint,
+    the one holding the nearest fact so far, else the main (first) group."""
+    near: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for index, group in enumerate(groups):
+        near[norm(group[0].event_hint)].extend((f.start, index) for f in group)
+    for positions in near.values():
+        positions.sort()
+    for fact in facts:
+        positions = near.get(norm(fact.event_hint))
+        if not positions:
+            groups[0].append(fact)
+            continue
+        at = bisect.bisect_left(positions, (fact.start, -1))
+        around = positions[max(at - 1, 0) : at + 1]
+        home = min(around, key=lambda p: (abs(p[0] - fact.start), p[1]))[1]
+        groups[home].append(fact)
+        bisect.insort(positions, (fact.start, home))
 
 
 def local_events(doc_facts: list[FactMention]) -> list[LocalEvent]:
@@ -104,9 +123,7 @@ def local_events(doc_facts: list[FactMention]) -> list[LocalEvent]:
         ordered = sorted(doc_facts, key=lambda f: f.start)
         hint = next((f.event_hint for f in ordered if f.event_hint), "")
         return [LocalEvent(doc_facts[0].doc_id, norm(hint), "", "", None, tuple(ordered))]
-    for fact in doc_facts:
-        if fact.attribute != "date":
-            groups[_home(fact, groups)].append(fact)
+    _attach([f for f in doc_facts if f.attribute != "date"], groups)
     return [_local_from(group) for group in groups]
 
 
@@ -136,10 +153,13 @@ def compatible(a: LocalEvent, b: LocalEvent) -> bool:
 
 def _candidate_pairs(items: list[LocalEvent]) -> list[tuple[int, int, int]]:
     """Pairs sharing a blocking key, with the number of keys shared (best first)."""
-    index: dict[str, list[int]] = defaultdict(list)
+    index: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, item in enumerate(items):
+        if item.year is None:
+            continue  # never merged (see compatible), so never compared
         for key in item.keys:
-            index[key].append(i)
+            # Only events of the same year can merge: the year is part of the blocking key.
+            index[(key, item.year)].append(i)
     shared: Counter[tuple[int, int]] = Counter()
     for members in index.values():
         for pair in combinations(members, 2):

@@ -31,6 +31,7 @@ _SET_ATTRIBUTES = frozenset({"city", "sponsor", "event_name"})
 _NAME_ATTRIBUTES = frozenset({"organiser"})
 _MIN_PASSAGE = 80  # characters: shorter sentences repeat by chance ("Merci à tous !")
 _COPY_SCORE = 90.0
+_MAX_SHINGLE_PASSAGES = 50
 _NAME_SCORE = 90.0
 _PASSAGE_SPLIT = re.compile(r"(?<=[.!?…])\s+|\n+|[«»“”]")
 
@@ -72,6 +73,9 @@ def copied_passages(docs: list[Document]) -> list[tuple[str, str, str]]:
             index[shingle].add(i)
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     for members in index.values():
+        # A 4-gram in one post only pairs nothing; one in very many passages is a set phrase.
+        if len(members) > _MAX_SHINGLE_PASSAGES or len({items[i][0] for i in members}) < 2:
+            continue
         for i, j in combinations(sorted(members), 2):
             if items[i][0] != items[j][0]:
                 pairs[(i, j)] += 1

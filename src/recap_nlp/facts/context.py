@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from recap_nlp.dates import load_fact_cues, sentence_bounds
@@ -18,14 +20,13 @@ class FactContext:
     sentences: tuple[SentenceSpan, ...]
     mentions: tuple[Mention, ...]
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [sentence.start for sentence in self.sentences]
+
     def sentence_index(self, offset: int) -> int:
         """Index of the sentence holding ``offset`` (the last one starting before it)."""
-        index = 0
-        for i, sentence in enumerate(self.sentences):
-            if sentence.start > offset:
-                break
-            index = i
-        return index
+        return max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
 
     def mentions_in(self, start: int, end: int, label: str) -> list[Mention]:
         """Mentions of ``label`` lying inside [start, end)."""
