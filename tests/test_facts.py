@@ -141,3 +141,19 @@ def test_duration_is_not_a_headcount() -> None:
     )
     (fact,) = extract_facts(doc, [], [])
     assert (fact.attribute, fact.value) == ("delegation_size", "20")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Du 3 au 11 juin, une délégation a participé à une mission en France.", "mission"),
+        ("Des citoyens ayant en commun la mission de rassembler la communauté.", ""),
+        ("Notre mission d’accompagner les entreprises reste la même.", ""),
+        ("La mission de 2019 nous a menés à Lyon.", "mission"),
+    ],
+)
+def test_trip_word_is_a_trip_not_a_purpose(sentence: str, expected: str) -> None:
+    from recap_nlp.facts.context import trip_word
+    from recap_nlp.records import SentenceSpan
+
+    assert trip_word(SentenceSpan("d", 0, len(sentence), sentence)) == expected

@@ -92,10 +92,19 @@ def event_hint(ctx: FactContext, sentence: SentenceSpan) -> str:
     return ""
 
 
+# "la mission de rassembler", "notre mission d'accompagner": a purpose, not a trip.
+_PURPOSE = re.compile(r"\s+(?:de\s+|d['’]\s*)\w+(?:er|ir|re)\b", re.IGNORECASE)
+
+
 def trip_word(sentence: SentenceSpan) -> str:
-    """The first trip word ("mission", "voyage"...) of a sentence, or ""."""
+    """The first trip word ("mission", "voyage"...) of a sentence, or "".
+
+    Example:
+        "ayant en commun la mission de rassembler la communauté" -> "" (a purpose, not a trip)
+    """
     for word in cues()["events"]["trip_words"]:
-        if contains_word(sentence.text, word) >= 0:
+        at = contains_word(sentence.text, word)
+        if at >= 0 and not _PURPOSE.match(sentence.text, at + len(word)):
             return word
     return ""
 
