@@ -195,8 +195,8 @@ def add_facts(result: RunResult) -> None:
             extract_facts(doc, sentences.get(doc.doc_id, []), mentions.get(doc.doc_id, []))
         )
     result.events, result.facts = resolve_events(facts, result.documents)
-    result.conflicts = reconcile(result.events, result.facts, result.documents)
     result.copies = copied_passages(result.documents)
+    result.conflicts = reconcile(result.events, result.facts, result.documents, result.copies)
 
 
 def _group_by_doc(records: Iterable[_WithDocId]) -> dict[str, list[_WithDocId]]:

@@ -102,14 +102,20 @@ def source_role(doc: Document) -> str:
     return "unknown"
 
 
-def _source_of(fact: FactMention, copies: list[tuple[str, str, str]]) -> str:
+def _copies_by_doc(copies: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str, str]]]:
+    """Each post's copied passages, in the order of ``copies`` (looked up per fact)."""
+    by_doc: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for copy in copies:
+        by_doc[copy[0]].append(copy)
+        if copy[1] != copy[0]:
+            by_doc[copy[1]].append(copy)
+    return by_doc
+
+
+def _source_of(fact: FactMention, copies: dict[str, list[tuple[str, str, str]]]) -> str:
     """The post a fact counts for, or one shared key when it sits in a copied passage."""
-    for doc_a, doc_b, passage in copies:
-        if (
-            fact.doc_id in (doc_a, doc_b)
-            and fact.sentence
-            and (fuzz.partial_ratio(fact.sentence, passage) >= _COPY_SCORE)
-        ):
+    for doc_a, _doc_b, passage in copies.get(fact.doc_id, ()):
+        if fact.sentence and (fuzz.partial_ratio(fact.sentence, passage) >= _COPY_SCORE):
             digest = hashlib.sha1(passage.encode()).hexdigest()[:8]
             return f"copy:{doc_a}:{digest}"
     return fact.doc_id
@@ -322,20 +328,27 @@ def _conflict_for(
 
 @dataclass(frozen=True)
 class _Context:
-    copies: list[tuple[str, str, str]]
+    copies: dict[str, list[tuple[str, str, str]]]  # by doc id
     roles: dict[str, str]
 
 
 def reconcile(
-    events: list[Event], facts: list[FactMention], docs: list[Document]
+    events: list[Event],
+    facts: list[FactMention],
+    docs: list[Document],
+    copies: list[tuple[str, str, str]] | None = None,
 ) -> list[Conflict]:
     """Reconcile every attribute of every event across posts (one record each, sorted).
 
     Example:
         "une délégation de 27 Québécois" (post A) vs "une délégation de 28 Québécois" (post B)
         -> Conflict(status="unresolved", values=("27", "28"), chosen="", quotes=both sentences)
+
+    ``copies`` are the passages shared between posts (``copied_passages(docs)`` when not given).
     """
-    context = _Context(copied_passages(docs), {d.doc_id: source_role(d) for d in docs})
+    if copies is None:
+        copies = copied_passages(docs)
+    context = _Context(_copies_by_doc(copies), {d.doc_id: source_role(d) for d in docs})
     known = {e.event_id for e in events}
     grouped: dict[tuple[str, str], list[FactMention]] = defaultdict(list)
     for fact in facts:
