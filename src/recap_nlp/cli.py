@@ -76,6 +76,12 @@ def run_command(
     themes: Annotated[
         int | None, typer.Option("--themes", min=1, help="Number of themes (default: automatic).")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Recompute every post, ignoring the cache.")
+    ] = False,
+    use_cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="Reuse results of unchanged posts.")
+    ] = True,
     reports: Annotated[
         bool,
         typer.Option("--reports/--no-reports", help="Write fact sheets and figures after the run."),
@@ -99,6 +105,8 @@ def run_command(
         workers=workers,
         batch_size=batch_size,
         n_themes=themes,
+        force=force,
+        use_cache=use_cache,
         gazetteer=str(gazetteer) if gazetteer else None,
     )
     try:
@@ -141,6 +149,11 @@ def _print_summary(result: RunResult, out: Path) -> None:
         f"[bold]{len(result.documents)}[/] documents analysed, "
         f"{len(result.skipped)} skipped, {len(result.duplicates)} duplicates set aside"
     )
+    if len(result.documents) > result.n_parsed:
+        console.print(
+            f"  {len(result.documents) - result.n_parsed} unchanged posts reused from "
+            f"the cache ({escape(str(out / '.cache'))}; --force recomputes them)"
+        )
     for skip in result.skipped:
         console.print(f"  [yellow]skipped[/] {escape(skip.path)}: {escape(skip.reason)}")
     for duplicate in result.duplicates:

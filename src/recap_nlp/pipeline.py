@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from spacy.tokens import Doc
 
 from recap_nlp import corpus, dedup, store
+from recap_nlp.cache import CACHE_DIR, DocumentCache, cache_version
 from recap_nlp.dates import find_publication_date
 from recap_nlp.entities import canonicalize, extract_mentions
 from recap_nlp.events import resolve_events
@@ -63,6 +64,9 @@ class RunOptions:
     model: str = DEFAULT_MODEL
     gazetteer: str | None = None
     max_file_mb: int = 5
+    cache_dir: str | None = None  # per-document results reused when a post is unchanged
+    force: bool = False  # recompute every post even when the cache has it
+    use_cache: bool = True  # `run` keeps the cache in OUT/.cache
     n_themes: int = 0  # 0: chosen automatically
     theme_method: str = "nmf"
     seed: int = 0
@@ -90,6 +94,7 @@ class DocumentResult:
     mentions: list[Mention]
     scored: list[Sentence]
     lemmas: list[str]  # content-word lemmas of each sentence, for themes
+    from_cache: bool = False
 
 
 @dataclass
@@ -112,6 +117,7 @@ class RunResult:
     doc_themes: list[DocTheme] = field(default_factory=list)
     keywords: list[Keyword] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    n_parsed: int = 0  # posts run through spaCy in this run (the others came from the cache)
     doc_sentiment: list[DocSentiment] = field(default_factory=list)
     entity_sentiment: list[EntitySentiment] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -149,7 +155,8 @@ def analyse(
     started = time.perf_counter()
     total = len(result.documents)
     report = (lambda doc: progress(doc, total)) if progress else None
-    per_doc = list(process_documents(result.documents, options, report))
+    per_doc = per_document_results(result.documents, options, report)
+    result.n_parsed = sum(1 for item in per_doc if not item.from_cache)
     result.timings["per_document"] = time.perf_counter() - started
     for item in per_doc:
         result.sentences.extend(item.sentences)
@@ -206,6 +213,30 @@ def _group_by_doc(records: Iterable[_WithDocId]) -> dict[str, list[_WithDocId]]:
     return grouped
 
 
+def per_document_results(
+    documents: list[Document],
+    options: RunOptions,
+    progress: Callable[[Document], None] | None = None,
+) -> list[DocumentResult]:
+    """Per-document results in document order, from the cache where a post is unchanged."""
+    if options.cache_dir is None:
+        return list(process_documents(documents, options, progress))
+    store_ = DocumentCache(Path(options.cache_dir), cache_version(options.model, options.gazetteer))
+    cached = {} if options.force else {d.doc_id: store_.get(d) for d in documents}
+    results: dict[str, DocumentResult] = {}
+    for doc in documents:
+        hit = cached.get(doc.doc_id)
+        if hit is not None:
+            results[doc.doc_id] = DocumentResult(doc.doc_id, **hit, from_cache=True)
+            if progress is not None:
+                progress(doc)
+    missing = [d for d in documents if d.doc_id not in results]
+    for doc, item in zip(missing, process_documents(missing, options, progress), strict=True):
+        store_.put(doc, item)
+        results[doc.doc_id] = item
+    return [results[d.doc_id] for d in documents]
+
+
 def process_documents(
     documents: Iterable[Document],
     options: RunOptions,
@@ -259,6 +290,8 @@ def run(
     with store.output_lock(out_dir):
         store.recover_interrupted(out_dir)
         documents, skipped, duplicates = read_documents(source, options)
+        if options.use_cache and options.cache_dir is None:
+            options = replace(options, cache_dir=str(out_dir / CACHE_DIR))
         result = analyse(documents, options, progress)
         result.skipped, result.duplicates = skipped, duplicates
         store.write_outputs(out_dir, result_tables(result))
