@@ -3,6 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from recap_nlp.corpus import read_corpus, read_file
 from recap_nlp.records import Document, Skipped
 
@@ -130,3 +133,16 @@ def test_seed_corpus_reads_with_metadata(corpus_copy: Path) -> None:
     assert by_id["000_171b2742bfdc9f5e"].published == "2018-06-29"
     original = (corpus_copy / "001_69ef9b9c2667ea03.txt").read_text(encoding="utf-8")
     assert by_id["001_69ef9b9c2667ea03"].text == original
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".md", ".html", ".jsonl"]))
+def test_random_bytes_never_crash_ingestion(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"aleatoire{suffix}"
+    path.write_bytes(data)
+    for item in read_file(path):
+        assert isinstance(item, Document | Skipped)
+        if isinstance(item, Skipped):
+            assert item.reason
