@@ -70,18 +70,27 @@ def _open_locals(dates: list[FactMention]) -> list[list[FactMention]]:
     Only groups with the same hint and year are compared (a year-less date never merges).
     """
     groups: list[list[FactMention]] = []
-    by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_key: dict[tuple[str | int, ...], list[int]] = defaultdict(list)
     for fact in sorted(dates, key=lambda f: f.start):
         year = _year(fact)
         key = (norm(fact.event_hint), year if year is not None else -1)
-        candidates = by_key[key] if year is not None else []
-        home = next((i for i in candidates if _dates_overlap(groups[i][0], fact)), None)
+        if year is None:
+            # A year-less date told again in the same post, for the same event word, is the
+            # same event ("entre le 2 et le 5 octobre" twice); the year stays unknown.
+            key = (*key, fact.value_min, fact.value_max)
+        home = next((i for i in by_key[key] if _same_local(groups[i][0], fact)), None)
         if home is None:
             by_key[key].append(len(groups))
             groups.append([fact])
         else:
             groups[home].append(fact)
     return groups
+
+
+def _same_local(head: FactMention, fact: FactMention) -> bool:
+    if _year(fact) is None:
+        return True  # the bucket key already holds the exact year-less dates
+    return _dates_overlap(head, fact)
 
 
 def _dates_overlap(a: FactMention, b: FactMention) -> bool:

@@ -231,7 +231,9 @@ def resolve(candidates: Iterable[Candidate]) -> list[Candidate]:
     """Keep non-overlapping candidates, stronger sources and longer spans first."""
     taken: set[int] = set()
     kept = []
-    for c in sorted(set(candidates), key=lambda c: (c.priority, c.start, c.label)):
+    for c in sorted(
+        set(candidates), key=lambda c: (c.priority, c.start, c.label, c.source, c.canonical)
+    ):
         span = set(range(c.start, c.end))
         if c.end > c.start and not span & taken:
             kept.append(c)
