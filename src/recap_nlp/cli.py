@@ -76,6 +76,13 @@ def run_command(
     themes: Annotated[
         int | None, typer.Option("--themes", min=1, help="Number of themes (default: automatic).")
     ] = None,
+    engine_name: Annotated[
+        str | None, typer.Option("--engine", help="local or dask: where per-post stages run.")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)."),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Recompute every post, ignoring the cache.")
     ] = False,
@@ -107,6 +114,8 @@ def run_command(
         n_themes=themes,
         force=force,
         use_cache=use_cache,
+        engine=engine_name,
+        scheduler=scheduler,
         gazetteer=str(gazetteer) if gazetteer else None,
     )
     try:

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from spacy.tokens import Doc
 
-from recap_nlp import corpus, dedup, store
-from recap_nlp.cache import CACHE_DIR, DocumentCache, cache_version
+from recap_nlp import corpus, dedup, engine, store
+from recap_nlp.cache import CACHE_DIR
 from recap_nlp.dates import find_publication_date
 from recap_nlp.entities import canonicalize, extract_mentions
 from recap_nlp.events import resolve_events
@@ -67,6 +67,8 @@ class RunOptions:
     cache_dir: str | None = None  # per-document results reused when a post is unchanged
     force: bool = False  # recompute every post even when the cache has it
     use_cache: bool = True  # `run` keeps the cache in OUT/.cache
+    engine: str = "local"  # "local" or "dask": where per-document stages run
+    scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
     n_themes: int = 0  # 0: chosen automatically
     theme_method: str = "nmf"
     seed: int = 0
@@ -155,7 +157,7 @@ def analyse(
     started = time.perf_counter()
     total = len(result.documents)
     report = (lambda doc: progress(doc, total)) if progress else None
-    per_doc = per_document_results(result.documents, options, report)
+    per_doc = engine.per_document_results(result.documents, options, report)
     result.n_parsed = sum(1 for item in per_doc if not item.from_cache)
     result.timings["per_document"] = time.perf_counter() - started
     for item in per_doc:
@@ -211,30 +213,6 @@ def _group_by_doc(records: Iterable[_WithDocId]) -> dict[str, list[_WithDocId]]:
     for record in records:
         grouped[record.doc_id].append(record)
     return grouped
-
-
-def per_document_results(
-    documents: list[Document],
-    options: RunOptions,
-    progress: Callable[[Document], None] | None = None,
-) -> list[DocumentResult]:
-    """Per-document results in document order, from the cache where a post is unchanged."""
-    if options.cache_dir is None:
-        return list(process_documents(documents, options, progress))
-    store_ = DocumentCache(Path(options.cache_dir), cache_version(options.model, options.gazetteer))
-    cached = {} if options.force else {d.doc_id: store_.get(d) for d in documents}
-    results: dict[str, DocumentResult] = {}
-    for doc in documents:
-        hit = cached.get(doc.doc_id)
-        if hit is not None:
-            results[doc.doc_id] = DocumentResult(doc.doc_id, **hit, from_cache=True)
-            if progress is not None:
-                progress(doc)
-    missing = [d for d in documents if d.doc_id not in results]
-    for doc, item in zip(missing, process_documents(missing, options, progress), strict=True):
-        store_.put(doc, item)
-        results[doc.doc_id] = item
-    return [results[d.doc_id] for d in documents]
 
 
 def process_documents(
