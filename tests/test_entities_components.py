@@ -146,3 +146,27 @@ def test_unseen_recap_paragraphs(nlp: Language, text: str, expected: dict[str, s
         k: v for k, v in ents(nlp, text).items() if v in {"PER", "CITY", "ORG", "EVENT", "LOC"}
     }
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "Le lendemain, la délégation a participé au salon Pollutec, où les exposants "
+            "étaient nombreux.",
+            "Pollutec",
+        ),
+        (
+            "Nous avons ensuite assisté au festival Montréal Complètement Cirque avec nos "
+            "partenaires.",
+            "Montréal Complètement Cirque",
+        ),
+    ],
+)
+def test_name_after_an_event_noun_is_an_event(sentence: str, name: str) -> None:
+    from recap_nlp.pipeline import analyse
+    from recap_nlp.records import Document
+
+    result = analyse([Document("d", sentence, "d.txt", "txt", "h")])
+    labels = {m.text: m.label for m in result.mentions}
+    assert labels.get(name) == "EVENT", labels

@@ -147,6 +147,8 @@ def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str
         return "ORG"
     if span[0].lower_ in lex.cues.street_words and len(span) > 1:
         return "LOC"
+    if before in lex.cues.event_nouns_before:
+        return "EVENT"
     if label == "PER":
         return _person_label(span, place, before, lex)
     if place is not None:

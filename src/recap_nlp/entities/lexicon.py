@@ -24,6 +24,7 @@ class Cues:
     event_tails: frozenset[str]
     event_token_suffixes: tuple[str, ...]
     event_context: frozenset[str]
+    event_nouns_before: frozenset[str]
     org_heads: frozenset[str]
     org_tails: frozenset[str]
     org_context: frozenset[str]
@@ -74,6 +75,7 @@ def cues() -> Cues:
         event_tails=frozenset(event["tails"]),
         event_token_suffixes=tuple(event["token_suffixes"]),
         event_context=frozenset(event["context"]),
+        event_nouns_before=frozenset(event.get("nouns_before", ())),
         org_heads=frozenset(org["heads"]),
         org_tails=frozenset(org["tails"]),
         org_context=frozenset(org["context"]),
