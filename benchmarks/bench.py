@@ -31,6 +31,8 @@ from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+RATIO_TARGET = 0.9  # pipeline words/s over bare nlp.pipe words/s
+MEMORY_TARGET = 1.5  # peak memory at ten times the posts over peak memory before
 
 
 def corpus_of(size: int) -> list:
@@ -142,6 +144,29 @@ def report(rows: list[tuple[int, int, dict, dict]]) -> str:
     return "\n".join(lines)
 
 
+def verdicts(rows: list[tuple[int, int, dict, dict]]) -> str:
+    """The issue's two targets, checked on the rows just measured."""
+    lines = []
+    for size, workers, bare, full in rows:
+        ratio = (full["words"] / full["seconds"]) / (bare["words"] / bare["seconds"])
+        verdict = "met" if ratio >= RATIO_TARGET else "NOT met"
+        lines.append(
+            f"- {size} posts, {workers} worker(s): throughput {ratio:.2f}× bare "
+            f"(target ≥ {RATIO_TARGET}×: {verdict})"
+        )
+    peaks = {(size, workers): full["peak_mb"] for size, workers, _, full in rows}
+    for (size, workers), peak in sorted(peaks.items()):
+        small = peaks.get((size // 10, workers))
+        if small:
+            growth = peak / small
+            verdict = "met" if growth <= MEMORY_TARGET else "NOT met"
+            lines.append(
+                f"- peak memory {size} vs {size // 10} posts, {workers} worker(s): "
+                f"{growth:.2f}× (target ≤ {MEMORY_TARGET}×: {verdict})"
+            )
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5,50,500")
@@ -162,7 +187,7 @@ def main() -> int:
             bare, full = measure("bare", size, workers), measure("pipeline", size, workers)
             rows.append((size, workers, bare, full))
             print(report(rows[-1:]).splitlines()[-1], flush=True)
-    table = report(rows)
+    table = report(rows) + "\n\nTargets:\n\n" + verdicts(rows)
     text = (
         f"# Benchmarks\n\nMachine: {machine()}.\n\nCommand: `make bench` "
         f"(`benchmarks/bench.py --sizes {args.sizes} --workers {args.workers}`). Corpora "

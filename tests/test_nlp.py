@@ -23,3 +23,36 @@ def test_long_text_is_parsed_in_chunks_into_one_doc(nlp: Language, monkeypatch) 
     assert context == "ctx"
     assert doc.text == text
     assert [e.text for e in doc.ents if e.text == "Nantes"] == ["Nantes"] * 3
+
+
+def test_the_senter_replaces_the_parser(nlp: Language) -> None:
+    assert "parser" not in nlp.pipe_names
+    assert "senter" in nlp.pipe_names
+
+
+def test_a_line_break_and_a_list_marker_start_a_sentence(nlp: Language) -> None:
+    doc = nlp("Points clés :\n  • Adopter une posture de pirate ;\n- Valoriser la collaboration.")
+    starts = [token.text for token in doc if token.is_sent_start and not token.is_space]
+    assert "Adopter" in starts
+    assert "Valoriser" in starts
+    assert "posture" not in starts
+
+
+def test_an_opening_quote_is_not_a_list_marker(nlp: Language) -> None:
+    doc = nlp("Il a conclu.\n« Super soirée » dit Martin Boivin.")
+    quote = next(token for token in doc if token.text == "«")
+    assert quote.is_sent_start
+    assert not doc[quote.i + 1].is_sent_start
+
+
+def test_sentences_without_a_letter_are_dropped(nlp: Language) -> None:
+    from recap_nlp.normalize import normalize
+    from recap_nlp.pipeline import sentence_spans
+    from recap_nlp.records import Document
+
+    text = "Programme :\n  • Visite du port.\n  • Souper."
+    document = Document("d", text, "d.txt", "txt", "h")
+    normalized = normalize(text)
+    spans, _ = sentence_spans(document, nlp(normalized.text), normalized)
+    assert [span.text for span in spans] == ["Programme :", "Visite du port.", "Souper."]
+    assert all(text[span.start : span.end] == span.text for span in spans)

@@ -37,7 +37,8 @@ def split_duplicates(docs: list[Document]) -> tuple[list[Document], list[Duplica
     kept: list[Document] = []
     duplicates: list[Duplicate] = []
     by_hash: dict[str, str] = {}
-    shingles: dict[str, set[int]] = {}
+    # Sorted uint32 arrays, not sets of ints: about 14 times less memory per kept post.
+    shingles: dict[str, np.ndarray] = {}
     buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
     for doc in sorted(docs, key=lambda d: d.doc_id):
         if doc.content_hash in by_hash:
@@ -57,28 +58,31 @@ def split_duplicates(docs: list[Document]) -> tuple[list[Document], list[Duplica
     return kept, duplicates
 
 
-def _shingles(text: str) -> set[int]:
+def _shingles(text: str) -> np.ndarray:
+    """The distinct CRC-32 hashes of the text's 5-word windows, sorted."""
     words = _WORD.findall(text.lower().replace("’", "'"))
     if len(words) < _SHINGLE:
-        return {zlib.crc32(" ".join(words).encode())}
-    return {
-        zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode())
-        for i in range(len(words) - _SHINGLE + 1)
-    }
+        hashes = [zlib.crc32(" ".join(words).encode())]
+    else:
+        hashes = [
+            zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode())
+            for i in range(len(words) - _SHINGLE + 1)
+        ]
+    return np.unique(np.array(hashes, dtype=np.uint32))
 
 
-def _band_keys(shingles: set[int]) -> list[tuple[int, bytes]]:
-    values = np.fromiter(shingles, dtype=np.uint64)
+def _band_keys(shingles: np.ndarray) -> list[tuple[int, bytes]]:
+    values = shingles.astype(np.uint64)
     signature = ((np.outer(_A, values) + _B[:, None]) % _PRIME).min(axis=1)
     rows = _N_HASHES // _BANDS
     return [(band, signature[band * rows : (band + 1) * rows].tobytes()) for band in range(_BANDS)]
 
 
 def _best_near_match(
-    doc_shingles: set[int],
+    doc_shingles: np.ndarray,
     keys: list[tuple[int, bytes]],
     buckets: dict[tuple[int, bytes], list[str]],
-    shingles: dict[str, set[int]],
+    shingles: dict[str, np.ndarray],
 ) -> tuple[str, float] | None:
     candidates = sorted({doc_id for key in keys for doc_id in buckets.get(key, ())})
     best: tuple[str, float] | None = None
@@ -89,5 +93,8 @@ def _best_near_match(
     return best
 
 
-def _jaccard(a: set[int], b: set[int]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard similarity of two sorted arrays of distinct hashes."""
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - common
+    return common / union if union else 1.0

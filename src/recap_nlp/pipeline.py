@@ -242,15 +242,15 @@ def process_document(doc: Document, sdoc: Doc, normalized: Normalized) -> Docume
 def sentence_spans(
     doc: Document, sdoc: Doc, normalized: Normalized
 ) -> tuple[list[SentenceSpan], list[str]]:
-    """Sentences in original offsets (blank ones dropped) and their content-word lemmas."""
+    """Sentences in original offsets (those without a letter or digit dropped) and their lemmas."""
     spans: list[SentenceSpan] = []
     lemmas: list[str] = []
     for sent in sdoc.sents:
         start, end = normalized.to_original(sent.start_char, sent.end_char)
         raw = doc.text[start:end]
         text = raw.strip()
-        if not text:
-            continue
+        if not any(char.isalnum() for char in text):
+            continue  # blank, or a list marker standing alone
         lead = len(raw) - len(raw.lstrip())
         spans.append(SentenceSpan(doc.doc_id, start + lead, start + lead + len(text), text))
         lemmas.append(" ".join(t.lemma_.lower() for t in sent if t.is_alpha and not t.is_stop))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from recap_nlp.records import SentimentLabel
 from recap_nlp.sentiment.lexicon import (
@@ -87,6 +87,12 @@ def tokenize(text: str) -> list[_Token]:
     return tokens
 
 
+@lru_cache(maxsize=2**16)
+def _lexicon_polarity(word: str) -> tuple[str, float] | None:
+    # Words repeat across sentences; the suffix search is the scorer's costliest step.
+    return word_polarity(word, load_lexicon().words)
+
+
 def _cue_at(tokens: list[_Token], i: int) -> _Cue | None:
     lex = load_lexicon()
     tok = tokens[i]
@@ -96,7 +102,7 @@ def _cue_at(tokens: list[_Token], i: int) -> _Cue | None:
     if tok.kind == "emoji":
         return _Cue(i, tok.key, lex.emoji[tok.key], False)
     if tok.kind == "word" and tok.key not in lex.modifiers:
-        found = word_polarity(tok.key, lex.words)
+        found = _lexicon_polarity(tok.key)
         if found and found[1]:
             return _Cue(i, tok.key, found[1], True)
     return None

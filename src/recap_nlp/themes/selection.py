@@ -32,7 +32,7 @@ N_TOP_TERMS = 10
 # ones so that K selection fits about RESTART_BUDGET units per K, never fewer than three.
 MAX_RESTARTS = 10
 MIN_RESTARTS = 3
-RESTART_BUDGET = 20_000
+RESTART_BUDGET = 10_000
 RESTART_SHARE = 0.8
 # K selection fits several models per K: on a large corpus it runs on a fixed-size sample.
 SELECTION_SAMPLE = 4000
