@@ -125,3 +125,24 @@ def test_single_source_is_not_certain() -> None:
 def test_compatible_relation() -> None:
     assert compatible(_count("a", 20, 15, 20), _count("b", 18))
     assert not compatible(_count("a", 27), _count("b", 28))
+
+
+def test_a_passage_copied_by_many_posts_pairs_each_with_the_first() -> None:
+    shared = "Du 3 au 11 juin, une délégation de 27 Québécois a visité Angers et Nantes en mission."
+    docs = [
+        Document(f"p{i}", f"Billet {i} sur la mission.\n{shared}\nMerci!", "p", "txt", f"h{i}")
+        for i in range(4)
+    ]
+    copies = copied_passages(docs)
+    assert copies == [("p0", f"p{i}", shared) for i in (1, 2, 3)]
+
+
+def test_a_count_repeated_in_copies_counts_once() -> None:
+    shared = "Au final, une délégation de 27 Québécois a participé à la mission cette année-là."
+    docs = [Document(f"p{i}", f"Intro {i}.\n{shared}", "p", "txt", f"h{i}") for i in range(3)]
+    facts = [_count(f"p{i}", 27, sentence=shared) for i in range(3)] + [
+        _count("q", 28, sentence="Nous étions 28 au total.")
+    ]
+    conflict = _one(facts, [*docs, _doc("q", "Nous étions 28 au total.")])
+    assert "counted once" in conflict.reason
+    assert conflict.status == "unresolved"
