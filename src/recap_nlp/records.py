@@ -17,7 +17,7 @@ SentimentLabel = Literal["positive", "neutral", "negative"]
 Precision = Literal["day", "month", "year"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One post, as read from the corpus (text decoded, not yet normalised)."""
 
@@ -36,7 +36,7 @@ class Document:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """A file (or a JSON line) that could not be processed, and why."""
 
@@ -45,7 +45,7 @@ class Skipped:
     doc_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duplicate:
     """A document left out because it repeats another one (exactly or nearly)."""
 
@@ -55,7 +55,7 @@ class Duplicate:
     similarity: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentenceSpan:
     """A sentence boundary in the original text."""
 
@@ -65,7 +65,7 @@ class SentenceSpan:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One occurrence of a named entity in a document."""
 
@@ -81,7 +81,7 @@ class Mention:
     entity_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """One real-world thing, with every surface form seen in the corpus."""
 
@@ -93,7 +93,7 @@ class Entity:
     n_docs: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FactMention:
     """One fact stated in one document, with its quote and provenance.
 
@@ -117,7 +117,7 @@ class FactMention:
     event_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A real-world event, grouped from fact mentions across posts."""
 
@@ -132,7 +132,7 @@ class Event:
     n_facts: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """The reconciled view of one attribute of one event (agree, compatible, conflict)."""
 
@@ -148,7 +148,7 @@ class Conflict:
     fact_ids: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence with its polarity in [-1, 1]."""
 
@@ -161,7 +161,7 @@ class Sentence:
     drivers: str = ""  # the words that moved the score, for explanation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Theme:
     theme_id: int
     label: str
@@ -170,14 +170,14 @@ class Theme:
     representative_sentences: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocTheme:
     doc_id: str
     theme_id: int
     share: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Keyword:
     doc_id: str
     keyword: str

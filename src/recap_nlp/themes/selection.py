@@ -28,9 +28,9 @@ log = logging.getLogger(__name__)
 Method = Literal["nmf", "lda"]
 
 N_TOP_TERMS = 10
-# Restarts per K: ten on small corpora (fits are cheap, the mean less noisy), fewer on large
+# Restarts per K: five on small corpora (more did not change K on the seeds), fewer on large
 # ones so that K selection fits about RESTART_BUDGET units per K, never fewer than three.
-MAX_RESTARTS = 10
+MAX_RESTARTS = 5
 MIN_RESTARTS = 3
 RESTART_BUDGET = 10_000
 RESTART_SHARE = 0.8
