@@ -405,6 +405,7 @@ def evaluate(
         "tests/gold/sentiment.tsv"
     ),
     baseline: Annotated[bool, typer.Option(help="Also score the bare baselines.")] = True,
+    sentiment: Annotated[bool, typer.Option(help="Also score sentiment.")] = True,
 ) -> None:
     """Entity P/R/F1 per label and sentiment accuracy/macro-F1 against hand-made gold files."""
     import spacy
@@ -429,7 +430,8 @@ def evaluate(
         bare = evaluation.bare_model_mentions(texts, spacy.load("fr_core_news_sm"))
         console.print("[bold]baseline[/]: bare fr_core_news_sm, labels mapped generously:")
         console.print(evaluation.format_scores(evaluation.score_mentions(bare, gold_mentions)))
-    _evaluate_sentiment(sentiment_gold)
+    if sentiment:
+        _evaluate_sentiment(sentiment_gold)
 
 
 def _evaluate_sentiment(gold: Path) -> None:

@@ -26,11 +26,11 @@ _OPENERS = frozenset("«“‘\"'([{")
 
 @Language.component("recap_line_breaks", assigns=["token.is_sent_start"], retokenizes=False)
 def line_breaks_start_sentences(doc: Doc) -> Doc:
-    """Start a sentence after every line break.
+    """Start a sentence after every line break and after a list marker at the start of a line.
 
     Blog posts put headings, list items and captions on lines of their own without final
-    punctuation; left to the parser, "Angers\nNotre périple a débuté…" is one sentence.
-    The parser keeps boundaries set before it runs.
+    punctuation; left to the model, "Angers\nNotre périple a débuté…" is one sentence.
+    The senter (or the parser) keeps boundaries set before it runs.
     """
     line_start = True
     for token in doc[:-1]:
