@@ -202,3 +202,44 @@ def test_ranges_start_before_end(day: int, month: int, length: int, year: int) -
     (mention,) = find_dates(text)
     assert mention.start_date == dt.date(year, month, day).isoformat()
     assert mention.end_date == end.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # Lists of days: the first and the last bound the event.
+        (
+            "Les 3 et 4 octobre, Lyon accueillait",
+            dt.date(2023, 10, 10),
+            ("2023-10-03", "2023-10-04"),
+        ),
+        ("les 22, 23, 24 et 25 mai 2024", None, ("2024-05-22", "2024-05-25")),
+        # A weekday and "dernier"/"prochain" count from the publication date (a Thursday).
+        ("Mardi dernier, la journée", dt.date(2024, 1, 11), ("2024-01-09", "2024-01-09")),
+        ("jeudi dernier", dt.date(2024, 1, 11), ("2024-01-04", "2024-01-04")),
+        ("vendredi prochain", dt.date(2024, 1, 11), ("2024-01-12", "2024-01-12")),
+        # A year-less date weeks after publication is upcoming, not eleven months old ...
+        (
+            "Prochain rendez-vous : le forum de l'export, le 27 juin à Rennes.",
+            dt.date(2024, 6, 3),
+            ("2024-06-27", "2024-06-27"),
+        ),
+        # ... but a date a few weeks back stays in the past, and so does a cued one.
+        (
+            "Du 3 au 11 juin, j'ai vécu ma première mission",
+            dt.date(2017, 6, 26),
+            ("2017-06-03", "2017-06-11"),
+        ),
+        ("le 27 juin dernier", dt.date(2024, 6, 3), ("2023-06-27", "2023-06-27")),
+        ("En mars, nous avons visité Lyon.", dt.date(2023, 12, 10), ("2023-03", "2023-03")),
+    ],
+)
+def test_dev_corpus_date_forms(
+    text: str, published: dt.date | None, expected: tuple[str, str]
+) -> None:
+    (mention,) = find_dates(text, published)
+    assert (mention.start_date, mention.end_date) == expected
+
+
+def test_relative_weekday_needs_a_publication_date() -> None:
+    assert find_dates("Mardi dernier, la journée") == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from recap_nlp.events import resolve_events
+from recap_nlp.events import LocalEvent, complete_link, resolve_events
 from recap_nlp.facts import extract_facts
 from recap_nlp.records import Document, Event, FactMention
 from tests.test_facts import hand_mentions, seed_doc
@@ -89,3 +89,63 @@ def test_month_and_day_of_same_event_merge() -> None:
     events, _ = resolve_events(facts, [])
     assert [e.doc_ids for e in events] == [("a", "b")]
     assert events[0].start_date == "2019-05-03"
+
+
+def _fact(doc_id: str, attribute: str, start: int, hint: str, value: str = "12") -> FactMention:
+    return FactMention(
+        f"{doc_id}:{attribute}:{start}",
+        doc_id,
+        attribute,
+        value,
+        value,
+        value,
+        "exact",
+        start,
+        start + 2,
+        "q",
+        "t",
+        event_hint=hint,
+    )
+
+
+def test_a_trip_without_its_own_date_stays_apart_from_the_salon_it_visits() -> None:
+    # Post a dates only the salon; its delegation (hint "voyage") is another event.
+    facts = [
+        _fact("a", "delegation_size", 10, "voyage"),
+        dataclasses.replace(_date_fact("a", "2024-05-22", "2024-05-25", "salon"), start=50),
+        _fact("a", "exhibitors", 80, "salon", "2800"),
+        _date_fact("b", "2024-05-22", "2024-05-25", "salon"),
+    ]
+    events, stamped = resolve_events(facts, [])
+    event_of = {f.attribute + f.doc_id: f.event_id for f in stamped}
+    assert event_of["exhibitorsa"] == event_of["datea"] == event_of["dateb"]
+    assert event_of["delegation_sizea"] != event_of["datea"]
+    assert len(events) == 2
+
+
+def test_a_trip_and_a_salon_on_the_same_dates_never_merge() -> None:
+    facts = [
+        _date_fact("a", "2024-05-22", "2024-05-25", "mission"),
+        _fact("a", "event_name", 30, "mission", "Atlantech"),
+        _date_fact("b", "2024-05-22", "2024-05-25", "Atlantech"),
+    ]
+    events, _ = resolve_events(facts, [])
+    assert len(events) == 2
+
+
+def _local(doc_id: str, first: str = "2017-06-03", last: str = "2017-06-11") -> LocalEvent:
+    return LocalEvent(doc_id, "mission", first, last, int(first[:4]), ())
+
+
+def test_a_story_told_alike_by_many_posts_is_one_event() -> None:
+    items = [_local(f"p{i:04d}") for i in range(3000)]
+    items.append(_local("p0000", "2017-06-05", "2017-06-06"))  # same post, another local event
+    items.append(_local("q", "2018-06-09", "2018-06-17"))  # another year
+    clusters = complete_link(items)
+    assert sorted(map(len, clusters)) == [1, 1, 3000]
+    assert clusters[0] == list(range(3000))
+
+
+def test_two_alike_local_events_of_one_post_stay_apart() -> None:
+    items = [_local("a"), _local("a"), _local("b")]
+    assert complete_link(items) == [[0, 2], [1]]  # b joins the first of a's two, as pairs would

@@ -37,7 +37,13 @@ TABLE = [
     ("une quinzaine d'exposants", [("une quinzaine", 15, 11, 19, True)]),
     ("près de 30 exposants", [("près de 30", 30, 22, 30, True)]),
     ("près d’une vingtaine de professionnels", [("près d’une vingtaine", 20, 15, 20, True)]),
-    ("plus d'une centaine d'entreprises", [("plus d'une centaine", 100, 100, None, True)]),
+    # "plus d'une centaine" bounds a guess: its floor is the guess's own floor, not 100.
+    ("plus d'une centaine d'entreprises", [("plus d'une centaine", 100, 75, None, True)]),
+    (
+        "pas moins d'une cinquantaine d'adhérents",
+        [("pas moins d'une cinquantaine", 50, 38, None, True)],
+    ),
+    ("plus de 100 entreprises", [("plus de 100", 100, 100, None, True)]),
     ("environ 40 participants", [("environ 40", 40, 30, 50, True)]),
     ("entre 20 et 30 personnes", [("entre 20 et 30", 25, 20, 30, True)]),
     ("ville de 150\u00a0000 habitants", [("150\u00a0000", 150000, 150000, 150000, False)]),

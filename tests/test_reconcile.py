@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from recap_nlp.reconcile import compatible, copied_passages, reconcile, source_role
 from recap_nlp.records import Conflict, Document, Event, FactMention
 from tests.test_events import missions, seed_run
@@ -146,3 +148,66 @@ def test_a_count_repeated_in_copies_counts_once() -> None:
     conflict = _one(facts, [*docs, _doc("q", "Nous étions 28 au total.")])
     assert "counted once" in conflict.reason
     assert conflict.status == "unresolved"
+
+
+def _date(doc_id: str, lo: str, hi: str, start: int = 0) -> FactMention:
+    precision = "day" if len(lo) == 10 else "month"
+    return FactMention(
+        f"{doc_id}:date:{start}",
+        doc_id,
+        "date",
+        lo,
+        lo,
+        hi,
+        precision,
+        start,
+        start + 2,
+        "q",
+        "t",
+        event_id="e",
+    )
+
+
+def test_two_day_ranges_that_differ_conflict_but_a_day_inside_a_range_does_not() -> None:
+    assert not compatible(
+        _date("a", "2024-11-03", "2024-11-09"), _date("b", "2024-11-04", "2024-11-09")
+    )
+    assert compatible(
+        _date("a", "2024-11-05", "2024-11-05"), _date("b", "2024-11-04", "2024-11-09")
+    )
+    assert compatible(_date("a", "2024-11", "2024-11"), _date("b", "2024-11-04", "2024-11-09"))
+
+
+def test_organiser_post_decides_on_its_most_specific_date() -> None:
+    # Post a (the organiser) says "début novembre" and "du 4 au 9"; b (a participant) "du 3 au 9".
+    docs = [
+        _doc("a", "Notre organisation a mené la mission."),
+        _doc("b", "J’ai pris part à la mission."),
+    ]
+    facts = [
+        _date("a", "2024-11", "2024-11"),
+        _date("a", "2024-11-04", "2024-11-09", 40),
+        _date("b", "2024-11-03", "2024-11-09"),
+    ]
+    conflict = _one(facts, docs)
+    assert (conflict.status, conflict.chosen) == ("conflict", "2024-11-04..2024-11-09")
+    assert "organiser" in conflict.reason
+
+
+def test_a_vague_value_does_not_win_a_majority_over_sharper_claims() -> None:
+    facts = [
+        _date("a", "2024-11", "2024-11"),
+        _date("a", "2024-11-04", "2024-11-09", 40),
+        _date("b", "2024-11-03", "2024-11-09"),
+    ]
+    conflict = _one(facts, [_doc("a"), _doc("b")])
+    assert (conflict.status, conflict.chosen) == ("unresolved", "")
+
+
+def test_majority_of_two_compatible_wordings_chooses_the_sharper() -> None:
+    # "plus de 165 000" and "165 000" back each other against "près de 160 000".
+    more = dataclasses.replace(_count("a", 165000), value_max="", precision="approximate")
+    facts = [more, _count("b", 165000), _count("c", 160000, 120000, 160000)]
+    conflict = _one(facts, [_doc("a"), _doc("b"), _doc("c")])
+    assert (conflict.status, conflict.chosen) == ("conflict", "165000")
+    assert "majority" in conflict.reason

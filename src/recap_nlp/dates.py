@@ -121,11 +121,14 @@ def _patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
     day2 = rf"{wd}(?P<d2>{_DAY})"
     y1, y2 = rf"(?:{_SP}(?P<y1>{_YEAR}))?", rf"(?:{_SP}(?P<y2>{_YEAR}))?"
     full1, end2 = rf"{day1}{_SP}(?P<m1>{month}){y1}", rf"{day2}{_SP}(?P<m2>{month}){y2}"
+    # "les 3 et 4 octobre", "les 22, 23, 24 et 25 mai": the first and last day bound the span.
+    listed = rf"{intro}\b{day1}(?:,{_SP}{_DAY})*{_SP}et{_SP}{end2}"
     sources = [
         (rf"{intro}\b{full1}{link}{end2}", False),
         (rf"{between}{full1}{and_the}{end2}", False),
         (rf"{intro}\b{day1}{link}{end2}", False),
         (rf"{between}{day1}{and_the}{end2}", False),
+        (listed, False),
         (rf"\b{full1}", False),
         (
             rf"\b(?:de|d['’]|entre){_SP}?(?P<m1>{month}){y1}{_SP}(?:à|au|et){_SP}(?P<m2>{month}){y2}",
@@ -333,7 +336,8 @@ def _infer_year(
         best = min(same_sentence, key=lambda a: abs(a.start - raw.start))
         return _year_from_anchor(raw, best), "nearby", f"{best.text} ({best.relation})"
     if published is not None:
-        if _relation(text, raw.start, raw.end) == "future":
+        relation = _relation(text, raw.start, raw.end)
+        if relation == "future" or (relation == "same" and _soon_after(raw, published)):
             return _year_after(raw, published), "publication", f"after {published.isoformat()}"
         year = _year_before(raw, published, inclusive=True)
         return year, "publication", f"before {published.isoformat()}"
@@ -342,6 +346,27 @@ def _infer_year(
         best = _nearest(cued, raw.start)
         return _year_from_anchor(raw, best), "nearby", f"{best.text} ({best.relation})"
     return None, "none", ""
+
+
+# A year-less date with no cue is read as past (a recap tells what happened), unless that puts
+# it most of a year back while the same date comes within weeks after publication.
+_FAR_PAST_DAYS = 180
+_NEAR_FUTURE_DAYS = 60
+
+
+def _soon_after(raw: _Raw, published: dt.date) -> bool:
+    """True when the date falls soon after ``published`` and long before it otherwise.
+
+    Example:
+        "Prochain rendez-vous : le forum, le 27 juin" published 2024-06-03 -> True (2024)
+        "Du 3 au 11 juin" published 2017-06-26 -> False (2017, three weeks before)
+    """
+    past = _bounds(_year_before(raw, published, inclusive=True), raw, 1)
+    future = _bounds(_year_after(raw, published), raw, 1)
+    if past is None or future is None:
+        return False
+    far_past = (published - past[0]).days > _FAR_PAST_DAYS
+    return far_past and (future[0] - published).days <= _NEAR_FUTURE_DAYS
 
 
 def _nearest(anchors: list[_Anchor], position: int) -> _Anchor:
@@ -380,6 +405,51 @@ def _resolve(
     )
 
 
+@cache
+def _relative_weekday() -> re.Pattern[str]:
+    cues = load_fact_cues()["dates"]
+    days = "|".join(cues["weekdays"])
+    ways = "|".join(re.escape(w) for w in [*cues["weekday_past"], *cues["weekday_next"]])
+    return re.compile(rf"\b(?P<day>{days}){_SP}(?P<way>{ways})\b", re.IGNORECASE)
+
+
+def relative_weekdays(text: str, published: dt.date | None) -> list[DateMention]:
+    """Days named by a weekday and "dernier"/"prochain", counted from the publication date.
+
+    Without a publication date they cannot be placed and nothing is returned.
+
+    Example:
+        "Mardi dernier, une soixantaine de professionnels ..." published 2024-01-11 (a
+        Thursday) -> 2024-01-09
+    """
+    if published is None:
+        return []
+    cues = load_fact_cues()["dates"]
+    found = []
+    for match in _relative_weekday().finditer(text):
+        weekday = cues["weekdays"].index(match.group("day").lower())
+        if match.group("way").lower() in cues["weekday_past"]:
+            day = published - dt.timedelta(days=(published.weekday() - weekday - 1) % 7 + 1)
+        else:
+            day = published + dt.timedelta(days=(weekday - published.weekday() - 1) % 7 + 1)
+        iso = day.isoformat()
+        anchor = f"{match.group('way').lower()} from {published.isoformat()}"
+        found.append(
+            DateMention(
+                match.start(),
+                match.end(),
+                match.group(),
+                iso,
+                iso,
+                "day",
+                "publication",
+                False,
+                anchor,
+            )
+        )
+    return found
+
+
 def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]:
     """Find dates and date ranges in French text, inferring missing years.
 
@@ -396,8 +466,11 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
     """
     raws = _raw_mentions(text)
     anchors = _anchors(text, raws)
-    mentions = (_resolve(text, raw, anchors, published) for raw in raws)
-    return [m for m in mentions if m is not None]
+    mentions = [m for raw in raws if (m := _resolve(text, raw, anchors, published)) is not None]
+    relative = relative_weekdays(text, published)
+    if relative:
+        mentions = sorted([*mentions, *relative], key=lambda m: m.start)
+    return mentions
 
 
 _PUBLISHED_LINE = re.compile(

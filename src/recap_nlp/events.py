@@ -18,7 +18,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations
+from functools import cache, cached_property
 
 from recap_nlp.dates import load_fact_cues, strip_accents
 from recap_nlp.records import Document, Event, FactMention
@@ -37,7 +37,7 @@ class LocalEvent:
     year: int | None
     facts: tuple[FactMention, ...]
 
-    @property
+    @cached_property
     def keys(self) -> frozenset[str]:
         """Blocking keys: hint words, named events, cities and organiser of its facts."""
         found = {self.key} | {norm(f.event_hint) for f in self.facts if f.event_hint}
@@ -129,11 +129,34 @@ def local_events(doc_facts: list[FactMention]) -> list[LocalEvent]:
     dates = [f for f in doc_facts if f.attribute == "date"]
     groups = _open_locals(dates)
     if not groups:
-        ordered = sorted(doc_facts, key=lambda f: f.start)
-        hint = next((f.event_hint for f in ordered if f.event_hint), "")
-        return [LocalEvent(doc_facts[0].doc_id, norm(hint), "", "", None, tuple(ordered))]
-    _attach([f for f in doc_facts if f.attribute != "date"], groups)
-    return [_local_from(group) for group in groups]
+        return [_undated_local(doc_facts)]
+    others = [f for f in doc_facts if f.attribute != "date"]
+    stray: list[FactMention] = []
+    if not any(is_trip(group[0].event_hint) for group in groups):
+        # The post dates only the event a trip visited (a salon): the trip's own facts
+        # (delegation size, its organiser) stay apart instead of joining that event.
+        stray = [f for f in others if is_trip(f.event_hint)]
+        others = [f for f in others if not is_trip(f.event_hint)]
+    _attach(others, groups)
+    found = [_local_from(group) for group in groups]
+    return [*found, _undated_local(stray)] if stray else found
+
+
+def is_trip(hint: str) -> bool:
+    """True for a trip word ("mission", "délégation"): the trip itself, not an event it visits."""
+    return norm(hint) in _trip_keys()
+
+
+@cache
+def _trip_keys() -> frozenset[str]:
+    return frozenset(norm(w) for w in load_fact_cues()["events"]["trip_words"])
+
+
+def _undated_local(facts: list[FactMention]) -> LocalEvent:
+    """A local event without a date (never merged across posts), keyed by its first hint."""
+    ordered = sorted(facts, key=lambda f: f.start)
+    hint = next((f.event_hint for f in ordered if f.event_hint), "")
+    return LocalEvent(facts[0].doc_id, norm(hint), "", "", None, tuple(ordered))
 
 
 def _local_from(group: list[FactMention]) -> LocalEvent:
@@ -149,10 +172,13 @@ def _local_from(group: list[FactMention]) -> LocalEvent:
 def compatible(a: LocalEvent, b: LocalEvent) -> bool:
     """Two posts' local events may be one event: same kind, same year, overlapping dates.
 
-    Undated local events are never merged: without a date, two editions look alike.
+    Undated local events are never merged: without a date, two editions look alike. A trip
+    ("mission") never merges with a non-trip event ("salon") it may share keys with.
     """
     if a.doc_id == b.doc_id or a.year is None or a.year != b.year:
         return False
+    if is_trip(a.key) != is_trip(b.key):
+        return False  # a delegation's trip and the salon it visits are two events
     if not (a.key == b.key or a.key in b.keys or b.key in a.keys):
         return False
     a0, a1 = _interval(a.first, a.last)
@@ -161,7 +187,11 @@ def compatible(a: LocalEvent, b: LocalEvent) -> bool:
 
 
 def _candidate_pairs(items: list[LocalEvent]) -> list[tuple[int, int, int]]:
-    """Pairs sharing a blocking key, with the number of keys shared (best first)."""
+    """Pairs sharing a blocking key, with the number of keys shared (best first).
+
+    Inside a block (key and year) only pairs whose dates overlap are counted: items are
+    sorted by start and each one is paired with the following ones that start before it ends.
+    """
     index: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, item in enumerate(items):
         if item.year is None:
@@ -170,26 +200,64 @@ def _candidate_pairs(items: list[LocalEvent]) -> list[tuple[int, int, int]]:
             # Only events of the same year can merge: the year is part of the blocking key.
             index[(key, item.year)].append(i)
     shared: Counter[tuple[int, int]] = Counter()
+    intervals = [_interval(item.first, item.last) for item in items]
     for members in index.values():
-        for pair in combinations(members, 2):
-            shared[pair] += 1
+        by_start = sorted(members, key=lambda i: intervals[i])
+        for position, i in enumerate(by_start):
+            for j in by_start[position + 1 :]:
+                if intervals[j][0] > intervals[i][1]:
+                    break
+                shared[(min(i, j), max(i, j))] += 1
     pairs = [(i, j, n) for (i, j), n in shared.items() if compatible(items[i], items[j])]
     return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
 
 
 def complete_link(items: list[LocalEvent]) -> list[list[int]]:
-    """Cluster local events; two clusters merge only if all their cross pairs are compatible."""
-    cluster_of = list(range(len(items)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
-    for i, j, _ in _candidate_pairs(items):
-        ci, cj = cluster_of[i], cluster_of[j]
-        if ci == cj:
-            continue
-        if all(compatible(items[a], items[b]) for a in members[ci] for b in members[cj]):
-            members[ci].extend(members.pop(cj))
-            for k in members[ci]:
-                cluster_of[k] = ci
-    return sorted(sorted(group) for group in members.values())
+    """Cluster local events; two clusters merge only if all their cross pairs are compatible.
+
+    Local events told alike by several posts (same hint, keys, year and dates) are pairwise
+    compatible, so each such group enters as one: a story repeated by a thousand posts costs
+    one comparison, not half a million.
+    """
+    groups = _alike_groups(items)
+    stand_ins = [items[group[0]] for group in groups]
+    posts = [frozenset(items[i].doc_id for i in group) for group in groups]
+
+    def fits(a: int, b: int) -> bool:
+        return not posts[a] & posts[b] and compatible(stand_ins[a], stand_ins[b])
+
+    cluster_of = list(range(len(groups)))
+    members: dict[int, list[int]] = {g: [g] for g in range(len(groups))}
+    for g, h, _ in _candidate_pairs(stand_ins):
+        cg, ch = cluster_of[g], cluster_of[h]
+        if cg != ch and all(fits(a, b) for a in members[cg] for b in members[ch]):
+            members[cg].extend(members.pop(ch))
+            for k in members[cg]:
+                cluster_of[k] = cg
+    clusters = [[i for g in cluster for i in groups[g]] for cluster in members.values()]
+    return sorted(sorted(cluster) for cluster in clusters)
+
+
+def _alike_groups(items: list[LocalEvent]) -> list[list[int]]:
+    """Dated local events with the same hint, keys and dates, one per post, in item order.
+
+    An item joins the first group of its signature that does not hold its post yet.
+    """
+    groups: list[list[int]] = []
+    posts: list[set[str]] = []
+    by_signature: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        candidates = by_signature[(item.key, item.keys, item.year, item.first, item.last)]
+        free = (g for g in candidates if item.doc_id not in posts[g])
+        g = next(free, None) if item.year is not None else None
+        if g is None:
+            g = len(groups)
+            candidates.append(g)
+            groups.append([])
+            posts.append(set())
+        groups[g].append(i)
+        posts[g].add(item.doc_id)
+    return groups
 
 
 def _most_common(values: Iterable[str]) -> str:

@@ -97,13 +97,17 @@ def parse_french_number(words: str) -> int | None:
         return None
 
 
-def _bounds(central: int, approximate: bool, qualifier: str | None) -> tuple[int, int | None]:
-    """Bounds of a stated number: "près de 30" -> (25, 30), "plus de 100" -> (100, None)."""
+def _bounds(
+    central: int, approximate: bool, qualifier: str | None, guess: bool = False
+) -> tuple[int, int | None]:
+    """Bounds of a stated number: "près de 30" -> (25, 30), "plus de 100" -> (100, None),
+    "pas moins d'une cinquantaine" -> (38, None)."""
     spread = max(1, round(central * 0.25)) if approximate or qualifier else 0
     if qualifier == "upper":
         return max(0, central - spread), central
     if qualifier == "lower":
-        return central, None
+        # "plus d'une cinquantaine" is itself a guess: its floor is the guess's floor (38).
+        return (max(0, central - spread) if guess else central), None
     return max(0, central - spread), central + spread
 
 
@@ -126,7 +130,7 @@ def _from_match(match: re.Match[str], text: str) -> Quantity | None:
         if parsed is None:
             return None
         central, approximate = parsed, qualifier is not None
-    low, high = _bounds(central, approximate, qualifier)
+    low, high = _bounds(central, approximate, qualifier, guess=bool(match.group("noun")))
     return Quantity(match.start(), match.end(), match.group(), central, low, high, approximate)
 
 

@@ -178,18 +178,28 @@ def compatible(a: FactMention, b: FactMention) -> bool:
     """Two values that can both be true: equal, one containing the other, or overlapping guesses.
 
     Example:
-        "près d'une vingtaine" (15..20) and "18" -> True; "27" and "28" -> False
+        "près d'une vingtaine" (15..20) and "18" -> True; "27" and "28" -> False;
+        "le 5 novembre" and "du 4 au 9 novembre" -> True; "du 3 au 9" and "du 4 au 9" -> False
     """
     if value_key(a) == value_key(b):
         return True
     if a.attribute in _NAME_ATTRIBUTES:
         return fuzz.token_set_ratio(_name_key(a), _name_key(b)) >= _NAME_SCORE
+    if _two_day_ranges(a, b):
+        return False  # "du 3 au 9" and "du 4 au 9 novembre" both claim the whole event
     if _contains(a, b) or _contains(b, a):
         return True
     if a.precision == b.precision == "approximate":
         (a0, a1), (b0, b1) = _bounds(a), _bounds(b)
         return a0 <= b1 and b0 <= a1  # type: ignore[operator]
     return False
+
+
+def _two_day_ranges(a: FactMention, b: FactMention) -> bool:
+    """Both are day-precise ranges: each states the event's first and last day."""
+    return a.attribute == "date" and all(
+        f.precision == "day" and f.value_max and f.value_max != f.value_min for f in (a, b)
+    )
 
 
 def _width(fact: FactMention) -> float:
@@ -266,29 +276,53 @@ def _agreeing(groups: dict[str, list[_Observation]], n: int) -> _Decision | None
     return None
 
 
-def _support(groups: dict[str, list[_Observation]], key: str) -> set[str]:
-    """Sources whose value equals or is compatible with the value ``key``."""
-    head = groups[key][0].fact
-    return {o.source for g in groups.values() for o in g if compatible(head, o.fact)}
+def _sharpest(groups: dict[str, list[_Observation]]) -> dict[str, tuple[str, FactMention]]:
+    """Each source's most specific statement (key and fact): what it really claims.
+
+    A post saying "début novembre" and "du 4 au 9 novembre" claims the 4-9, so it does not
+    back another post's "du 3 au 9" through its vaguer month.
+    """
+    best: dict[str, tuple[str, FactMention]] = {}
+    for key, group in groups.items():
+        for obs in group:
+            held = best.get(obs.source)
+            if held is None or _specificity(obs.fact) < _specificity(held[1]):
+                best[obs.source] = (key, obs.fact)
+    return best
 
 
 def _by_majority(groups: dict[str, list[_Observation]], n: int) -> _Decision | None:
-    """Rule 2: a value backed by a strict majority of independent sources."""
-    support = {key: len(_support(groups, key)) for key in groups}
+    """Rule 2: a value backed by a strict majority of independent sources.
+
+    Candidates are the values some source claims as its most specific one; a source backs
+    a candidate when its own most specific value is compatible with it.
+    """
+    claims = _sharpest(groups)
+    candidates = sorted({key for key, _ in claims.values()})
+    support = {
+        key: sum(compatible(groups[key][0].fact, fact) for _, fact in claims.values())
+        for key in candidates
+    }
     best = max(support.values())
     winners = [k for k, v in support.items() if v == best]
-    if len(winners) != 1 or best * 2 <= n:
+    if best * 2 <= n or not _one_reading(groups, winners):
         return None
-    fact = groups[winners[0]][0].fact
+    # "plus de 165 000" and "165 000" back each other: the most specific of them is chosen.
+    fact = _most_specific({k: groups[k] for k in winners})
     reason = f"majority of independent sources ({best} of {n})"
     return _Decision(_display(fact), "conflict", round(0.4 + 0.4 * best / n, 2), reason)
 
 
+def _one_reading(groups: dict[str, list[_Observation]], winners: list[str]) -> bool:
+    """One winner, or tied winners compatible with each other (one value said two ways)."""
+    facts = [groups[k][0].fact for k in winners]
+    return all(compatible(a, b) for a, b in combinations(facts, 2))
+
+
 def _by_role(groups: dict[str, list[_Observation]], roles: dict[str, str]) -> _Decision | None:
     """Rule 3: the only value stated by a post written by the organiser."""
-    backed = [
-        k for k, g in groups.items() if any(roles.get(o.fact.doc_id) == "organiser" for o in g)
-    ]
+    claims = _sharpest(groups)  # the organiser's most specific value, not its vaguer ones
+    backed = sorted({key for key, fact in claims.values() if roles.get(fact.doc_id) == "organiser"})
     if len(backed) != 1:
         return None
     fact = groups[backed[0]][0].fact

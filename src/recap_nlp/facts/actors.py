@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from recap_nlp.dates import find_dates
 from recap_nlp.facts.context import (
     FactContext,
     contains_word,
@@ -23,6 +24,14 @@ _SPLIT = re.compile(
 )
 
 
+# A sponsor list ends at a sentence mark, a relative clause, or a comma not followed by
+# another name ("avec l'appui de la CCI X, cette mission a ..." ends before "cette").
+_SPONSOR_END = re.compile(
+    r"[.;!?\n]|\s(?:afin|qui|dont)\s"
+    r"|,\s*(?!(?:et\s+)?(?:de\s+la\s+|de\s+l['’]|de\s+|du\s+|des\s+|d['’]|l['’]|la\s+|le\s+|les\s+)?[A-ZÉÈÀÂÎÔ])"
+)
+
+
 def _clean_name(raw: str) -> str:
     """Strip leading articles and trailing punctuation: "du Fond X " -> "Fond X"."""
     name = raw.strip()
@@ -31,32 +40,61 @@ def _clean_name(raw: str) -> str:
     return name.strip(" \u00a0–-").rstrip(".,;:!? ")
 
 
+# "l'association Réseau X", "la société Y": a common noun before the proper name.
+_LEADING_NOUNS = re.compile(r"^(?:[a-zàâçéèêëîïôûùüÿœ’'-]+\s+){1,2}(?=[A-ZÉÈÀÂÎÔ])")
+
+
 def _name_at(ctx: FactContext, start: int, end: int) -> str:
-    """The ORG mention starting at [start, end) (canonical), else the cleaned text span."""
+    """The ORG mention starting at [start, end) (canonical), else the cleaned text span.
+
+    A mention covering less than half of the span ("CCI" in "la CCI Bretagne Ouest") is a
+    fragment: the span is kept.
+
+    Example:
+        "de l'association Réseau Villes Durables" -> "Réseau Villes Durables"
+    """
+    cleaned = _clean_name(ctx.doc.text[start:end])
+    if cleaned[:1].islower():
+        cleaned = _LEADING_NOUNS.sub("", cleaned)
     for mention in ctx.mentions:
-        if mention.label == "ORG" and start <= mention.start <= start + 8 and mention.end <= end:
+        inside = start <= mention.start <= start + 8 and mention.end <= end
+        if mention.label == "ORG" and inside and 2 * len(mention.text) >= len(cleaned):
             return mention_name(mention)
-    return _clean_name(ctx.doc.text[start:end])
+    return cleaned
 
 
 def organiser_facts(ctx: FactContext) -> list[FactMention]:
-    """Organisers named by "organisée par X", "portée par X".
+    """Organisers named by "organisée par X", "portée par X", "à l'initiative de X".
 
     Example:
         "La mission ... était portée par Québec numérique, avec le soutien" -> "Québec numérique"
     """
-    verbs = "|".join(re.escape(v) for v in cues()["roles"]["organiser_verbs"])
-    pattern = re.compile(rf"\b(?:{verbs})\s+par\s+", re.I)
+    roles = cues()["roles"]
+    verbs = "|".join(re.escape(v) for v in roles["organiser_verbs"])
+    phrases = "|".join(re.escape(p).replace("'", "['’]") for p in roles["organiser_phrases"])
+    pattern = re.compile(rf"(?:\b(?:{verbs})\s+par|(?<!\w)(?:{phrases}))\s+", re.I)
     facts = []
     for index, sentence in enumerate(ctx.sentences):
         for match in pattern.finditer(sentence.text):
             start = sentence.start + match.end()
             stop = _NAME_END.search(ctx.doc.text, start)
-            end = min(stop.start() if stop else len(ctx.doc.text), start + 80, sentence.end)
+            limit = _true_sentence_end(ctx, index)
+            end = min(stop.start() if stop else len(ctx.doc.text), start + 80, limit)
             name = _name_at(ctx, start, end)
             if name[:1].isupper():
                 facts.append(_name_fact(ctx, index, "organiser", (start, end), name, match))
     return facts
+
+
+def _true_sentence_end(ctx: FactContext, index: int) -> int:
+    """End of the sentence, or of the next one when the model split inside a line with no
+    sentence mark ("à l'initiative de l'association | Réseau Villes Durables.")."""
+    sentence = ctx.sentences[index]
+    if index + 1 >= len(ctx.sentences) or sentence.text.rstrip()[-1:] in {".", "!", "?", "…", ":"}:
+        return sentence.end
+    following = ctx.sentences[index + 1]
+    gap = ctx.doc.text[sentence.end : following.start]
+    return following.end if "\n" not in gap and "\n" not in sentence.text[-1:] else sentence.end
 
 
 def _name_fact(
@@ -104,7 +142,7 @@ def sponsor_facts(ctx: FactContext) -> list[FactMention]:
     for index, sentence in enumerate(ctx.sentences):
         for match in pattern.finditer(sentence.text):
             start = sentence.start + match.end()
-            stop = re.search(r"[.;!?\n]|\s(?:afin|qui|dont)\s", ctx.doc.text[start : sentence.end])
+            stop = _SPONSOR_END.search(ctx.doc.text[start : sentence.end])
             end = start + stop.start() if stop else sentence.end
             for s, e in _sponsor_items(ctx.doc.text, start, end):
                 name = _name_at(ctx, s, e)
@@ -141,6 +179,23 @@ def _travel_context(ctx: FactContext, index: int) -> bool:
     return any(contains_word(sentence, cue) >= 0 for cue in travel)
 
 
+_AT_PLACE = re.compile(r"(?:^|\s)à\s+$")
+
+
+def _event_place(mention: Mention, ctx: FactContext, index: int) -> bool:
+    """A city right after "à" in a sentence dating an event is where that event took place.
+
+    Example:
+        "lors du forum du 27 septembre dernier à Brest" -> True
+        "les délégations françaises à Québec" (no date) -> False
+    """
+    before = ctx.doc.text[max(0, mention.start - 4) : mention.start]
+    sentence = ctx.sentences[index]
+    if not _AT_PLACE.search(before) or not event_hint(ctx, sentence):
+        return False
+    return bool(find_dates(sentence.text))
+
+
 def _city_hint(ctx: FactContext, index: int) -> str:
     """The hint of a city's sentence, or of the text under it when it is a heading."""
     if _is_heading(ctx, index):
@@ -164,7 +219,9 @@ def city_facts(ctx: FactContext, names: list[FactMention]) -> list[FactMention]:
         if mention.label != "CITY" or name in seen or _inside_name(mention, ctx, names):
             continue
         index = ctx.sentence_index(mention.start)
-        if not _landmark(mention, ctx) and _travel_context(ctx, index):
+        if not _landmark(mention, ctx) and (
+            _travel_context(ctx, index) or _event_place(mention, ctx, index)
+        ):
             seen.add(name)
             facts.append(
                 new_fact(

@@ -73,23 +73,28 @@ def mention_name(mention: Mention) -> str:
     return mention.canonical or mention.text
 
 
-def event_hint(ctx: FactContext, sentence: SentenceSpan) -> str:
+def event_hint(ctx: FactContext, sentence: SentenceSpan, skip_trip: bool = False) -> str:
     """The event a sentence talks about: a trip word, else a named event, else an event word.
+
+    With ``skip_trip`` the trip is passed over for the event it visits, when the sentence
+    names one (exhibitors and visitors are the salon's, not the delegation's).
 
     Example:
         "Du 3 au 11 juin, une délégation a participé à une mission en France." -> "mission"
+        "Notre délégation a arpenté les allées du salon" (skip_trip) -> "salon"
     """
     table = cues()["events"]
     trip = trip_word(sentence)
-    if trip:
+    if trip and not skip_trip:
         return trip
     named = ctx.mentions_in(sentence.start, sentence.end, "EVENT")
     if named:
         return mention_name(named[0])
+    passed = set(table["trip_words"]) if skip_trip else set()
     for word in table["words"]:
-        if contains_word(sentence.text, word) >= 0:
+        if word not in passed and contains_word(sentence.text, word) >= 0:
             return word
-    return ""
+    return trip
 
 
 # "la mission de rassembler", "notre mission d'accompagner": a purpose, not a trip.
@@ -109,20 +114,23 @@ def trip_word(sentence: SentenceSpan) -> str:
     return ""
 
 
-def hint_with_fallback(ctx: FactContext, index: int, prefer_trip: bool = False) -> str:
+def hint_with_fallback(
+    ctx: FactContext, index: int, prefer_trip: bool = False, skip_trip: bool = False
+) -> str:
     """The sentence's event hint, or the previous sentence's when it names none.
 
     With ``prefer_trip`` a trip word of the previous sentence wins over a named event of
-    this one (a delegation's headcount belongs to the trip, not to an event it mentions).
+    this one (a delegation's headcount belongs to the trip, not to an event it mentions);
+    with ``skip_trip`` an event the trip visits wins over the trip (see ``event_hint``).
     """
     if prefer_trip:
         window = ctx.sentences[max(0, index - 1) : index + 1]
         found = [w for w in (trip_word(s) for s in reversed(window)) if w]
         if found:
             return found[0]
-    hint = event_hint(ctx, ctx.sentences[index])
+    hint = event_hint(ctx, ctx.sentences[index], skip_trip)
     if not hint and index > 0:
-        hint = event_hint(ctx, ctx.sentences[index - 1])
+        hint = event_hint(ctx, ctx.sentences[index - 1], skip_trip)
     return hint
 
 

@@ -17,6 +17,12 @@ from recap_nlp.records import FactMention, SentenceSpan
 _WORD = re.compile(r"[\w’'-]+")
 # Words that may stand between a number and its noun: "27 nouveaux participants".
 _FILLERS = {"de", "d'", "d’", "des", "nouveaux", "nouvelles", "autres", "jeunes", "fiers"}
+# "une délégation de 12 entreprises", "délégation forte d'une cinquantaine de ..."
+_DELEGATION_OF = re.compile(
+    r"\bdélégations?\s+(?:(?:composée|forte|formée|constituée)\s+)?(?:de|d['’])\s*"
+    r"(?:plus\s+d['’e]\s*|près\s+d['’e]\s*|environ\s+)?$",
+    re.IGNORECASE,
+)
 _TEAM = re.compile(
     r"équipe[^()]{0,80}\((?:composée?|formée?|constituée?)\s+(?P<members>[^()]*)\)", re.I
 )
@@ -40,21 +46,39 @@ def counted_noun(text: str, end: int) -> tuple[str, int]:
     return "", end
 
 
-def count_attribute(noun: str, sentence: str) -> str:
+def count_attribute(noun: str, sentence: str, before: str = "") -> str:
     """Attribute counted by ``noun`` (participants, exhibitors...), "" when not a headcount.
 
     People become a ``delegation_size`` when the sentence speaks of a delegation or of
-    taking part in a trip ("ont pris part à l'aventure").
+    taking part in a trip ("ont pris part à l'aventure"); visitors and spectators never do
+    (they are the event's audience). Any headcount right after "délégation de" (``before``
+    is the text before the number) is the delegation's size, even in companies.
+
+    Example:
+        ("entreprises", "notre délégation de 12 entreprises ...", "notre délégation de ")
+        -> "delegation_size"
     """
     table = cues()["counts"]
     attribute = table["nouns"].get(noun, "")
     if not attribute and noun in table["demonyms"]:
         attribute = "participants"
-    if attribute == "participants" and any(
-        contains_word(sentence, cue) >= 0 for cue in table["delegation_cues"]
+    if attribute and _DELEGATION_OF.search(before):
+        return "delegation_size"
+    if (
+        attribute == "participants"
+        and noun not in table["audience_nouns"]
+        and any(contains_word(sentence, cue) >= 0 for cue in table["delegation_cues"])
     ):
         return "delegation_size"
     return attribute
+
+
+def _hint_options(attribute: str, noun: str) -> dict[str, bool]:
+    """How a count picks its event: a delegation's size its trip, an audience its event."""
+    audience = attribute in {"exhibitors", "speakers"} or (
+        attribute == "participants" and noun in cues()["counts"]["audience_nouns"]
+    )
+    return {"prefer_trip": attribute == "delegation_size", "skip_trip": audience}
 
 
 def team_size(ctx: FactContext, sentence: SentenceSpan) -> tuple[int, str]:
@@ -80,9 +104,10 @@ def team_size(ctx: FactContext, sentence: SentenceSpan) -> tuple[int, str]:
 
 
 def _count_fact(
-    ctx: FactContext, index: int, quantity: Quantity, attribute: str, noun_end: int
+    ctx: FactContext, index: int, quantity: Quantity, attribute: str, noun: tuple[str, int]
 ) -> FactMention:
     sentence = ctx.sentences[index]
+    noun_end = noun[1]
     added, who = team_size(ctx, sentence) if attribute == "delegation_size" else (0, "")
     low = quantity.value_min + added
     high = "" if quantity.value_max is None else str(quantity.value_max + added)
@@ -98,7 +123,7 @@ def _count_fact(
         (str(quantity.value + added), str(low), high),
         precision,
         "count_grammar",
-        hint_with_fallback(ctx, index, prefer_trip=attribute == "delegation_size"),
+        hint_with_fallback(ctx, index, **_hint_options(attribute, noun[0])),
         note,
     )
 
@@ -114,7 +139,8 @@ def count_facts(ctx: FactContext) -> list[FactMention]:
     for index, sentence in enumerate(ctx.sentences):
         for quantity in find_quantities(sentence.text):
             noun, noun_end = counted_noun(sentence.text, quantity.end)
-            attribute = count_attribute(noun, sentence.text)
+            before = sentence.text[max(0, quantity.start - 40) : quantity.start]
+            attribute = count_attribute(noun, sentence.text, before)
             if attribute:
-                facts.append(_count_fact(ctx, index, quantity, attribute, noun_end))
+                facts.append(_count_fact(ctx, index, quantity, attribute, (noun, noun_end)))
     return facts
