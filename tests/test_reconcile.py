@@ -211,3 +211,25 @@ def test_majority_of_two_compatible_wordings_chooses_the_sharper() -> None:
     conflict = _one(facts, [_doc("a"), _doc("b"), _doc("c")])
     assert (conflict.status, conflict.chosen) == ("conflict", "165000")
     assert "majority" in conflict.reason
+
+
+def test_organisers_named_differently_by_three_posts_do_not_crash_the_majority_rule() -> None:
+    def organiser(doc_id: str, name: str) -> FactMention:
+        return dataclasses.replace(
+            _count(doc_id, 0),
+            attribute="organiser",
+            value=name,
+            value_min="",
+            value_max="",
+            precision="name",
+            fact_id=f"{doc_id}:organiser:0",
+        )
+
+    facts = [
+        organiser("a", "Valérie Tremblay (Mila)"),
+        organiser("b", "Ivado"),
+        organiser("c", "Ivado"),
+    ]
+    conflict = _one(facts, [_doc("a"), _doc("b"), _doc("c")])
+    assert (conflict.status, conflict.chosen) == ("conflict", "Ivado")
+    assert "majority" in conflict.reason

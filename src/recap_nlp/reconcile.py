@@ -203,6 +203,8 @@ def _two_day_ranges(a: FactMention, b: FactMention) -> bool:
 
 
 def _width(fact: FactMention) -> float:
+    if fact.attribute in _NAME_ATTRIBUTES | _SET_ATTRIBUTES:
+        return 0.0  # a name has no range
     low, high = _bounds(fact)
     if isinstance(low, str):
         return float(len({low, high}))  # a day is narrower than a range
