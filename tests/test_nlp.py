@@ -56,3 +56,13 @@ def test_sentences_without_a_letter_are_dropped(nlp: Language) -> None:
     spans, _ = sentence_spans(document, nlp(normalized.text), normalized)
     assert [span.text for span in spans] == ["Programme :", "Visite du port.", "Souper."]
     assert all(text[span.start : span.end] == span.text for span in spans)
+
+
+def test_a_sentence_does_not_start_without_a_mark_before_it(nlp: Language) -> None:
+    text = (
+        "Lyon accueillait la 12e édition du colloque, à l'initiative de l'association "
+        "Réseau Villes Durables. La journée a réuni 300 personnes 🙂 Merci à tous!"
+    )
+    starts = [token.text for token in nlp(text) if token.is_sent_start]
+    assert "Réseau" not in starts
+    assert starts[:2] == ["Lyon", "La"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -22,6 +23,8 @@ MAX_CHUNK_CHARS = 100_000
 T = TypeVar("T")
 # Opening quotes and brackets start a sentence's first word, not a list item.
 _OPENERS = frozenset("«“‘\"'([{")
+# What may end the text before a sentence: final and pausing punctuation, closing quotes.
+_SENTENCE_MARKS = frozenset('.!?…:;»”")]')
 
 
 @Language.component("recap_line_breaks", assigns=["token.is_sent_start"], retokenizes=False)
@@ -51,6 +54,38 @@ def _is_bullet(text: str) -> bool:
     which the entity rules take for a name.
     """
     return len(text) == 1 and text not in _OPENERS and unicodedata.category(text)[0] in "PS"
+
+
+@Language.component(
+    "recap_sentence_marks", requires=["token.is_sent_start"], assigns=["token.is_sent_start"]
+)
+def sentence_starts_need_a_mark(doc: Doc) -> Doc:
+    """Undo a model boundary that no punctuation, symbol or line break announces.
+
+    The senter sometimes cuts before a capitalised name in mid-sentence ("à l'initiative de
+    l'association | Réseau Villes Durables."), which hides the name's context from the fact
+    rules and makes it look sentence-initial to the entity rules.
+    """
+    starts = doc.to_array([SENT_START]).ravel().tolist()
+    for i in range(1, len(doc)):
+        if starts[i] == 1 and not _announced(doc, i):
+            doc[i].is_sent_start = False
+    return doc
+
+
+def _announced(doc: Doc, i: int) -> bool:
+    previous = doc[i - 1]
+    while previous.is_space and previous.i > 0:
+        if "\n" in previous.text:
+            return True
+        previous = doc[previous.i - 1]
+    last = previous.text[-1]
+    return (
+        "\n" in previous.text
+        or last in _SENTENCE_MARKS
+        or unicodedata.category(last) in {"So", "Sk"}  # emoji close sentences in blog posts
+        or _is_bullet(previous.text)
+    )
 
 
 def load_pipeline(model: str = DEFAULT_MODEL, gazetteer: str | None = None) -> Language:
@@ -88,6 +123,7 @@ def _load_with_senter(model: str) -> Language:
     if "senter" not in nlp.component_names:
         return spacy.load(model)
     nlp.enable_pipe("senter")
+    nlp.add_pipe("recap_sentence_marks", after="senter")
     return nlp
 
 
