@@ -143,7 +143,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
 
 @lru_cache(maxsize=1)
 def _may_hold_date() -> re.Pattern[str]:
-    return re.compile(rf"\d|{_month_regex()}", re.IGNORECASE)
+    return re.compile(rf"{_YEAR}|{_month_regex()}", re.IGNORECASE)
 
 
 def _group_int(match: re.Match[str], name: str) -> int | None:
@@ -171,7 +171,7 @@ def _raw_from_match(match: re.Match[str], at_date: bool) -> _Raw:
 def _raw_mentions(text: str) -> list[_Raw]:
     """Every grammar match, the more specific pattern winning any overlap."""
     if not _may_hold_date().search(text):
-        return []  # most sentences: every pattern needs a digit or a month name
+        return []  # most sentences: every pattern needs a month name or a year
     taken: list[tuple[int, int]] = []
     found: list[_Raw] = []
     for pattern, at_date in _patterns():
