@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+EVAL_OUT := .eval/dev_facts
 CORPUS ?= corpus
 OUT ?= outputs
 WORKERS ?= 1
@@ -32,8 +33,13 @@ format: $(STAMP)  ## Apply ruff formatting and fixes
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-eval: $(STAMP)  ## Score entities and sentiment against the hand-made gold files
+eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gold files
 	$(BIN)/recap-nlp evaluate
+	@echo "--- entities, dev set (unseen posts written for tuning, tests/gold/dev):"
+	$(BIN)/recap-nlp evaluate --corpus tests/gold/dev/posts --gold tests/gold/dev/entities.jsonl --no-sentiment
+	@echo "--- facts, dev set (tests/gold/dev_facts):"
+	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
+	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
 
 bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe
 	$(BIN)/python benchmarks/bench.py
@@ -42,4 +48,4 @@ stress: $(STAMP)  ## Seed corpus mixed with hostile input: outcomes and unchange
 	$(BIN)/python benchmarks/stress.py
 
 clean:  ## Remove generated outputs (keeps the virtual environment)
-	rm -rf $(OUT)/* .pytest_cache
+	rm -rf $(OUT)/* .pytest_cache .eval
