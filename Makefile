@@ -41,7 +41,7 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
 	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
 
-bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe
+bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe, 5 to 5,000 posts (~50 min)
 	$(BIN)/python benchmarks/bench.py
 
 stress: $(STAMP)  ## Seed corpus mixed with hostile input: outcomes and unchanged results

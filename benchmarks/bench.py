@@ -14,8 +14,8 @@ with distinct ids (and a distinct first line); ``analyse`` is called directly, s
 detection (which would rightly set the copies aside) is bypassed. Results go to
 ``benchmarks/results.md`` with the machine described::
 
-    .venv/bin/python benchmarks/bench.py                # sizes 5, 50, 500; workers 1 and 2
-    .venv/bin/python benchmarks/bench.py --sizes 5,50,500,5000
+    .venv/bin/python benchmarks/bench.py                # 5, 50, 500, 5000 posts; 1 and 2 workers (~50 min)
+    .venv/bin/python benchmarks/bench.py --quick        # 5 and 50 posts, one worker (~2 min)
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ def verdicts(rows: list[tuple[int, int, dict, dict]]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="5,50,500")
+    parser.add_argument("--sizes", default="5,50,500,5000")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--quick", action="store_true", help="sizes 5,50 and one worker")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "SIZE", "WORKERS"))
