@@ -14,8 +14,8 @@ with distinct ids (and a distinct first line); ``analyse`` is called directly, s
 detection (which would rightly set the copies aside) is bypassed. Results go to
 ``benchmarks/results.md`` with the machine described::
 
-    .venv/bin/python benchmarks/bench.py                # 5, 50, 500, 5000 posts; 1 and 2 workers (~50 min)
-    .venv/bin/python benchmarks/bench.py --quick        # 5 and 50 posts, one worker (~2 min)
+    .venv/bin/python benchmarks/bench.py           # 5 to 5,000 posts, 1 and 2 workers (~50 min)
+    .venv/bin/python benchmarks/bench.py --quick   # 5 and 50 posts, one worker (~2 min)
 """
 
 from __future__ import annotations
