@@ -37,6 +37,8 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	$(BIN)/recap-nlp evaluate
 	@echo "--- entities, dev set (unseen posts written for tuning, tests/gold/dev):"
 	$(BIN)/recap-nlp evaluate --corpus tests/gold/dev/posts --gold tests/gold/dev/entities.jsonl --no-sentiment
+	@echo "--- entities, held-out set (unseen posts never used for tuning, tests/gold/heldout):"
+	$(BIN)/recap-nlp evaluate --corpus tests/gold/heldout/posts --gold tests/gold/heldout/entities.jsonl --no-sentiment
 	@echo "--- facts, dev set (tests/gold/dev_facts):"
 	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
 	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
