@@ -219,9 +219,8 @@ def complete_link(items: list[LocalEvent]) -> list[list[int]]:
     compatible, so each such group enters as one: a story repeated by a thousand posts costs
     one comparison, not half a million.
     """
-    groups = _alike_groups(items)
+    groups, posts = _alike_groups(items)
     stand_ins = [items[group[0]] for group in groups]
-    posts = [frozenset(items[i].doc_id for i in group) for group in groups]
 
     def fits(a: int, b: int) -> bool:
         return not posts[a] & posts[b] and compatible(stand_ins[a], stand_ins[b])
@@ -238,8 +237,9 @@ def complete_link(items: list[LocalEvent]) -> list[list[int]]:
     return sorted(sorted(cluster) for cluster in clusters)
 
 
-def _alike_groups(items: list[LocalEvent]) -> list[list[int]]:
-    """Dated local events with the same hint, keys and dates, one per post, in item order.
+def _alike_groups(items: list[LocalEvent]) -> tuple[list[list[int]], list[set[str]]]:
+    """Dated local events with the same hint, keys and dates, one per post, in item order,
+    and the posts of each group.
 
     An item joins the first group of its signature that does not hold its post yet.
     """
@@ -257,7 +257,7 @@ def _alike_groups(items: list[LocalEvent]) -> list[list[int]]:
             posts.append(set())
         groups[g].append(i)
         posts[g].add(item.doc_id)
-    return groups
+    return groups, posts
 
 
 def _most_common(values: Iterable[str]) -> str:
