@@ -1,21 +1,22 @@
-"""`make bench`: pipeline throughput and memory against bare ``nlp.pipe``, same texts, same run.
+"""`make bench`: the whole run against bare ``nlp.pipe``, as whole processes, same texts, same run.
 
-For each corpus size and worker count it runs, each in a fresh process (so peak memory is
-that configuration's own):
+For each corpus size it writes a real-shaped corpus (``benchmarks/realshaped.py``: distinct
+posts of about 1,000 words made of real French recap sentences, fixed seed), then times, each
+as a fresh process and for each worker count:
 
-(a) bare ``nlp.pipe`` of ``fr_core_news_sm`` with all its components over the texts;
-(b) the whole pipeline (``recap_nlp.pipeline.analyse``: normalisation, spaCy with the
-    project's components, entities, facts, events, reconciliation, sentiment, themes; then
-    writing every table to DuckDB and CSV);
+(a) bare ``nlp.pipe`` of ``fr_core_news_sm`` with all its components over the same texts, read
+    from the same files (``benchmarks/bare_pipe.py``);
+(b) ``recap-nlp run CORPUS --out OUT --no-cache`` with its reports (fact sheets, figures);
+(c) the same with ``--no-reports``;
 
-and prints words per second, peak RSS, the ratio b/a and each stage's share of (b)'s time.
-No corpus larger than the five seed posts is at hand, so larger corpora replicate the seeds
-with distinct ids (and a distinct first line); ``analyse`` is called directly, so duplicate
-detection (which would rightly set the copies aside) is bypassed. Results go to
-``benchmarks/results.md`` with the machine described::
+and prints words per second, the peak memory of the largest process, the ratios b/a and c/a,
+the speed-up of two workers over one, and each stage's share of (b). A last line runs the
+replicated-seed corpus of the earlier benchmark (the five seeds copied with distinct ids) at
+200 posts, labelled as such. Results go to ``benchmarks/results.md`` with the machine::
 
-    .venv/bin/python benchmarks/bench.py           # 5 to 5,000 posts, 1 and 2 workers (~50 min)
-    .venv/bin/python benchmarks/bench.py --quick   # 5 and 50 posts, one worker (~2 min)
+    .venv/bin/python benchmarks/bench.py            # 50, 200, 1,000 and 5,000 posts (~3 h)
+    .venv/bin/python benchmarks/bench.py --quick    # 50 and 200 posts (~15 min)
+    .venv/bin/python benchmarks/bench.py --sizes 200 --workers 1
 """
 
 from __future__ import annotations
@@ -27,99 +28,143 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-RATIO_TARGET = 0.9  # pipeline words/s over bare nlp.pipe words/s
-MEMORY_TARGET = 1.5  # peak memory at ten times the posts over peak memory before
-MEMORY_FROM = 500  # posts: the issue's target compares 5,000 with 500
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import realshaped  # noqa: E402 - the benchmark's own helper module, beside this file
+
+TARGET_WITH_REPORTS = 1.0  # whole run with reports over bare nlp.pipe, one worker
+TARGET_WITHOUT_REPORTS = 1.2
+TARGET_TWO_WORKERS = 1.6  # two workers' throughput over one worker's
+MEMORY_TARGET = 1.5  # peak at 5,000 posts over peak at 500 (or the nearest smaller size)
 
 
-def corpus_of(size: int) -> list:
-    from recap_nlp.pipeline import read_documents
+def measure(command: list[str], timings: Path | None = None) -> dict:
+    """Wall seconds and peak RSS (largest process) of ``command``, run in a fresh child."""
+    wrapper = [sys.executable, __file__, "--measure", json.dumps(command)]
+    env = dict(os.environ)
+    if timings is not None:
+        env["RECAP_BENCH_TIMINGS"] = str(timings)
+    output = subprocess.run(wrapper, check=True, capture_output=True, text=True, env=env).stdout
+    measured = json.loads(output.strip().splitlines()[-1])
+    if timings is not None and timings.exists():
+        measured["timings"] = json.loads(timings.read_text(encoding="utf-8"))
+    return measured
 
-    seeds, _, _ = read_documents(REPO / "corpus")
-    documents = []
+
+def run_measured(command: list[str]) -> dict:
+    """In the wrapper process: run ``command``, time it, read its children's peak memory."""
+    started = time.perf_counter()
+    finished = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if finished.returncode not in (0, 1):
+        raise SystemExit(f"{command[:3]} failed ({finished.returncode}): {finished.stderr[-2000:]}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak_mb}
+
+
+def configurations(corpus: Path, out: Path, workers: int) -> dict[str, list[str]]:
+    python = sys.executable
+    run = [python, str(HERE / "timed_run.py"), str(corpus), "--out", str(out), "--no-cache"]
+    run += ["--workers", str(workers)]
+    return {
+        "bare": [python, str(HERE / "bare_pipe.py"), str(corpus), "--workers", str(workers)],
+        "reports": run,
+        "no_reports": [*run, "--no-reports"],
+    }
+
+
+def measure_size(corpus: Path, words: int, workers: int, scratch: Path) -> dict:
+    row: dict = {"words": words, "workers": workers}
+    for name, command in configurations(corpus, scratch / f"out_{workers}", workers).items():
+        timings = scratch / f"timings_{name}_{workers}.json" if name == "reports" else None
+        row[name] = measure(command, timings)
+    return row
+
+
+def words_per_second(row: dict, name: str) -> float:
+    return row["words"] / row[name]["seconds"]
+
+
+def report(rows: list[dict]) -> str:
+    lines = [
+        "| corpus | posts | workers | bare words/s | run words/s (reports) | ratio | "
+        "run words/s (no reports) | ratio | bare peak MB | run peak MB | "
+        "stage shares (with reports) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in rows:
+        bare = words_per_second(row, "bare")
+        full, lean = words_per_second(row, "reports"), words_per_second(row, "no_reports")
+        timings = row["reports"].get("timings", {})
+        total = sum(timings.values()) or 1.0
+        shares = ", ".join(f"{k} {v / total:.0%}" for k, v in timings.items())
+        lines.append(
+            f"| {row['corpus']} | {row['size']} | {row['workers']} | {bare:,.0f} | {full:,.0f} "
+            f"| {full / bare:.2f} | {lean:,.0f} | {lean / bare:.2f} | "
+            f"{row['bare']['peak_mb']:,.0f} | {row['reports']['peak_mb']:,.0f} | {shares} |"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(rows: list[dict]) -> str:
+    """The speed issue's targets, checked on the rows just measured (real-shaped corpus only)."""
+    real = [r for r in rows if r["corpus"] == "real-shaped"]
+    lines = []
+    for row in (r for r in real if r["workers"] == 1):
+        bare = words_per_second(row, "bare")
+        for name, target in (
+            ("reports", TARGET_WITH_REPORTS),
+            ("no_reports", TARGET_WITHOUT_REPORTS),
+        ):
+            ratio = words_per_second(row, name) / bare
+            verdict = "met" if ratio >= target else "NOT met"
+            label = "with reports" if name == "reports" else "without reports"
+            lines.append(
+                f"- {row['size']} posts, 1 worker, {label}: {ratio:.2f}× bare "
+                f"(target ≥ {target}×: {verdict})"
+            )
+    by_key = {(r["size"], r["workers"]): r for r in real}
+    for (size, workers), row in sorted(by_key.items()):
+        one = by_key.get((size, 1))
+        if workers == 2 and one:
+            speedup = words_per_second(row, "reports") / words_per_second(one, "reports")
+            verdict = "met" if speedup >= TARGET_TWO_WORKERS else "NOT met"
+            lines.append(
+                f"- {size} posts, 2 workers over 1 (with reports): {speedup:.2f}× "
+                f"(target ≥ {TARGET_TWO_WORKERS}×: {verdict})"
+            )
+    sizes = sorted({r["size"] for r in real})
+    if len(sizes) > 1 and sizes[-1] >= 10 * sizes[0]:
+        small = max(s for s in sizes if s <= sizes[-1] // 5)
+        for workers in (1, 2):
+            big, base = by_key.get((sizes[-1], workers)), by_key.get((small, workers))
+            if big and base:
+                growth = big["reports"]["peak_mb"] / base["reports"]["peak_mb"]
+                verdict = "met" if growth <= MEMORY_TARGET else "NOT met"
+                lines.append(
+                    f"- peak memory {sizes[-1]} vs {small} posts, {workers} worker(s): "
+                    f"{growth:.2f}× (target ≤ {MEMORY_TARGET}×: {verdict})"
+                )
+    return "\n".join(lines)
+
+
+def replicated_seeds(size: int, folder: Path) -> int:
+    """The earlier benchmark's corpus: the seed posts copied with distinct ids and first lines."""
+    seeds = sorted(p for p in (REPO / "corpus").iterdir() if p.suffix in {".txt", ".md"})
+    folder.mkdir(parents=True, exist_ok=True)
+    words = 0
     for index in range(size):
         seed = seeds[index % len(seeds)]
-        copy = index // len(seeds)
-        text = seed.text if copy == 0 else f"Copie {copy} du billet.\n{seed.text}"
-        doc_id = seed.doc_id if copy == 0 else f"{seed.doc_id}-copie{copy}"
-        documents.append(replace(seed, doc_id=doc_id, text=text))
-    return documents
-
-
-def child(mode: str, size: int, workers: int) -> dict:
-    documents = corpus_of(size)
-    words = sum(len(d.text.split()) for d in documents)
-    timings: dict[str, float] = {}
-    if mode == "bare":
-        import spacy
-
-        nlp = spacy.load("fr_core_news_sm")
-        started = time.perf_counter()
-        for _ in nlp.pipe((d.text for d in documents), n_process=workers, batch_size=32):
-            pass
-    else:
-        from recap_nlp.nlp import load_pipeline
-        from recap_nlp.pipeline import RunOptions, analyse
-
-        load_pipeline()  # loading the model is not throughput, in (a) neither
-        spacy_seconds = time_parsing()
-        started = time.perf_counter()
-        result = analyse(documents, RunOptions(workers=workers))
-        timings = result.timings
-        timings["write"] = time_writing(result)
-        # per_document holds spaCy; split it so each share says where the time goes.
-        timings = {"spacy": spacy_seconds[0]} | timings
-        timings["per_document"] -= spacy_seconds[0]
-    elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if workers > 1:
-        peak_mb += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"words": words, "seconds": elapsed, "peak_mb": peak_mb, "timings": timings}
-
-
-def time_writing(result) -> float:
-    """Seconds to write the run's tables (DuckDB and CSV) into a scratch directory."""
-    import tempfile
-
-    from recap_nlp import store
-    from recap_nlp.pipeline import result_tables
-
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as scratch:
-        store.write_outputs(Path(scratch), result_tables(result))
-    return time.perf_counter() - started
-
-
-def time_parsing() -> list[float]:
-    """Wrap ``pipeline.parse`` to add up the time spent inside spaCy (or waiting on its workers)."""
-    from recap_nlp import pipeline
-
-    spent = [0.0]
-    real_parse = pipeline.parse
-
-    def parse(*args, **kwargs):
-        parsed = iter(real_parse(*args, **kwargs))
-        while True:
-            started = time.perf_counter()
-            item = next(parsed, None)
-            spent[0] += time.perf_counter() - started
-            if item is None:
-                return
-            yield item
-
-    pipeline.parse = parse
-    return spent
-
-
-def measure(mode: str, size: int, workers: int) -> dict:
-    command = [sys.executable, __file__, "--child", mode, str(size), str(workers)]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return json.loads(output.strip().splitlines()[-1])
+        text = f"Copie {index // len(seeds)} du billet.\n" + seed.read_text(encoding="utf-8")
+        words += len(text.split())
+        (folder / f"{seed.stem}-copie{index}{seed.suffix}").write_text(text, encoding="utf-8")
+    return words
 
 
 def machine() -> str:
@@ -143,79 +188,56 @@ def machine() -> str:
     )
 
 
-def report(rows: list[tuple[int, int, dict, dict]]) -> str:
-    lines = [
-        "| posts | workers | bare words/s | pipeline words/s | ratio b/a | bare peak MB | "
-        "pipeline peak MB | pipeline stage shares |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for size, workers, bare, full in rows:
-        bare_wps = bare["words"] / bare["seconds"]
-        full_wps = full["words"] / full["seconds"]
-        total = sum(full["timings"].values()) or 1.0
-        shares = ", ".join(f"{k} {v / total:.0%}" for k, v in full["timings"].items())
-        lines.append(
-            f"| {size} | {workers} | {bare_wps:,.0f} | {full_wps:,.0f} | {full_wps / bare_wps:.2f} "
-            f"| {bare['peak_mb']:,.0f} | {full['peak_mb']:,.0f} | {shares} |"
-        )
-    return "\n".join(lines)
-
-
-def verdicts(rows: list[tuple[int, int, dict, dict]]) -> str:
-    """The issue's two targets, checked on the rows just measured."""
-    lines = []
-    for size, workers, bare, full in rows:
-        ratio = (full["words"] / full["seconds"]) / (bare["words"] / bare["seconds"])
-        verdict = "met" if ratio >= RATIO_TARGET else "NOT met"
-        lines.append(
-            f"- {size} posts, {workers} worker(s): throughput {ratio:.2f}× bare "
-            f"(target ≥ {RATIO_TARGET}×: {verdict})"
-        )
-    peaks = {(size, workers): full["peak_mb"] for size, workers, _, full in rows}
-    for (size, workers), peak in sorted(peaks.items()):
-        small = peaks.get((size // 10, workers))
-        # Below 500 posts the peak is the model and one batch: growth there says nothing.
-        if small and size // 10 >= MEMORY_FROM:
-            growth = peak / small
-            verdict = "met" if growth <= MEMORY_TARGET else "NOT met"
-            lines.append(
-                f"- peak memory {size} vs {size // 10} posts, {workers} worker(s): "
-                f"{growth:.2f}× (target ≤ {MEMORY_TARGET}×: {verdict})"
-            )
-    return "\n".join(lines)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="5,50,500,5000")
+    parser.add_argument("--sizes", default="50,200,1000,5000")
     parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--quick", action="store_true", help="sizes 5,50 and one worker")
-    parser.add_argument("--child", nargs=3, metavar=("MODE", "SIZE", "WORKERS"))
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.md")
+    parser.add_argument("--quick", action="store_true", help="sizes 50 and 200")
+    parser.add_argument("--no-replicated", action="store_true", help="skip the replicated line")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
-    if args.child:
-        mode, size, workers = args.child
-        print(json.dumps(child(mode, int(size), int(workers))))
+    if args.measure:
+        print(json.dumps(run_measured(json.loads(args.measure))))
         return 0
     if args.quick:
-        args.sizes, args.workers = "5,50", "1"
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        for workers in (int(w) for w in args.workers.split(",")):
-            bare, full = measure("bare", size, workers), measure("pipeline", size, workers)
-            rows.append((size, workers, bare, full))
+        args.sizes = "50,200"
+    sizes = [int(s) for s in args.sizes.split(",")]
+    workers_list = [int(w) for w in args.workers.split(",")]
+    pool = realshaped.sentence_pool(realshaped.sources())
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="recap-bench-") as tmp:
+        scratch = Path(tmp)
+        for size in sizes:
+            corpus = scratch / f"real_{size}"
+            words = realshaped.write_corpus(size, corpus, pool)
+            for workers in workers_list:
+                row = measure_size(corpus, words, workers, scratch)
+                rows.append({"corpus": "real-shaped", "size": size} | row)
+                print(report(rows[-1:]).splitlines()[-1], flush=True)
+        if not args.no_replicated:
+            size = 200
+            corpus = scratch / "replicated"
+            words = replicated_seeds(size, corpus)
+            row = measure_size(corpus, words, 1, scratch)
+            rows.append({"corpus": "replicated seeds", "size": size} | row)
             print(report(rows[-1:]).splitlines()[-1], flush=True)
     table = report(rows) + "\n\nTargets:\n\n" + verdicts(rows)
     text = (
         f"# Benchmarks\n\nMachine: {machine()}.\n\nCommand: `make bench` "
-        f"(`benchmarks/bench.py --sizes {args.sizes} --workers {args.workers}`). Corpora "
-        "above 5 posts replicate the seed posts with distinct ids and first lines "
-        "(no larger real corpus is at hand); duplicate detection is bypassed.\n"
-        "Stage shares of the pipeline's time: spacy = normalisation and `nlp.pipe` with the "
-        "project's components (with 2 workers: time waiting on them); per_document = the "
-        "other per-post stages (mentions, sentence sentiment, lemmas); then the "
-        "cross-post stages; write = the DuckDB and CSV tables. Peak MB with 2 workers = "
-        "parent + largest child.\n\n" + table + "\n"
+        f"(`benchmarks/bench.py --sizes {args.sizes} --workers {args.workers}`).\n\n"
+        f"Corpus: real-shaped ({realshaped.describe()}); every post distinct, so duplicate "
+        "detection sets nothing aside. The *replicated seeds* line is the earlier benchmark's "
+        "corpus (the five seed posts copied with distinct ids), kept for comparison only.\n\n"
+        "Each figure is one whole process, started fresh: bare = `nlp.pipe` of "
+        "`fr_core_news_sm` with all its components over the same files; run = `recap-nlp run "
+        "--no-cache` (model loading included in both). Ratio = run words/s over bare words/s. "
+        "Peak MB = the largest single process. Stage shares of the run with reports: read = "
+        "ingest and duplicate detection; spacy = `nlp.pipe` with the project's components "
+        "(with 2 workers: time waiting on them); per_document = the other per-post stages; "
+        "then the cross-post stages; write = tables, database, fact sheets and figures.\n\n"
+        + table
+        + "\n"
     )
     args.out.write_text(text, encoding="utf-8")
     print(f"\n{table}\n\nwritten to {args.out}")
