@@ -1,4 +1,4 @@
-"""Reading a corpus: folders or globs of .txt, .md, .html and .jsonl posts.
+"""Reading a corpus: folders or globs of .txt, .md, .rst, .html and .jsonl posts.
 
 Errors are values here: a file that cannot be read becomes a ``Skipped`` record naming the
 file and the reason, and the rest of the corpus is still read.
@@ -22,7 +22,7 @@ from typing import Any
 
 from recap_nlp.encodings import UndecodableError, decode_bytes
 from recap_nlp.language import guess_language
-from recap_nlp.readers import read_markdown, read_text_post, with_path_date
+from recap_nlp.readers import read_markdown, read_rst, read_text_post, with_path_date
 from recap_nlp.readers.htmlmeta import html_metadata
 from recap_nlp.records import Document, Skipped
 
@@ -32,6 +32,7 @@ SUPPORTED_SUFFIXES = {
     ".txt": "txt",
     ".md": "md",
     ".markdown": "md",
+    ".rst": "rst",
     ".html": "html",
     ".htm": "html",
     ".jsonl": "jsonl",
@@ -126,7 +127,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document |
     warnings = (decoded.warning,) if decoded.warning else ()
     if kind == "jsonl":
         return _read_jsonl(path, decoded.text, decoded.encoding)
-    reader = {"txt": read_text_post, "md": read_markdown, "html": _read_html}[kind]
+    reader = {"txt": read_text_post, "md": read_markdown, "rst": read_rst, "html": _read_html}[kind]
     try:
         fields = reader(decoded.text)
         fields = with_path_date(fields, path)
