@@ -14,17 +14,45 @@ import re
 from collections import Counter
 from typing import Any
 
-from recap_nlp.readers.masking import FILLER, Mask
 from recap_nlp.readers.markdown import Rendered
+from recap_nlp.readers.masking import FILLER, Mask
 from recap_nlp.records import Link
 
 _SKIPPED_NODES = frozenset(
-    "literal_block literal comment raw system_message docinfo target substitution_definition "
-    "footnote_reference citation_reference label problematic doctest_block math math_block "
-    "field_list option_list_item pending".split()
+    [
+        "literal_block",
+        "literal",
+        "comment",
+        "raw",
+        "system_message",
+        "docinfo",
+        "target",
+        "substitution_definition",
+        "footnote_reference",
+        "citation_reference",
+        "label",
+        "problematic",
+        "doctest_block",
+        "math",
+        "math_block",
+        "field_list",
+        "option_list_item",
+        "pending",
+    ]
 )
 _BLOCK_NODES = frozenset(
-    "paragraph title subtitle list_item term definition line rubric caption entry".split()
+    [
+        "paragraph",
+        "title",
+        "subtitle",
+        "list_item",
+        "term",
+        "definition",
+        "line",
+        "rubric",
+        "caption",
+        "entry",
+    ]
 )
 # Hyperlink targets and bare addresses, hidden from the word search so a word never lands there.
 _TARGETS = re.compile(r"<[^<>\n]+>(?=`)|https?://[^\s`>]+|^\.\. _[^\n]*$", re.M)
