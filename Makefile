@@ -50,8 +50,8 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	  $(BIN)/python $(REALDEV)/score_facts.py $(REALDEV)/gold.json .eval/realdev; \
 	else echo "--- $(REALDEV) is missing: real-post figures not computed"; fi
 
-bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe, 5 to 5,000 posts (~50 min)
-	$(BIN)/python benchmarks/bench.py
+bench: $(STAMP)  ## Whole run vs bare nlp.pipe on real-shaped corpora, 50 to 5,000 posts (~3 h; --quick: BENCH_ARGS=--quick)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 stress: $(STAMP)  ## Seed corpus mixed with hostile input: outcomes and unchanged results
 	$(BIN)/python benchmarks/stress.py
