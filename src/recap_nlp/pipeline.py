@@ -262,8 +262,15 @@ def run(
     out: str | Path,
     options: RunOptions = RunOptions(),
     progress: ProgressCallback | None = None,
+    *,
+    reports: bool = False,
 ) -> RunResult:
-    """Read ``source``, run every stage and write the outputs into ``out``."""
+    """Read ``source``, run every stage and write the outputs into ``out``.
+
+    With ``reports``, the fact sheets and figures are drawn from the staged tables and
+    swapped in with them; without, the previous run's reports are removed (they would
+    describe other tables). The output lock is held until the swap is done.
+    """
     out_dir = Path(out)
     with store.output_lock(out_dir):
         store.recover_interrupted(out_dir)
@@ -272,8 +279,16 @@ def run(
             options = replace(options, cache_dir=str(out_dir / CACHE_DIR))
         result = analyse(documents, options, progress)
         result.skipped, result.duplicates = skipped, duplicates
-        store.write_outputs(out_dir, result_tables(result))
+        store.write_outputs(out_dir, result_tables(result), write_reports if reports else None)
     return result
+
+
+def write_reports(folder: Path) -> list[Path]:
+    """Fact sheets and figures of the run whose database is in ``folder``."""
+    from recap_nlp.factsheet import write_factsheets
+    from recap_nlp.plots import write_figures
+
+    return write_factsheets(folder) + write_figures(folder)
 
 
 def result_tables(result: RunResult) -> list[store.Table]:
