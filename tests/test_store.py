@@ -98,7 +98,7 @@ def test_csv_text_cells_cannot_run_as_formulas(tmp_path: Path, raw: str, written
 def test_out_naming_a_file_is_a_folder_error(tmp_path: Path) -> None:
     target = tmp_path / "fichier.txt"
     target.write_text("déjà là")
-    with pytest.raises(store.OutputFolderError, match="fichier.txt: exists and is not a folder"):
+    with pytest.raises(store.OutputFolderError, match=r"fichier\.txt: exists and is not a folder"):
         store.write_outputs(target, _tables(1))
     with pytest.raises(store.OutputFolderError, match="cannot be created"):
         store.write_outputs(target / "sous-dossier", _tables(1))

@@ -32,7 +32,8 @@ LOCK_NAME = ".recap.lock"
 # Written by the fact sheets and figures into the staging folder, swapped in with the tables.
 REPORT_DIRS = ("factsheets", "figures")
 # Everything one run owns in its output folder, swapped in together.
-RUN_ITEMS = (DATABASE_NAME, TABLES_DIR, *REPORT_DIRS)
+RUN_LOG = "run.log"  # tracebacks of the unexpected errors that made a run skip posts
+RUN_ITEMS = (DATABASE_NAME, TABLES_DIR, *REPORT_DIRS, RUN_LOG)
 # Present while a complete staging folder is being swapped in: names that folder.
 JOURNAL_NAME = ".recap.swap"
 # OWASP CSV injection: a text cell starting with one of these is read as a formula.
@@ -97,13 +98,16 @@ def write_outputs(
     out_dir: Path,
     tables: Sequence[Table],
     reports: Callable[[Path], object] | None = None,
+    *,
+    run_log: str = "",
 ) -> None:
     """Write the database, one CSV per table and the reports into ``out_dir``, atomically.
 
     Everything is written into a staging folder first; ``reports`` (if given) is called with
     that folder once its database is complete, and writes the fact sheets and figures there.
-    The staged items then replace the previous run's together: a report folder the new run
-    does not write is removed, so no sheet of an older run stays beside the new tables.
+    The staged items then replace the previous run's together: a report folder (or run log)
+    the new run does not write is removed, so nothing of an older run stays beside the new
+    tables. ``run_log``, when not empty, is written to ``run.log``.
 
     Raises:
         OutputFolderError: the folder cannot be written (full disk, read-only...); the
@@ -116,6 +120,8 @@ def write_outputs(
         raise _folder_error(out_dir, error) from None
     try:
         _write_staging(staging, tables, reports)
+        if run_log:
+            (staging / RUN_LOG).write_text(run_log + "\n", encoding="utf-8")
         _commit(out_dir, staging)
     except OSError as error:
         raise _folder_error(out_dir, error, intact=True) from None
@@ -164,7 +170,7 @@ def _roll_forward(out_dir: Path, staging: Path) -> None:
             elif target.exists():
                 _remove(target)
             os.replace(new, target)
-        elif target.exists() and not (aside / name).exists() and name in REPORT_DIRS:
+        elif target.exists() and not (aside / name).exists() and name != DATABASE_NAME:
             os.replace(target, aside / name)
 
 
