@@ -1,0 +1,40 @@
+"""recap_nlp: facts people can trust from French blog recaps.
+
+The public API in two calls::
+
+    import recap_nlp
+    result = recap_nlp.run("corpus", "outputs")   # every record of the run, also stored
+    tables = recap_nlp.load("outputs")            # {table name: pandas DataFrame}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from recap_nlp.pipeline import RunResult
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "load", "run"]
+
+
+def run(source: str | Path, out: str | Path, **options: Any) -> RunResult:
+    """Run the whole pipeline on ``source`` and write the outputs into ``out``.
+
+    Keyword options are those of :class:`recap_nlp.pipeline.RunOptions` (workers, n_themes, ...).
+    """
+    from recap_nlp.pipeline import RunOptions
+    from recap_nlp.pipeline import run as run_pipeline
+
+    return run_pipeline(source, out, RunOptions(**options))
+
+
+def load(out: str | Path) -> dict[str, pd.DataFrame]:
+    """Every table of a finished run, read from its DuckDB database."""
+    from recap_nlp import store
+
+    out_dir = Path(out)
+    return {name: store.read_table(out_dir, name) for name in store.list_tables(out_dir)}

@@ -1,0 +1,266 @@
+"""Reading a corpus: folders or globs of .txt, .md, .html and .jsonl posts.
+
+Errors are values here: a file that cannot be read becomes a ``Skipped`` record naming the
+file and the reason, and the rest of the corpus is still read.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import json
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from recap_nlp.encodings import UndecodableError, decode_bytes
+from recap_nlp.language import guess_language
+from recap_nlp.records import Document, Skipped
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+}
+METADATA_FILE = "metadata.csv"
+METADATA_FIELDS = ("title", "published", "author", "url", "language")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# A 5 MB post takes minutes to parse with the small model; bigger files are usually dumps.
+DEFAULT_MAX_BYTES = 5_000_000
+# Posts shorter than this (after stripping) carry no usable text.
+_MIN_CHARS = 20
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    documents: list[Document]
+    skipped: list[Skipped]
+
+
+def find_files(source: str | Path) -> list[Path]:
+    """The post files under a folder (recursively, hidden files left out) or matching a glob."""
+    path = Path(source)
+    if path.is_dir():
+        return sorted(_walk(path))
+    if path.is_file():
+        return [path]
+    return sorted(Path(p) for p in glob.glob(str(source), recursive=True) if Path(p).is_file())
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    # os.walk does not follow symlinked folders, so a symlink loop cannot trap it.
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.startswith(".") and name != METADATA_FILE:
+                yield Path(root) / name
+
+
+def read_corpus(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """Read every post under ``source``; unreadable files come back as ``Skipped``.
+
+    A ``metadata.csv`` beside the posts (columns ``doc_id`` plus any of title, published,
+    author, url, language) fills what the files themselves do not say.
+    """
+    metadata = read_metadata(Path(source) / METADATA_FILE) if Path(source).is_dir() else {}
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for path in find_files(source):
+        for item in read_file(path, max_bytes):
+            if isinstance(item, Skipped):
+                log.warning("skipped %s: %s", item.path, item.reason)
+                skipped.append(item)
+            else:
+                documents.append(_with_metadata(item, metadata.get(item.doc_id, {})))
+    return ReadResult(documents, skipped)
+
+
+def read_metadata(path: Path) -> dict[str, dict[str, str]]:
+    """The rows of a corpus metadata CSV, keyed by doc_id."""
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {row["doc_id"]: {k: (v or "").strip() for k, v in row.items()} for row in rows}
+
+
+def _with_metadata(doc: Document, meta: dict[str, str]) -> Document:
+    updates = {key: meta[key] for key in METADATA_FIELDS if meta.get(key) and not getattr(doc, key)}
+    if "published" in updates:
+        updates["published_source"] = "metadata"
+    return replace(doc, **updates) if updates else doc
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | Skipped]:
+    """Read one file into documents (one, or one per line for JSON Lines) or skips."""
+    kind = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        return [Skipped(str(path), f"unsupported file type '{path.suffix or '(none)'}'")]
+    try:
+        size = path.stat().st_size
+        if size > max_bytes and kind != "jsonl":
+            return [Skipped(str(path), _too_large(size, max_bytes))]
+        data = path.read_bytes()
+    except OSError as error:
+        return [Skipped(str(path), f"unreadable file: {error.strerror or error}")]
+    try:
+        decoded = decode_bytes(data)
+    except UndecodableError as error:
+        return [Skipped(str(path), str(error))]
+    warnings = (decoded.warning,) if decoded.warning else ()
+    if kind == "jsonl":
+        return _read_jsonl(path, decoded.text, decoded.encoding)
+    reader = {"txt": _read_txt, "md": _read_markdown, "html": _read_html}[kind]
+    try:
+        fields = reader(decoded.text)
+    except ValueError as error:
+        return [Skipped(str(path), str(error))]
+    return [_build_document(path.stem, path, kind, decoded.encoding, warnings, fields)]
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return (
+        f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB; "
+        "raise [run] max_file_mb in a --config file to analyse it)"
+    )
+
+
+def _read_txt(text: str) -> dict[str, Any]:
+    return {"text": text}
+
+
+def _read_markdown(text: str) -> dict[str, Any]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {"text": text}
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        return {"text": text[match.end() :], "warning": f"broken YAML front matter{where}, ignored"}
+    if not isinstance(meta, dict):
+        return {"text": text[match.end() :], "warning": "front matter is not a mapping, ignored"}
+    return {**_metadata_fields(meta), "text": text[match.end() :]}
+
+
+def _read_html(html: str) -> dict[str, Any]:
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False
+    )
+    text = _without_boilerplate(extracted.text if extracted is not None else "")
+    if not text.strip():
+        raise ValueError("HTML page has no main text (only navigation, scripts or banners)")
+    meta = {
+        "title": extracted.title,
+        "author": extracted.author,
+        "url": extracted.url,
+        "published": extracted.date,
+    }
+    return {**_metadata_fields(meta), "text": text}
+
+
+@cache
+def _boilerplate_patterns() -> list[re.Pattern[str]]:
+    lines = resources.files("recap_nlp.data").joinpath("html_boilerplate.txt").read_text("utf-8")
+    return [
+        re.compile(line, re.IGNORECASE)
+        for line in lines.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def _without_boilerplate(text: str) -> str:
+    """Drop the consent-banner lines trafilatura keeps when a page has nothing else."""
+    kept = [
+        line
+        for line in text.splitlines()
+        if len(line) >= 400 or not any(p.search(line) for p in _boilerplate_patterns())
+    ]
+    return "\n".join(kept)
+
+
+def _read_jsonl(path: Path, text: str, encoding: str) -> list[Document | Skipped]:
+    items: list[Document | Skipped] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            items.append(Skipped(where, f"malformed JSON line: {error.msg}"))
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            items.append(Skipped(where, "JSON line needs an object with a string 'text' field"))
+            continue
+        doc_id = str(record.get("id") or f"{path.stem}-{number}")
+        fields = {**_metadata_fields(record), "text": record["text"]}
+        items.append(_build_document(doc_id, Path(where), "jsonl", encoding, (), fields))
+    return items
+
+
+def _metadata_fields(meta: dict[str, Any]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for key in ("title", "author", "url"):
+        if isinstance(meta.get(key), str | int | float):
+            fields[key] = str(meta[key]).strip()
+    published = meta.get("published", meta.get("date"))
+    if published is not None and _ISO_DATE.match(str(published)):
+        fields["published"] = str(published)[:10]
+    return fields
+
+
+def _build_document(
+    doc_id: str,
+    path: Path,
+    kind: str,
+    encoding: str,
+    warnings: tuple[str, ...],
+    fields: dict[str, Any],
+) -> Document | Skipped:
+    text: str = fields["text"]
+    if len(text.strip()) < _MIN_CHARS:
+        reason = "empty file" if not text.strip() else "too little text to analyse"
+        return Skipped(str(path), reason, doc_id)
+    language = guess_language(text)
+    if language.language not in ("fr", "unknown"):
+        return Skipped(str(path), f"not French (looks like '{language.language}')", doc_id)
+    if fields.get("warning"):
+        warnings = (*warnings, fields["warning"])
+    return Document(
+        doc_id=doc_id,
+        text=text,
+        source_path=str(path),
+        format=kind,  # type: ignore[arg-type]
+        content_hash=content_hash(text),
+        encoding=encoding,
+        title=fields.get("title", ""),
+        published=fields.get("published", ""),
+        published_source="metadata" if fields.get("published") else "",
+        author=fields.get("author", ""),
+        url=fields.get("url", ""),
+        warnings=warnings,
+    )
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with whitespace collapsed, so re-saved copies hash alike."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()

@@ -1,0 +1,375 @@
+"""The project's spaCy components for entities, added after the statistical NER.
+
+Two pipes follow ``ner``:
+
+* ``recap_entity_patterns``: spaCy's ``span_ruler`` loaded with ``data/entity_patterns.jsonl``
+  (and a user gazetteer when given); it writes ``doc.spans["recap_rules"]`` and leaves
+  ``doc.ents`` alone, so the refiner can weigh its matches against the model's;
+* ``recap_entity_refiner``: trims and filters the model's entities, relabels them with cue
+  words, gazetteers and context, adds the names the model missed (event and organisation
+  heads, acronym definitions, known cities and first names) and writes ``doc.ents`` with the
+  project's labels. Each entity's recogniser is kept in ``ent.kb_id_`` and a user gazetteer's
+  canonical name in ``ent.id_``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from recap_nlp.entities import lexicon
+from recap_nlp.entities.labels import (
+    Lexicon,
+    context_label,
+    first_name_at,
+    is_noise,
+    model_label,
+    place_label,
+    trim,
+)
+from recap_nlp.entities.persons import (
+    lone_words_as_orgs,
+    model_parts,
+    name_parts,
+    person_references,
+)
+from recap_nlp.entities.spans import (
+    Candidate,
+    acronym_definitions,
+    head_candidates,
+    is_capitalised,
+    noun_named_candidates,
+    portfolio_candidates,
+    tail_candidates,
+    token_event_candidates,
+)
+
+log = logging.getLogger(__name__)
+
+# articles, alone or merged with a preposition ("du" = "de le")
+_ARTICLE_FORMS = frozenset({"le", "la", "les", "l'", "un", "une", "des", "du", "au", "aux"})
+RULES_KEY = "recap_rules"
+PATTERNS_PIPE = "recap_entity_patterns"
+REFINER_PIPE = "recap_entity_refiner"
+_MAX_PLACE_TOKENS = 6
+
+
+def add_entity_components(nlp: Language, gazetteer: str | None = None) -> None:
+    """Add the pattern ruler and the refiner after ``ner``; load a user gazetteer if given.
+
+    Raises:
+        GazetteerError: the user gazetteer has a bad line (nothing is added then).
+    """
+    from recap_nlp.entities.gazetteer import load_user_gazetteer
+
+    user_patterns = load_user_gazetteer(gazetteer) if gazetteer else []
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name=PATTERNS_PIPE,
+        after="ner",
+        config={"spans_key": RULES_KEY, "annotate_ents": False, "overwrite": True},
+    )
+    # Phrase patterns match on ORTH, which only the tokenizer sets: without this, spaCy runs
+    # every pipe before the ruler on each pattern (100,000 names: 108 s instead of seconds).
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        ruler.add_patterns([*lexicon.ruler_patterns(), *user_patterns])  # type: ignore[attr-defined]
+    nlp.add_pipe(REFINER_PIPE, after=PATTERNS_PIPE)
+
+
+@Language.factory(
+    REFINER_PIPE,
+    requires=["doc.ents", "token.pos", "token.is_sent_start", "doc.spans"],
+    assigns=["doc.ents", "token.ent_type", "token.ent_kb_id", "token.ent_id"],
+    default_config={"min_city_population": None},
+)
+def make_entity_refiner(nlp: Language, name: str, min_city_population: int | None) -> EntityRefiner:
+    """Build the refiner; the data files are read here, once."""
+    del nlp, name
+    return EntityRefiner(min_city_population)
+
+
+class EntityRefiner:
+    """Refines the model's entities into the project's labels (see the module docstring)."""
+
+    def __init__(self, min_city_population: int | None = None) -> None:
+        cues = lexicon.cues()
+        self.lex = Lexicon(cues, lexicon.places(), lexicon.first_names())
+        self.min_population = min_city_population or cues.min_population
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = [*self.model_candidates(doc), *self.rule_candidates(doc)]
+        accepted = resolve(candidates)
+        accepted = with_acronym_repeats(doc, self.with_acronyms(doc, accepted))
+        accepted = resolve([*accepted, *self.lookup_candidates(doc, accepted)])
+        parts = name_parts(doc, accepted, self.lex)
+        accepted = person_references(doc, accepted, parts, self.lex)
+        accepted = lone_words_as_orgs(doc, accepted, parts, self.lex)
+        accepted = self.with_named_places(doc, with_enumerations(doc, accepted, self.lex))
+        doc.ents = [
+            Span(doc, c.start, c.end, label=c.label, kb_id=c.source, span_id=c.canonical)
+            for c in accepted
+        ]
+        return doc
+
+    def model_candidates(self, doc: Doc) -> Iterable[Candidate]:
+        """The model's entities, trimmed, split, filtered and relabelled."""
+        titles = self.lex.cues.person_titles
+        for ent in doc.ents:
+            start, end = trim(doc, ent.start, ent.end, titles)
+            end = _before_bracket(doc, start, end)
+            end = self._end_before_place(doc, start, end)
+            start, end = trim(doc, start, end, titles)
+            if start >= end:
+                continue
+            for part_start, part_end in model_parts(doc, start, end, self.lex):
+                found = self._model_candidate(doc, part_start, part_end, ent.label_)
+                if found is not None:
+                    yield found
+
+    def _model_candidate(self, doc: Doc, start: int, end: int, label: str) -> Candidate | None:
+        start, end = trim(doc, start, end, self.lex.cues.person_titles)
+        if (
+            start > 0
+            and doc[start - 1].is_lower
+            and doc[start - 1].lower_ in self.lex.cues.street_words
+        ):
+            start -= 1  # the street keeps its generic word: "rue Victor-Hugo" is a place
+        if start >= end or is_noise(doc[start:end], self.lex):
+            return None
+        found = model_label(doc, start, end, label, self.lex)
+        return Candidate(start, end, found, "model") if found is not None else None
+
+    def _end_before_place(self, doc: Doc, start: int, end: int) -> int:
+        """Cut "Martin de Québec", "FabLab de Trois-Rivières" before "de" + a known place.
+
+        The place is a name of its own; names that really end with one ("Semaine numérique
+        de Québec") come from the cue rules, which win over the model.
+        """
+        for j in range(start + 1, end - 1):
+            if doc[j].lower_ in {"de", "d'"} and self.lex.places.label(doc[j + 1 : end].text):
+                return j
+            region = doc[j].lower_ in self.lex.cues.region_prepositions
+            if region and doc[j].is_lower and self.lex.places.label(doc[j + 1 : end].text):
+                return j  # "Mission économique wallonne | au Canada"
+        return end
+
+    def rule_candidates(self, doc: Doc) -> Iterable[Candidate]:
+        """Pattern matches (``doc.spans``) and cue-word names."""
+        for span in doc.spans.get(RULES_KEY, []):
+            source = "gazetteer" if span.id_ else "ruler"
+            yield Candidate(span.start, span.end, span.label_, source, span.id_)
+        cues, places = self.lex.cues, self.lex.places
+        yield from head_candidates(doc, cues, places)
+        yield from tail_candidates(doc, cues, places)
+        yield from token_event_candidates(doc, cues)
+        yield from portfolio_candidates(doc, cues.portfolio_heads)
+        yield from noun_named_candidates(doc, cues.org_nouns_before, "ORG")
+        yield from noun_named_candidates(doc, cues.event_nouns_before, "EVENT")
+
+    def with_acronyms(self, doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
+        """Add "Long Name (ACR)" pairs: both spans, with one label."""
+        kept = list(accepted)
+        for long_start, long_end, acr in acronym_definitions(doc):
+            before = next((c for c in kept if c.end == long_end and c.start <= long_start), None)
+            if before is None:
+                inside = [c for c in kept if long_start <= c.start and c.end <= long_end]
+                if any(c.start < long_end and c.end > long_start for c in kept if c not in inside):
+                    continue
+                label = self._long_form_label(doc, long_start, long_end, inside)
+                kept = [c for c in kept if c not in inside]
+                before = Candidate(long_start, long_end, label, "acronym")
+                kept.append(before)
+            kept = [c for c in kept if not (c.start <= acr < c.end)]
+            label = before.label if before.label in {"ORG", "EVENT"} else "ORG"
+            kept.append(Candidate(acr, acr + 1, label, "acronym"))
+        return sorted(kept, key=lambda c: c.start)
+
+    def _long_form_label(self, doc: Doc, start: int, end: int, inside: list[Candidate]) -> str:
+        found = context_label(doc, start, end, self.lex)
+        if found is not None:
+            return found
+        named = [c.label for c in inside if c.label in {"ORG", "EVENT"}]
+        return named[0] if named else "ORG"
+
+    def lookup_candidates(self, doc: Doc, accepted: list[Candidate]) -> Iterable[Candidate]:
+        """Known places and first names the model missed."""
+        covered = {i for c in accepted for i in range(c.start, c.end)}
+        i = 0
+        while i < len(doc):
+            if i in covered or not is_capitalised(doc[i]):
+                i += 1
+                continue
+            found = self._place_at(doc, i, covered) or self._person_at(doc, i, covered)
+            if found is None:
+                i += 1
+                continue
+            yield found
+            i = found.end
+
+    def _place_at(self, doc: Doc, i: int, covered: set[int]) -> Candidate | None:
+        for end in range(min(len(doc), i + _MAX_PLACE_TOKENS), i, -1):
+            if covered & set(range(i, end)):
+                continue
+            label = place_label(doc, i, end, self.lex)
+            if label is not None and self._place_context_ok(doc, i, end, label):
+                return Candidate(i, end, label, "lookup")
+        return None
+
+    def _place_context_ok(self, doc: Doc, start: int, end: int, label: str) -> bool:
+        if label != "CITY":
+            return True
+        before = doc[start - 1].lower_ if start > 0 else ""
+        if before in self.lex.cues.city_prepositions:
+            return True
+        population = self.lex.places.cities.get(doc[start:end].text, 0)
+        return population >= self.min_population and not doc[start].is_sent_start
+
+    def _person_at(self, doc: Doc, i: int, covered: set[int]) -> Candidate | None:
+        end = first_name_at(doc, i, self.lex)
+        while end > i and covered & set(range(i, end)):
+            end -= 1
+        return Candidate(i, end, "PER", "lookup") if end > i else None
+
+    def with_named_places(self, doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
+        """A place name with an adjective or a noun names an organisation.
+
+        "Québec numérique" (a place then an adjective), "Investissement Québec" (a capitalised
+        common noun then a place, as in "Tourisme Montréal").
+        """
+        starts = {c.start for c in accepted}
+        ends = {c.end for c in accepted}
+        result = []
+        for c in accepted:
+            if c.label in {"CITY", "LOC"} and self._adjective_after(doc, c, starts):
+                c = Candidate(c.start, c.end + 1, "ORG", "cue")
+            elif c.label in {"CITY", "LOC"} and _noun_before(doc, c, ends):
+                c = Candidate(c.start - 1, c.end, "ORG", "cue")
+            result.append(c)
+        return result
+
+    def _adjective_after(self, doc: Doc, c: Candidate, starts: set[int]) -> bool:
+        if c.end >= len(doc) or c.end in starts or "\n" in doc[c.end - 1].whitespace_:
+            return False
+        nxt = doc[c.end]
+        before = doc[c.start - 1].lower_ if c.start > 0 else ""
+        if before in {"le", "la", "l'", "un", "une", "au", "du"}:
+            return False
+        if nxt.lower_ in self.lex.cues.place_adjectives or nxt.is_punct:
+            return False
+        return nxt.pos_ == "ADJ" or (nxt.is_title and nxt.pos_ == "PROPN")
+
+
+def _noun_before(doc: Doc, c: Candidate, ends: set[int]) -> bool:
+    """A capitalised common noun, alone, right before the place: "avec Investissement Québec".
+
+    Such names take no article; with one, the noun describes a relation between places ("la
+    Coopération France – Québec").
+    """
+    if c.start < 2 or c.start in ends:
+        return False
+    noun, before = doc[c.start - 1], doc[c.start - 2]
+    if noun.is_sent_start or not is_capitalised(noun) or noun.pos_ != "NOUN":
+        return False
+    return noun.whitespace_ == " " and before.is_lower and before.lower_ not in _ARTICLE_FORMS
+
+
+def _before_bracket(doc: Doc, start: int, end: int) -> int:
+    """Stop a span at an opening bracket: "Web à Québec (WAQ)" holds two names."""
+    for j in range(start + 1, end):
+        if doc[j].text in {"(", "["}:
+            return j
+    return end
+
+
+def with_acronym_repeats(doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
+    """Every other use of an acronym defined in brackets takes its label: "à la CCI".
+
+    Example: after "l'Agence wallonne à l'exportation (AWEX)", "de l'AWEX" is an ORG even where
+    the model saw nothing.
+    """
+    defined = {
+        doc[c.start].text: c.label
+        for c in accepted
+        if c.source == "acronym" and c.end == c.start + 1 and c.label in {"ORG", "EVENT"}
+    }
+    if not defined:
+        return accepted
+    by_start = {c.start: c for c in accepted}
+    covered = {i for c in accepted for i in range(c.start, c.end)}
+    kept = list(accepted)
+    for tok in doc:
+        label = defined.get(tok.text)
+        if label is None:
+            continue
+        old = by_start.get(tok.i)
+        if old is not None and old.end == tok.i + 1 and old.source != "acronym":
+            kept.remove(old)
+        elif tok.i in covered:
+            continue
+        kept.append(Candidate(tok.i, tok.i + 1, label, "acronym"))
+    return sorted(kept, key=lambda c: c.start)
+
+
+def resolve(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Keep non-overlapping candidates, stronger sources and longer spans first."""
+    taken: set[int] = set()
+    kept = []
+    for c in sorted(
+        set(candidates), key=lambda c: (c.priority, c.start, c.label, c.source, c.canonical)
+    ):
+        span = set(range(c.start, c.end))
+        if c.end > c.start and not span & taken:
+            kept.append(c)
+            taken |= span
+    return sorted(kept, key=lambda c: c.start)
+
+
+def with_enumerations(doc: Doc, accepted: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """Names in a list of people or cities take the list's label.
+
+    Example: "bonjour Magalie, Medhi, Valentin" makes "Medhi" a person; "(Saint-Camille,
+    Rouyn-Noranda et Rivière-du-Loup)" makes "Saint-Camille" a city.
+    """
+    result = list(accepted)
+    for run in _runs(doc, result):
+        labels = Counter(result[k].label for k in run)
+        label, count = labels.most_common(1)[0]
+        if label not in {"PER", "CITY"} or count < 2 or 2 * count < len(run):
+            continue
+        for k in run:
+            c = result[k]
+            if _relabelled_in_list(doc, c, label, lex):
+                result[k] = Candidate(c.start, c.end, label, c.source)
+    return result
+
+
+def _relabelled_in_list(doc: Doc, c: Candidate, label: str, lex: Lexicon) -> bool:
+    """A doubtful label in a list: a place-less LOC/MISC, or a one-word ORG only the model saw."""
+    if lex.places.label(doc[c.start : c.end].text) is not None:
+        return False
+    if c.label in {"LOC", "MISC"}:
+        return True
+    return c.label == "ORG" and c.source == "model" and label == "PER" and c.end == c.start + 1
+
+
+def _runs(doc: Doc, spans: list[Candidate]) -> Iterable[list[int]]:
+    """Index runs of spans separated only by a comma or "et"."""
+    run: list[int] = []
+    for k, c in enumerate(spans):
+        if run and not _listed(doc, spans[run[-1]], c):
+            if len(run) > 1:
+                yield run
+            run = []
+        run.append(k)
+    if len(run) > 1:
+        yield run
+
+
+def _listed(doc: Doc, left: Candidate, right: Candidate) -> bool:
+    """Only a comma or "et" between two names."""
+    between = doc[left.end : right.start]
+    return len(between) == 1 and between[0].text in {",", "et"}

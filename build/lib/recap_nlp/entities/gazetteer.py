@@ -1,0 +1,100 @@
+"""User gazetteers (``--gazetteer FILE``): extra names the recogniser must know.
+
+Two formats, chosen by the file's extension:
+
+* ``.tsv`` / ``.txt``: one name a line, ``name<TAB>label[<TAB>canonical]``; blank lines and lines
+  starting with ``#`` are skipped. Example: ``UQAM<TAB>ORG<TAB>Université du Québec à Montréal``.
+* ``.jsonl``: one spaCy ruler pattern a line, ``{"label": "EVENT", "pattern": "Startupfest",
+  "id": "Startupfest"}``; ``pattern`` is a phrase or a list of token patterns and ``id``, when
+  present, is the canonical name.
+
+Either way the result is a list of span-ruler patterns whose ``"id"`` is the canonical name.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, get_args
+
+from recap_nlp.records import EntityLabel
+
+LABELS: frozenset[str] = frozenset(get_args(EntityLabel))
+
+
+class GazetteerError(ValueError):
+    """A line of a user gazetteer cannot be used; the message names the file and the line."""
+
+    def __init__(self, path: str | Path, lineno: int, reason: str) -> None:
+        super().__init__(f"{path}:{lineno}: {reason}")
+        self.path = str(path)
+        self.lineno = lineno
+        self.reason = reason
+
+
+def load_user_gazetteer(path: str | Path) -> list[dict[str, Any]]:
+    """Read and validate a user gazetteer; return span-ruler patterns.
+
+    Example:
+        A line ``Festival d'été<TAB>EVENT`` gives
+        ``{"label": "EVENT", "pattern": "Festival d'été", "id": "Festival d'été"}``.
+
+    Raises:
+        GazetteerError: a line has a wrong number of fields, an unknown label, an empty name,
+            or (JSONL) is not a JSON object with a label and a pattern.
+        FileNotFoundError: the file does not exist.
+    """
+    path = Path(path)
+    parse = _parse_jsonl if path.suffix.lower() == ".jsonl" else _parse_tsv
+    patterns = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            patterns.append(parse(line, path, lineno))
+    return patterns
+
+
+def _parse_tsv(line: str, path: Path, lineno: int) -> dict[str, Any]:
+    fields = [f.strip() for f in line.split("\t")]
+    if len(fields) not in (2, 3):
+        raise GazetteerError(
+            path, lineno, f"expected 2 or 3 tab-separated fields, got {len(fields)}"
+        )
+    name, label = fields[0], fields[1]
+    canonical = fields[2] if len(fields) == 3 and fields[2] else name
+    if not name:
+        raise GazetteerError(path, lineno, "empty name")
+    _check_label(label, path, lineno)
+    return {"label": label, "pattern": _normalise(name), "id": canonical}
+
+
+def _parse_jsonl(line: str, path: Path, lineno: int) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise GazetteerError(path, lineno, f"not valid JSON ({err.msg})") from err
+    if not isinstance(obj, dict) or "label" not in obj or "pattern" not in obj:
+        raise GazetteerError(path, lineno, "expected an object with 'label' and 'pattern'")
+    _check_label(obj["label"], path, lineno)
+    pattern = obj["pattern"]
+    if isinstance(pattern, str):
+        if not pattern.strip():
+            raise GazetteerError(path, lineno, "empty pattern")
+        pattern = _normalise(pattern)
+    elif not (isinstance(pattern, list) and pattern and all(isinstance(p, dict) for p in pattern)):
+        raise GazetteerError(path, lineno, "'pattern' must be a phrase or a list of token dicts")
+    canonical = obj.get("id") or (pattern if isinstance(pattern, str) else "")
+    if not canonical:
+        raise GazetteerError(path, lineno, "a token pattern needs an 'id' (its canonical name)")
+    return {"label": obj["label"], "pattern": pattern, "id": str(canonical)}
+
+
+def _check_label(label: object, path: Path, lineno: int) -> None:
+    if label not in LABELS:
+        raise GazetteerError(path, lineno, f"unknown label {label!r} (use one of {sorted(LABELS)})")
+
+
+def _normalise(name: str) -> str:
+    """Phrases are matched on normalised text, so apostrophes are normalised the same way."""
+    from recap_nlp.normalize import normalize
+
+    return normalize(name).text

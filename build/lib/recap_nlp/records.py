@@ -1,0 +1,185 @@
+"""Typed records passed between the pipeline's stages.
+
+Every record is a frozen dataclass. Character offsets (``start``, ``end``) always point
+into ``Document.text``, the decoded *original* text of the post, never into the
+normalised copy handed to spaCy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+EntityLabel = Literal["PER", "CITY", "ORG", "EVENT", "LOC", "MISC"]
+COUNTED_LABELS: tuple[EntityLabel, ...] = ("PER", "CITY", "ORG", "EVENT")
+
+SentimentLabel = Literal["positive", "neutral", "negative"]
+Precision = Literal["day", "month", "year"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One post, as read from the corpus (text decoded, not yet normalised)."""
+
+    doc_id: str
+    text: str
+    source_path: str
+    format: Literal["txt", "md", "html", "jsonl"]
+    content_hash: str
+    encoding: str = "utf-8"
+    title: str = ""
+    published: str = ""  # ISO 8601 date, "" when unknown
+    published_source: Literal["metadata", "text", ""] = ""
+    author: str = ""
+    url: str = ""
+    language: str = "fr"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file (or a JSON line) that could not be processed, and why."""
+
+    path: str
+    reason: str
+    doc_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A document left out because it repeats another one (exactly or nearly)."""
+
+    doc_id: str
+    duplicate_of: str
+    kind: Literal["exact", "near"]
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceSpan:
+    """A sentence boundary in the original text."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of a named entity in a document."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: EntityLabel
+    sentence: str
+    sentence_start: int
+    source: str  # which recogniser produced it: "model", "ruler", "gazetteer", ...
+    canonical: str = ""
+    entity_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One real-world thing, with every surface form seen in the corpus."""
+
+    entity_id: str
+    canonical: str
+    label: EntityLabel
+    aliases: tuple[str, ...]
+    n_mentions: int
+    n_docs: int
+
+
+@dataclass(frozen=True, slots=True)
+class FactMention:
+    """One fact stated in one document, with its quote and provenance.
+
+    ``value`` is the normalised value as text (ISO date, integer, canonical name);
+    ``value_min``/``value_max`` bound numeric or date values (ISO strings for dates).
+    """
+
+    fact_id: str
+    doc_id: str
+    attribute: str  # "date", "delegation_size", "participants", "city", "organiser", "sponsor", ...
+    value: str
+    value_min: str
+    value_max: str
+    precision: str  # "day" | "month" | "year" | "exact" | "approximate" | "name"
+    start: int
+    end: int
+    sentence: str
+    extractor: str
+    event_hint: str = ""  # named event or event word the fact belongs to
+    note: str = ""  # e.g. how a year was inferred, what a count counts
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A real-world event, grouped from fact mentions across posts."""
+
+    event_id: str
+    name: str
+    kind: str
+    start_date: str
+    end_date: str
+    cities: tuple[str, ...]
+    organiser: str
+    doc_ids: tuple[str, ...]
+    n_facts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """The reconciled view of one attribute of one event (agree, compatible, conflict)."""
+
+    event_id: str
+    attribute: str
+    values: tuple[str, ...]
+    doc_ids: tuple[str, ...]
+    quotes: tuple[str, ...]
+    chosen: str
+    status: Literal["agree", "compatible", "conflict", "unresolved", "single"]
+    confidence: float
+    reason: str
+    fact_ids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with its polarity in [-1, 1]."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    polarity: float
+    label: SentimentLabel
+    drivers: str = ""  # the words that moved the score, for explanation
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    theme_id: int
+    label: str
+    top_terms: tuple[str, ...]
+    weights: tuple[float, ...]
+    representative_sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocTheme:
+    doc_id: str
+    theme_id: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    doc_id: str
+    keyword: str
+    score: float
+    rank: int
