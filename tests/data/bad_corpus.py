@@ -76,6 +76,14 @@ def build_bad_corpus(folder: Path, *, big: bool = True) -> list[Case]:
     write(
         "utf8_casse.txt", bad_utf8[:150] + b"\xff\xfe" + bad_utf8[150:], "warned", "invalid UTF-8"
     )
+    words = VARIANTS[3].encode("utf-8").split(b" ")  # a short post, two corrupt sequences
+    write(
+        "utf8_court_casse.txt",
+        b" ".join([*words[:5], b"\xff", *words[5:12], b"\xc3(", *words[12:]]),
+        "warned",
+        "2 invalid UTF-8",
+    )
+    write("utf16_sans_bom.txt", VARIANTS[4].encode("utf-16-le"), "processed")
     write("windows1252.txt", VARIANTS[0].encode("cp1252"), "processed")
     write("latin1.txt", VARIANTS[1].replace("’", "'").encode("latin-1"), "processed")
     write("utf16.txt", VARIANTS[2].encode("utf-16"), "processed")
