@@ -83,7 +83,11 @@ def build_bad_corpus(folder: Path, *, big: bool = True) -> list[Case]:
         "warned",
         "2 invalid UTF-8",
     )
-    write("utf16_sans_bom.txt", VARIANTS[4].encode("utf-16-le"), "processed")
+    utf16 = (
+        "Le marché de Noël de Colmar a attiré des familles venues d’Alsace et de Suisse. Les "
+        "artisans présents ont salué une édition calme et bien organisée.\n"
+    )
+    write("utf16_sans_bom.txt", utf16.encode("utf-16-le"), "processed")
     write("windows1252.txt", VARIANTS[0].encode("cp1252"), "processed")
     write("latin1.txt", VARIANTS[1].replace("’", "'").encode("latin-1"), "processed")
     write("utf16.txt", VARIANTS[2].encode("utf-16"), "processed")
