@@ -262,7 +262,7 @@ def _normalized(
     """Normalised texts for spaCy; a post whose normalisation raises goes to ``failed``."""
     for doc in documents:
         try:
-            normalized = normalize(doc.text)
+            normalized = normalize(doc.text, doc.joined)
         except Exception as error:  # one post's bug must not stop the run
             failed.append(failure_result(doc, error))
             continue
