@@ -133,9 +133,18 @@ def read_documents(
     source: str | Path, options: RunOptions = RunOptions()
 ) -> tuple[list[Document], list[Skipped], list[Duplicate]]:
     """Ingest a corpus: read every file, then set exact and near duplicates aside."""
+    documents, skipped, duplicates, _ = _read_corpus(source, options)
+    return documents, skipped, duplicates
+
+
+def _read_corpus(
+    source: str | Path, options: RunOptions
+) -> tuple[list[Document], list[Skipped], list[Duplicate], list[str]]:
+    """``read_documents`` plus the tracebacks of unexpected reader errors (for run.log)."""
     result = corpus.read_corpus(source, max_bytes=options.max_file_mb * 1_000_000)
     kept, duplicates = dedup.split_duplicates(result.documents)
-    return [with_publication_date(doc) for doc in kept], result.skipped, duplicates
+    documents = [with_publication_date(doc) for doc in kept]
+    return documents, result.skipped, duplicates, result.tracebacks
 
 
 def with_publication_date(doc: Document) -> Document:
@@ -333,11 +342,12 @@ def run(
     out_dir = Path(out)
     with store.output_lock(out_dir):
         store.recover_interrupted(out_dir)
-        documents, skipped, duplicates = read_documents(source, options)
+        documents, skipped, duplicates, read_errors = _read_corpus(source, options)
         if options.use_cache and options.cache_dir is None:
             options = replace(options, cache_dir=str(out_dir / CACHE_DIR))
         result = analyse(documents, options, progress)
         result.skipped, result.duplicates = [*skipped, *result.skipped], duplicates
+        result.tracebacks[:0] = read_errors
         store.write_outputs(
             out_dir,
             result_tables(result),
