@@ -122,6 +122,9 @@ def build_bad_corpus(folder: Path, *, big: bool = True) -> list[Case]:
     (folder / "boucle").symlink_to(folder, target_is_directory=True)
     (folder / "introuvable.txt").symlink_to(folder / "n_existe_pas.txt")
     cases.append(Case("introuvable.txt", "skipped", "unreadable"))
+    if hasattr(os, "mkfifo"):  # reading a FIFO would wait forever
+        os.mkfifo(folder / "tube.txt")
+        cases.append(Case("tube.txt", "skipped", "not a regular file (FIFO)"))
     if big:
         line = " ".join(
             f"{VARIANTS[5].strip()} ({i})" for i in range(1_000_000 // len(VARIANTS[5]))
