@@ -58,3 +58,29 @@ def test_random_bytes_never_crash(data: bytes) -> None:
     except UndecodableError:
         return
     assert isinstance(decoded.text, str)
+
+
+SHORT = "Visite à Montréal : délégation très appréciée, échanges concrets."
+
+
+@pytest.mark.parametrize("n_bad", [1, 2, 3])
+def test_a_short_utf8_text_with_bad_bytes_stays_utf8(n_bad: int) -> None:
+    data = SHORT.encode("utf-8")
+    cut = data.index(b" ")
+    data = data[:cut] + b"\xff" * n_bad + data[cut:]  # each \xff is its own bad sequence
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8"
+    assert "délégation" in decoded.text and "Ã" not in decoded.text
+    assert decoded.warning.startswith(f"{n_bad} invalid UTF-8")
+
+
+def test_latin1_with_an_accidental_utf8_pair_stays_latin1() -> None:
+    text = "Été à Montréal : délégation très appréciée, Â« échanges »."
+    decoded = decode_bytes(text.encode("latin-1"))  # "Â«" is also valid UTF-8 ("«")
+    assert decoded.encoding == "latin-1" and decoded.text == text
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_detected(codec: str) -> None:
+    decoded = decode_bytes(TEXT.encode(codec))
+    assert (decoded.encoding, decoded.text) == (codec, TEXT)

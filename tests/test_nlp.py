@@ -18,9 +18,13 @@ def test_long_text_is_parsed_in_chunks_into_one_doc(nlp: Language, monkeypatch) 
     import recap_nlp.nlp as module
 
     monkeypatch.setattr(module, "MAX_CHUNK_CHARS", 80)
+    monkeypatch.setattr(module, "LONG_TEXT_PIECE_CHARS", 80)
     text = "Martin Boivin est allé à Nantes.\n\nLa délégation a visité Angers en juin.\n" * 3
-    [(doc, context)] = list(parse(nlp, [(text, "ctx")]))
-    assert context == "ctx"
+    short = "Une visite à Lyon."
+    items = [(short, "a"), (text, "ctx"), (short, "b"), (short, "c")]
+    parsed = list(parse(nlp, items))
+    assert [c for _, c in parsed] == ["a", "ctx", "b", "c"]  # the order of the input
+    doc = parsed[1][0]
     assert doc.text == text
     assert [e.text for e in doc.ents if e.text == "Nantes"] == ["Nantes"] * 3
 

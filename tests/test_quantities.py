@@ -82,3 +82,24 @@ def test_never_crashes_and_bounds_hold(text: str) -> None:
 def test_grouped_digits_round_trip(n: int) -> None:
     grouped = f"{n:,}".replace(",", "\u00a0")
     assert parse_french_number(grouped) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2 millions de visiteurs", [("2 millions", 2_000_000)]),
+        ("1,5 million de visiteurs", [("1,5 million", 1_500_000)]),
+        ("deux cent mille visiteurs", [("deux cent mille", 200_000)]),
+        ("deux millions de visiteurs", [("deux millions", 2_000_000)]),
+        ("un budget de 2,5 milliards", [("2,5 milliards", 2_500_000_000)]),
+        ("3 mille bénévoles", [("3 mille", 3_000)]),
+        ("12 000 visiteurs puis 1,2 million", [("12 000", 12_000), ("1,2 million", 1_200_000)]),
+    ],
+)
+def test_scaled_numbers(text: str, expected: list[tuple[str, int]]) -> None:
+    assert [(q.text, q.value) for q in find_quantities(text)] == expected
+
+
+def test_scaled_number_with_a_qualifier_keeps_its_bound() -> None:
+    (found,) = find_quantities("plus de 2 millions de visiteurs")
+    assert (found.value, found.value_min, found.value_max) == (2_000_000, 2_000_000, None)

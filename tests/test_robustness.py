@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -16,8 +17,9 @@ from typer.testing import CliRunner
 
 from recap_nlp.cli import app
 from recap_nlp.pipeline import read_documents
+from recap_nlp.records import Document
 from tests.conftest import CORPUS
-from tests.data.bad_corpus import FRENCH, build_bad_corpus
+from tests.data.bad_corpus import FRENCH, VARIANTS, build_bad_corpus
 
 runner = CliRunner()
 
@@ -87,6 +89,19 @@ def _assert_complete(out: Path, n_documents: int) -> None:
     assert len(store.read_table(out, "documents")) == n_documents
     for csv in (out / "tables").glob("*.csv"):
         pd.read_csv(csv)  # every CSV parses completely
+    _assert_reports_match_tables(out)
+
+
+def _assert_reports_match_tables(out: Path) -> None:
+    """One sheet per event of the database (plus the overview), figures beside them."""
+    from recap_nlp import store
+    from recap_nlp.factsheet import sheet_stem
+
+    events = store.read_table(out, "events")["event_id"]
+    expected = {f"{sheet_stem(e)}.{fmt}" for e in events for fmt in ("html", "md")}
+    expected |= {"index.html", "index.md"}
+    assert {p.name for p in (out / "factsheets").iterdir()} == expected
+    assert {p.suffix for p in (out / "figures").iterdir()} == {".png", ".svg"}
 
 
 @pytest.mark.slow
@@ -96,14 +111,14 @@ def test_killed_run_leaves_previous_outputs_intact(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert runner.invoke(app, ["run", str(corpus), "--out", str(out)]).exit_code == 0
     (corpus / "extra.txt").write_text(FRENCH * 3, encoding="utf-8")
-    for delay in (0.5, 2.0, 3.5, 5.0):
+    for delay in (0.5, 2.0, 3.5, 5.0, 8.0, 12.0):
         process = _start_run(corpus, out)
         time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         n = len(pd.read_csv(out / "tables" / "documents.csv"))
         assert n in (5, 6)  # the old run or the new one, never a mix or a broken file
-        _assert_complete(out, n)
+        _assert_complete(out, n)  # reports included: they belong to the same run
     process = _start_run(corpus, out)
     assert process.wait(timeout=120) == 0  # stale lock cleared, next run completes
     _assert_complete(out, 6)
@@ -117,3 +132,92 @@ def test_concurrent_run_on_same_output_is_refused(tmp_path: Path) -> None:
         result = runner.invoke(app, ["run", str(CORPUS), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "in use by another run" in result.output
+
+
+def _small_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "rimouski.txt").write_text(FRENCH * 2, encoding="utf-8")
+    return folder
+
+
+def test_output_folder_problems_are_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from recap_nlp import store
+
+    corpus = _small_corpus(tmp_path / "corpus")
+    a_file = tmp_path / "sortie.txt"
+    a_file.write_text("x")
+    for out, reason in (
+        (a_file, "exists and is not a folder"),
+        (a_file / "o", "cannot be created"),
+    ):
+        result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--no-reports"])
+        assert result.exit_code == 2, result.output
+        assert str(out) in result.output and reason in result.output
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    out = tmp_path / "out"
+    args = ["run", str(corpus), "--out", str(out), "--no-reports", "--no-cache"]
+    assert runner.invoke(app, args).exit_code == 0
+    before = (out / "tables" / "sentences.csv").read_bytes()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(store.pd.DataFrame, "to_csv", full)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "no space left on device" in result.output and "left intact" in result.output
+    assert (out / "tables" / "sentences.csv").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_reports_of_removed_events_are_gone(tmp_path: Path) -> None:
+    from recap_nlp import store
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["run", str(corpus), "--out", str(out)]).exit_code == 0
+    _assert_reports_match_tables(out)
+    events = store.read_table(out, "events")
+    gone = events.iloc[0]
+    for doc_id in json.loads(gone["doc_ids"]):
+        next(corpus.glob(f"{doc_id}.*")).unlink()
+    assert runner.invoke(app, ["run", str(corpus), "--out", str(out)]).exit_code == 0
+    assert gone["event_id"] not in set(store.read_table(out, "events")["event_id"])
+    _assert_reports_match_tables(out)
+
+
+def test_a_post_whose_stages_raise_is_skipped_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recap_nlp import pipeline
+
+    corpus = _small_corpus(tmp_path / "corpus")
+    (corpus / "piege.txt").write_text(VARIANTS[0] * 2, encoding="utf-8")
+    real = pipeline.extract_mentions
+
+    def fragile(doc: Document, *args: object, **kwargs: object) -> object:
+        if doc.doc_id == "piege":
+            raise RuntimeError("bogue inattendu dans un billet")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_mentions", fragile)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--no-reports"])
+    assert result.exit_code == 1, result.output
+    skipped = pd.read_csv(out / "tables" / "skipped.csv")
+    assert skipped["doc_id"].tolist() == ["piege"]
+    assert "RuntimeError: bogue inattendu dans un billet" in skipped["reason"].iloc[0]
+    log = (out / "run.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "fragile" in log and "piege" in log
+    sentences = pd.read_csv(out / "tables" / "sentences.csv")
+    assert set(sentences["doc_id"]) == {"rimouski"}
+    monkeypatch.setattr(pipeline, "extract_mentions", real)
+    result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--no-reports"])
+    assert result.exit_code == 0, result.output  # the failure was not cached
+    assert not (out / "run.log").exists()  # the log belongs to the run that wrote it
+    assert set(pd.read_csv(out / "tables" / "sentences.csv")["doc_id"]) == {"rimouski", "piege"}

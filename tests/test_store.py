@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from recap_nlp import store
@@ -63,3 +65,149 @@ def test_stale_lock_of_a_dead_process_is_cleared(tmp_path: Path) -> None:
     (tmp_path / store.LOCK_NAME).write_text("999999999")
     with store.output_lock(tmp_path):
         pass
+
+
+def _text_table(values: list[str]) -> list[store.Table]:
+    columns = {"title": "VARCHAR", "score": "DOUBLE", "n": "BIGINT"}
+    rows = [{"title": v, "score": -0.4, "n": -3} for v in values]
+    return [store.table_from_rows("documents", columns, rows)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "written"),
+    [
+        ('=HYPERLINK("http://exemple.org","clic")', '\'=HYPERLINK("http://exemple.org","clic")'),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2 degrés à Lyon", "'-2 degrés à Lyon"),
+        ("@SOMME(A1:A2)", "'@SOMME(A1:A2)"),
+        ("\tTabulation", "'\tTabulation"),
+        ("\rRetour", "'\rRetour"),
+        ("Salon du livre = succès", "Salon du livre = succès"),
+        ("", ""),
+    ],
+)
+def test_csv_text_cells_cannot_run_as_formulas(tmp_path: Path, raw: str, written: str) -> None:
+    store.write_outputs(tmp_path, _text_table([raw]))
+    frame = pd.read_csv(tmp_path / "tables" / "documents.csv", keep_default_na=False)
+    assert frame["title"].tolist() == [written]
+    assert frame["score"].tolist() == [-0.4]  # numbers stay numbers
+    assert frame["n"].tolist() == [-3]
+    assert store.read_table(tmp_path, "documents")["title"].tolist() == [raw]  # DuckDB raw
+
+
+def test_out_naming_a_file_is_a_folder_error(tmp_path: Path) -> None:
+    target = tmp_path / "fichier.txt"
+    target.write_text("déjà là")
+    with pytest.raises(store.OutputFolderError, match=r"fichier\.txt: exists and is not a folder"):
+        store.write_outputs(target, _tables(1))
+    with pytest.raises(store.OutputFolderError, match="cannot be created"):
+        store.write_outputs(target / "sous-dossier", _tables(1))
+    assert target.read_text() == "déjà là"
+
+
+def test_read_only_folder_is_a_folder_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests may run as root, who writes anywhere: the permission check is simulated.
+    real_access = store.os.access
+    monkeypatch.setattr(
+        store.os, "access", lambda p, mode: False if Path(p) == tmp_path else real_access(p, mode)
+    )
+    with pytest.raises(store.OutputFolderError, match="not writable"):
+        store.write_outputs(tmp_path, _tables(1))
+    with pytest.raises(store.OutputFolderError, match="not writable"):
+        store.output_lock(tmp_path).__enter__()
+
+
+def test_full_disk_leaves_previous_outputs_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    store.write_outputs(tmp_path, _tables(2))
+    before = (tmp_path / "tables" / "skipped.csv").read_bytes()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "skipped.csv")
+
+    monkeypatch.setattr(store.pd.DataFrame, "to_csv", full)
+    with pytest.raises(store.OutputFolderError) as caught:
+        store.write_outputs(tmp_path, _tables(5))
+    message = str(caught.value)
+    assert str(tmp_path) in message and "no space left on device" in message
+    assert "previous outputs are left intact" in message and "\n" not in message
+    assert (tmp_path / "tables" / "skipped.csv").read_bytes() == before
+    assert len(store.read_table(tmp_path, "skipped")) == 2
+    assert not list(tmp_path.glob(".staging-*"))
+
+
+def test_reports_are_staged_and_swapped_with_the_tables(tmp_path: Path) -> None:
+    def sheets(names: list[str]) -> object:
+        def write(folder: Path) -> None:
+            assert store.read_table(folder, "skipped") is not None  # the staged database
+            (folder / "factsheets").mkdir()
+            for name in names:
+                (folder / "factsheets" / f"{name}.md").write_text(name)
+
+        return write
+
+    store.write_outputs(tmp_path, _tables(2), sheets(["salon-a", "salon-b"]))
+    assert sorted(p.name for p in (tmp_path / "factsheets").iterdir()) == [
+        "salon-a.md",
+        "salon-b.md",
+    ]
+    store.write_outputs(tmp_path, _tables(1), sheets(["salon-b"]))
+    assert [p.name for p in (tmp_path / "factsheets").iterdir()] == ["salon-b.md"]
+    store.write_outputs(tmp_path, _tables(1))  # no reports: the old ones do not stay
+    assert not (tmp_path / "factsheets").exists()
+
+
+def test_failing_report_leaves_previous_run_whole(tmp_path: Path) -> None:
+    def good(folder: Path) -> None:
+        (folder / "figures").mkdir()
+        (folder / "figures" / "entities.svg").write_text("ancienne")
+
+    def broken(folder: Path) -> None:
+        (folder / "figures").mkdir()
+        raise KeyboardInterrupt
+
+    store.write_outputs(tmp_path, _tables(2), good)
+    with pytest.raises(KeyboardInterrupt):
+        store.write_outputs(tmp_path, _tables(5), broken)
+    assert (tmp_path / "figures" / "entities.svg").read_text() == "ancienne"
+    assert len(store.read_table(tmp_path, "skipped")) == 2
+
+
+def test_swap_killed_halfway_is_finished_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.write_outputs(tmp_path, _tables(2))
+    real_replace = store.os.replace
+    calls: list[object] = []
+
+    def killed_after_two(src: object, dst: object) -> None:
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the process dies between two renames
+        calls.append(src)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(store.os, "replace", killed_after_two)
+    monkeypatch.setattr(store.shutil, "rmtree", lambda *a, **k: None)  # killed: no cleanup
+    with pytest.raises(KeyboardInterrupt):
+        store.write_outputs(tmp_path, _tables(5))
+    monkeypatch.undo()
+    assert (tmp_path / store.JOURNAL_NAME).exists()
+    store.recover_interrupted(tmp_path)
+    assert len(store.read_table(tmp_path, "skipped")) == 5
+    assert len(pd.read_csv(tmp_path / "tables" / "skipped.csv")) == 5
+    assert not (tmp_path / store.JOURNAL_NAME).exists()
+    assert not list(tmp_path.glob(".staging-*"))
+
+
+def test_stale_lock_is_taken_over_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / store.LOCK_NAME).write_text("999999999")
+    with caplog.at_level("WARNING"), store.output_lock(tmp_path):
+        assert (tmp_path / store.LOCK_NAME).read_text() == str(os.getpid())
+    assert "999999999" in caplog.text and "taking over" in caplog.text

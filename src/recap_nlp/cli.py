@@ -119,14 +119,14 @@ def run_command(
         gazetteer=str(gazetteer) if gazetteer else None,
     )
     try:
-        result = _run_with_progress(corpus, out, options)
-    except store.OutputLockedError as error:
+        result = _run_with_progress(corpus, out, options, reports)
+    except (store.OutputLockedError, store.OutputFolderError) as error:
         fail(str(error))
     except ValueError as error:  # a bad user gazetteer: named file, line and reason
         fail(str(error))
     _print_summary(result, out)
     if reports:
-        _write_reports(out)
+        _print_reports(out)
     raise typer.Exit(EXIT_SKIPPED if result.skipped else EXIT_OK)
 
 
@@ -136,7 +136,9 @@ def _corpus_exists(corpus: Path) -> bool:
     return corpus.exists() or bool(find_files(corpus))
 
 
-def _run_with_progress(corpus: Path, out: Path, options: RunOptions) -> RunResult:
+def _run_with_progress(
+    corpus: Path, out: Path, options: RunOptions, reports: bool = True
+) -> RunResult:
     columns = (
         TextColumn("[bold]analysing"),
         BarColumn(),
@@ -150,7 +152,7 @@ def _run_with_progress(corpus: Path, out: Path, options: RunOptions) -> RunResul
         def advance(doc: Document, total: int) -> None:
             bar.update(task, advance=1, total=total, description=doc.doc_id)
 
-        return run(corpus, out, options, progress=advance)
+        return run(corpus, out, options, progress=advance, reports=reports)
 
 
 def _print_summary(result: RunResult, out: Path) -> None:
@@ -477,22 +479,22 @@ def factsheet_command(
         fail(f"no run in {out}: run `recap-nlp run` first")
     formats = (sheet_format.value,) if sheet_format else ("html", "md")
     try:
-        paths = write_factsheets(out, lang=lang.value, formats=formats, event_id=event)
+        with store.output_lock(out):  # a run cannot swap the tables away meanwhile
+            paths = write_factsheets(out, lang=lang.value, formats=formats, event_id=event)
+            if figures:
+                paths += write_figures(out)
     except UnknownEventError:
         fail(f"no event {event!r} in {out} (see `recap-nlp events --out {out}`)")
-    if figures:
-        paths += write_figures(out)
+    except (store.OutputLockedError, store.OutputFolderError) as error:
+        fail(str(error))
     for path in paths:
         console.print(escape(str(path)))
 
 
-def _write_reports(out: Path) -> None:
-    """Fact sheets and figures of the run just written (called at the end of `run`)."""
-    from recap_nlp.factsheet import write_factsheets
-    from recap_nlp.plots import write_figures
-
-    sheets = write_factsheets(out)
-    drawn = write_figures(out)
+def _print_reports(out: Path) -> None:
+    """Where the fact sheets and figures of the run just written are (swapped in with it)."""
+    sheets = sorted((out / "factsheets").glob("*.*"))
+    drawn = sorted((out / "figures").glob("*.*"))
     console.print(
         f"fact sheets: {escape(str(out / 'factsheets'))} ({len(sheets)} files), "
         f"figures: {escape(str(out / 'figures'))} ({len(drawn)} files)"

@@ -13,13 +13,16 @@ import json
 import logging
 import os
 import re
+import stat
+import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from recap_nlp.docids import unique_ids
 from recap_nlp.encodings import UndecodableError, decode_bytes
 from recap_nlp.language import guess_language
 from recap_nlp.readers import read_markdown, read_rst, read_text_post, with_path_date
@@ -50,6 +53,7 @@ _MIN_CHARS = 20
 class ReadResult:
     documents: list[Document]
     skipped: list[Skipped]
+    tracebacks: list[str] = field(default_factory=list)  # unexpected reader errors
 
 
 def find_files(source: str | Path) -> list[Path]:
@@ -80,14 +84,52 @@ def read_corpus(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadR
     metadata = read_metadata(Path(source) / METADATA_FILE) if Path(source).is_dir() else {}
     documents: list[Document] = []
     skipped: list[Skipped] = []
+    tracebacks: list[str] = []
     for path in find_files(source):
-        for item in read_file(path, max_bytes):
+        for item in read_file_safely(path, max_bytes, tracebacks):
             if isinstance(item, Skipped):
                 log.warning("skipped %s: %s", item.path, item.reason)
                 skipped.append(item)
             else:
                 documents.append(_with_metadata(item, metadata.get(item.doc_id, {})))
-    return ReadResult(documents, skipped)
+    root = Path(source) if Path(source).is_dir() else None
+    return ReadResult(unique_ids(documents, root), skipped, tracebacks)
+
+
+def read_file_safely(path: Path, max_bytes: int, tracebacks: list[str]) -> list[Document | Skipped]:
+    """``read_file`` for regular files only; a reader's unexpected exception skips the file.
+
+    A FIFO, socket or device would block the run or read forever: skipped with its kind.
+    The traceback of an unexpected exception is appended to ``tracebacks`` (for run.log).
+    """
+    kind = special_file_kind(path)
+    if kind:
+        return [Skipped(str(path), f"not a regular file ({kind})")]
+    try:
+        return read_file(path, max_bytes)
+    except Exception as error:  # one file's bug (or a missing module) must not stop the run
+        tracebacks.append(f"{path}:\n{''.join(traceback.format_exception(error))}")
+        return [
+            Skipped(str(path), f"unexpected error in the reader: {type(error).__name__}: {error}")
+        ]
+
+
+def special_file_kind(path: Path) -> str:
+    """ "FIFO", "socket", "device"... for a path that is not a regular file, else ""."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""  # read_file names the error
+    if stat.S_ISREG(mode):
+        return ""
+    kinds = (
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISDIR, "folder"),
+    )
+    return next((name for test, name in kinds if test(mode)), "special file")
 
 
 def read_metadata(path: Path) -> dict[str, dict[str, str]]:

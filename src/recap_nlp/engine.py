@@ -59,11 +59,13 @@ def per_document_results(
     _report([doc for doc in documents if doc.doc_id in cached], progress)
     missing = [doc for doc in documents if doc.doc_id not in cached]
     by_id = dict(cached)
-    # Stored as each post is done, so an interrupted run keeps what it finished.
-    for doc, item in zip(missing, iter_results(missing, options, progress), strict=True):
-        if store is not None:
-            store.put(doc, item)
-        by_id[doc.doc_id] = item
+    missing_by_id = {doc.doc_id: doc for doc in missing}
+    # Stored as each post is done, so an interrupted run keeps what it finished. Results are
+    # matched by id: a post whose stages failed may come back out of order (and is not stored).
+    for item in iter_results(missing, options, progress):
+        if store is not None and not item.failure:
+            store.put(missing_by_id[item.doc_id], item)
+        by_id[item.doc_id] = item
     return [by_id[doc.doc_id] for doc in documents]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -18,8 +19,13 @@ from spacy.tokens import Doc
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "fr_core_news_sm"
-# Chunk size for long texts: well under spaCy's max_length, small enough for flat memory.
+# Texts longer than this are parsed in pieces (spaCy's max_length is 1,000,000).
 MAX_CHUNK_CHARS = 100_000
+# Size of those pieces. spaCy runs a whole batch at once and its memory grows with the
+# characters in a batch (about 3 GB per MB of text): 32 pieces of 100,000 characters in one
+# batch would need about 15 GB for a 5 MB post.
+LONG_TEXT_PIECE_CHARS = 10_000
+LONG_TEXT_BATCH = 4  # pieces parsed together: 40,000 characters
 T = TypeVar("T")
 # Opening quotes and brackets start a sentence's first word, not a list item.
 _OPENERS = frozenset("«“‘\"'([{")
@@ -136,26 +142,34 @@ def parse(
 ) -> Iterator[tuple[Doc, T]]:
     """Run ``nlp.pipe`` over ``(text, context)`` pairs, streaming, in ``workers`` processes.
 
-    Long texts are parsed in chunks (spaCy refuses texts over ``nlp.max_length`` and its
-    memory grows with text length) and joined back into one ``Doc`` with the same text.
+    A text over ``MAX_CHUNK_CHARS`` is parsed apart, in pieces of ``LONG_TEXT_PIECE_CHARS``
+    a few at a time (spaCy's memory grows with the characters of a batch, whatever their
+    number of documents), and joined back into one ``Doc`` with the same text. Results come
+    back in the order of ``items``.
     """
-    chunks = _chunked(items)
-    pending: list[Doc] = []
-    for sdoc, (context, index, count) in nlp.pipe(
-        chunks, as_tuples=True, n_process=workers, batch_size=batch_size
+    runs = itertools.groupby(items, key=lambda item: len(item[0]) > MAX_CHUNK_CHARS)
+    for long, run in runs:
+        if long:
+            for text, context in run:
+                yield parse_long_text(nlp, text), context
+        else:
+            yield from nlp.pipe(run, as_tuples=True, n_process=workers, batch_size=batch_size)
+
+
+def parse_long_text(nlp: Language, text: str) -> Doc:
+    """One ``Doc`` for a long text, parsed in pieces with bounded memory.
+
+    The pieces' tensors are dropped (no stage reads them; they would double the joined Doc).
+    """
+    pieces: list[Doc] = []
+    for piece in nlp.pipe(
+        split_for_parsing(text, LONG_TEXT_PIECE_CHARS), batch_size=LONG_TEXT_BATCH
     ):
-        pending.append(sdoc)
-        if index == count - 1:
-            whole = pending[0] if count == 1 else Doc.from_docs(pending, ensure_whitespace=False)
-            pending = []
-            yield whole, context
-
-
-def _chunked(items: Iterable[tuple[str, T]]) -> Iterator[tuple[str, tuple[T, int, int]]]:
-    for text, context in items:
-        pieces = split_for_parsing(text)
-        for index, piece in enumerate(pieces):
-            yield piece, (context, index, len(pieces))
+        piece.tensor = piece.tensor[:0]
+        pieces.append(piece)
+    if len(pieces) == 1:
+        return pieces[0]
+    return Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor"])
 
 
 def split_for_parsing(text: str, limit: int | None = None) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -97,6 +98,8 @@ class DocumentResult:
     scored: list[Sentence]
     lemmas: list[str]  # content-word lemmas of each sentence, for themes
     from_cache: bool = False
+    failure: str = ""  # "ValueError: ..." when a per-post stage raised; the post is skipped
+    trace: str = ""  # the traceback of that failure, for OUT/run.log
 
 
 @dataclass
@@ -123,15 +126,25 @@ class RunResult:
     doc_sentiment: list[DocSentiment] = field(default_factory=list)
     entity_sentiment: list[EntitySentiment] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    tracebacks: list[str] = field(default_factory=list)  # unexpected errors, for OUT/run.log
 
 
 def read_documents(
     source: str | Path, options: RunOptions = RunOptions()
 ) -> tuple[list[Document], list[Skipped], list[Duplicate]]:
     """Ingest a corpus: read every file, then set exact and near duplicates aside."""
+    documents, skipped, duplicates, _ = _read_corpus(source, options)
+    return documents, skipped, duplicates
+
+
+def _read_corpus(
+    source: str | Path, options: RunOptions
+) -> tuple[list[Document], list[Skipped], list[Duplicate], list[str]]:
+    """``read_documents`` plus the tracebacks of unexpected reader errors (for run.log)."""
     result = corpus.read_corpus(source, max_bytes=options.max_file_mb * 1_000_000)
     kept, duplicates = dedup.split_duplicates(result.documents)
-    return [with_publication_date(doc) for doc in kept], result.skipped, duplicates
+    documents = [with_publication_date(doc) for doc in kept]
+    return documents, result.skipped, duplicates, result.tracebacks
 
 
 def with_publication_date(doc: Document) -> Document:
@@ -160,6 +173,7 @@ def analyse(
     per_doc = engine.per_document_results(result.documents, options, report)
     result.n_parsed = sum(1 for item in per_doc if not item.from_cache)
     result.timings["per_document"] = time.perf_counter() - started
+    per_doc = _set_failures_aside(result, per_doc)
     for item in per_doc:
         result.sentences.extend(item.sentences)
         result.mentions.extend(item.mentions)
@@ -179,6 +193,22 @@ def analyse(
     add_themes(result, options)
     result.timings["themes"] = time.perf_counter() - started
     return result
+
+
+def _set_failures_aside(result: RunResult, per_doc: list[DocumentResult]) -> list[DocumentResult]:
+    """Skip the posts whose per-post stages raised; keep their tracebacks for the run log."""
+    failed = {item.doc_id: item for item in per_doc if item.failure}
+    if not failed:
+        return per_doc
+    for doc in result.documents:
+        if doc.doc_id in failed:
+            item = failed[doc.doc_id]
+            log.error("skipped %s: %s", doc.source_path, item.failure)
+            reason = f"unexpected error in the per-post stages: {item.failure}"
+            result.skipped.append(Skipped(doc.source_path, reason, doc.doc_id))
+            result.tracebacks.append(f"{doc.source_path} ({doc.doc_id}):\n{item.trace}")
+    result.documents = [doc for doc in result.documents if doc.doc_id not in failed]
+    return [item for item in per_doc if not item.failure]
 
 
 def add_themes(result: RunResult, options: RunOptions) -> None:
@@ -222,13 +252,51 @@ def process_documents(
 ) -> Iterator[DocumentResult]:
     """Stream documents through spaCy and the per-document stages."""
     nlp = load_pipeline(options.model, options.gazetteer)
-    prepared = ((n.text, (doc, n)) for doc in documents for n in [normalize(doc.text, doc.joined)])
+    failed: list[DocumentResult] = []
+    prepared = _normalized(documents, failed)
     for sdoc, (doc, normalized) in parse(
         nlp, prepared, workers=options.workers, batch_size=options.batch_size
     ):
-        yield process_document(doc, sdoc, normalized)
+        yield from failed
+        failed.clear()
+        yield isolated(process_document, doc, sdoc, normalized)
         if progress is not None:
             progress(doc)
+    yield from failed
+
+
+def _normalized(
+    documents: Iterable[Document], failed: list[DocumentResult]
+) -> Iterator[tuple[str, tuple[Document, Normalized]]]:
+    """Normalised texts for spaCy; a post whose normalisation raises goes to ``failed``."""
+    for doc in documents:
+        try:
+            normalized = normalize(doc.text, doc.joined)
+        except Exception as error:  # one post's bug must not stop the run
+            failed.append(failure_result(doc, error))
+            continue
+        yield normalized.text, (doc, normalized)
+
+
+def isolated(
+    stage: Callable[[Document, Doc, Normalized], DocumentResult],
+    doc: Document,
+    sdoc: Doc,
+    normalized: Normalized,
+) -> DocumentResult:
+    """``stage`` on one post; an unexpected exception becomes a failed result, not a crash."""
+    try:
+        return stage(doc, sdoc, normalized)
+    except Exception as error:  # one post's bug must not stop the run
+        return failure_result(doc, error)
+
+
+def failure_result(doc: Document, error: Exception) -> DocumentResult:
+    """An empty result naming the exception (class and message) and keeping its traceback."""
+    trace = "".join(traceback.format_exception(error))
+    return DocumentResult(
+        doc.doc_id, [], [], [], [], failure=f"{type(error).__name__}: {error}", trace=trace
+    )
 
 
 def process_document(doc: Document, sdoc: Doc, normalized: Normalized) -> DocumentResult:
@@ -262,18 +330,39 @@ def run(
     out: str | Path,
     options: RunOptions = RunOptions(),
     progress: ProgressCallback | None = None,
+    *,
+    reports: bool = False,
 ) -> RunResult:
-    """Read ``source``, run every stage and write the outputs into ``out``."""
+    """Read ``source``, run every stage and write the outputs into ``out``.
+
+    With ``reports``, the fact sheets and figures are drawn from the staged tables and
+    swapped in with them; without, the previous run's reports are removed (they would
+    describe other tables). The output lock is held until the swap is done.
+    """
     out_dir = Path(out)
     with store.output_lock(out_dir):
         store.recover_interrupted(out_dir)
-        documents, skipped, duplicates = read_documents(source, options)
+        documents, skipped, duplicates, read_errors = _read_corpus(source, options)
         if options.use_cache and options.cache_dir is None:
             options = replace(options, cache_dir=str(out_dir / CACHE_DIR))
         result = analyse(documents, options, progress)
-        result.skipped, result.duplicates = skipped, duplicates
-        store.write_outputs(out_dir, result_tables(result))
+        result.skipped, result.duplicates = [*skipped, *result.skipped], duplicates
+        result.tracebacks[:0] = read_errors
+        store.write_outputs(
+            out_dir,
+            result_tables(result),
+            write_reports if reports else None,
+            run_log="\n".join(result.tracebacks),
+        )
     return result
+
+
+def write_reports(folder: Path) -> list[Path]:
+    """Fact sheets and figures of the run whose database is in ``folder``."""
+    from recap_nlp.factsheet import write_factsheets
+    from recap_nlp.plots import write_figures
+
+    return write_factsheets(folder) + write_figures(folder)
 
 
 def result_tables(result: RunResult) -> list[store.Table]:

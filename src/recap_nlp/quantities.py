@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 from text_to_num import text2num
 
@@ -21,11 +22,17 @@ logger = logging.getLogger(__name__)
 _SP = r"[ \t\u00a0\u202f]"
 _UNITS = (
     "zéro|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|"
-    "quinze|seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|millions?"
+    "quinze|seize|vingts?|trente|quarante|cinquante|soixante|cents?|mille|millions?|milliards?"
 )
 _SPELLED = rf"(?:{_UNITS})(?:(?:-et-|-|{_SP}+et{_SP}+|{_SP}+)(?:{_UNITS}))*"
 _DIGITS = rf"\d{{1,3}}(?:{_SP}\d{{3}})+|\d+"
 _NUMBER = rf"(?<![\w.,:/+-])(?:{_DIGITS})(?![\w:/]|[.,]\d|{_SP}?\d|-\d)|\b(?:{_SPELLED})\b"
+# Digits times a scale word: "2 millions", "1,5 million", "3 000 milliards" (decimal comma).
+_SCALES = {"mille": 1_000, "million": 1_000_000, "milliard": 1_000_000_000}
+_SCALED = (
+    rf"(?<![\w.,:/+-])(?P<digits>{_DIGITS}(?:[.,]\d+)?)"
+    rf"{_SP}+(?P<scale>mille|millions?|milliards?)\b"
+)
 
 # "une vingtaine" and friends: central value (bounds are a quarter either side).
 _APPROX_NOUNS = {
@@ -54,7 +61,8 @@ _QUALIFIERS = {
 }
 _QUALIFIER = "|".join(f"(?P<{k}>{v})" for k, v in _QUALIFIERS.items())
 _QUANTITY = re.compile(
-    rf"(?:\b(?:{_QUALIFIER}){_SP}*)?(?:{_APPROX}|(?P<number>{_NUMBER}))", re.IGNORECASE
+    rf"(?:\b(?:{_QUALIFIER}){_SP}*)?(?:{_APPROX}|{_SCALED}|(?P<number>{_NUMBER}))",
+    re.IGNORECASE,
 )
 _RANGE = re.compile(
     rf"\b(?:entre{_SP}+(?P<a>{_NUMBER}){_SP}+et|de{_SP}+(?P<b>{_NUMBER}){_SP}+à)"
@@ -97,6 +105,17 @@ def parse_french_number(words: str) -> int | None:
         return None
 
 
+def scaled_number(digits: str, scale: str) -> int:
+    """Digits (a decimal comma or point allowed) times a scale word, exactly.
+
+    Example:
+        >>> scaled_number("1,5", "million"), scaled_number("2", "millions")
+        (1500000, 2000000)
+    """
+    cleaned = re.sub(rf"{_SP}", "", digits).replace(",", ".")
+    return int(Fraction(cleaned) * _SCALES[scale.lower().rstrip("s")])
+
+
 def _bounds(
     central: int, approximate: bool, qualifier: str | None, guess: bool = False
 ) -> tuple[int, int | None]:
@@ -122,6 +141,9 @@ def _from_match(match: re.Match[str], text: str) -> Quantity | None:
         approximate = True
         if match.group("article").lower() in {"des", "plusieurs", "quelques"}:
             qualifier = qualifier or "lower"
+    elif match.group("scale"):
+        central = scaled_number(match.group("digits"), match.group("scale"))
+        approximate = qualifier is not None
     else:
         number = match.group("number")
         if number.lower() in _ARTICLE_ONLY or _ORDINAL_OR_TIME.match(text[match.end() :]):

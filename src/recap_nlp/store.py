@@ -8,13 +8,15 @@ crash leaves the previous outputs intact, never a half-written database or CSV.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import logging
 import os
 import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,15 +24,30 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+log = logging.getLogger(__name__)
+
 DATABASE_NAME = "recap.duckdb"
 TABLES_DIR = "tables"
 LOCK_NAME = ".recap.lock"
+# Written by the fact sheets and figures into the staging folder, swapped in with the tables.
+REPORT_DIRS = ("factsheets", "figures")
+# Everything one run owns in its output folder, swapped in together.
+RUN_LOG = "run.log"  # tracebacks of the unexpected errors that made a run skip posts
+RUN_ITEMS = (DATABASE_NAME, TABLES_DIR, *REPORT_DIRS, RUN_LOG)
+# Present while a complete staging folder is being swapped in: names that folder.
+JOURNAL_NAME = ".recap.swap"
+# OWASP CSV injection: a text cell starting with one of these is read as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _SQL_TYPES: dict[Any, str] = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN"}
 
 
 class OutputLockedError(RuntimeError):
     """Another run is writing to the same output folder."""
+
+
+class OutputFolderError(RuntimeError):
+    """The output folder cannot be created or written; the message names path and reason."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,19 +94,142 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_outputs(out_dir: Path, tables: Sequence[Table]) -> None:
-    """Write the database and one CSV per table into ``out_dir``, atomically."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+def write_outputs(
+    out_dir: Path,
+    tables: Sequence[Table],
+    reports: Callable[[Path], object] | None = None,
+    *,
+    run_log: str = "",
+) -> None:
+    """Write the database, one CSV per table and the reports into ``out_dir``, atomically.
+
+    Everything is written into a staging folder first; ``reports`` (if given) is called with
+    that folder once its database is complete, and writes the fact sheets and figures there.
+    The staged items then replace the previous run's together: a report folder (or run log)
+    the new run does not write is removed, so nothing of an older run stays beside the new
+    tables. ``run_log``, when not empty, is written to ``run.log``.
+
+    Raises:
+        OutputFolderError: the folder cannot be written (full disk, read-only...); the
+            previous outputs are left intact.
+    """
+    ensure_output_folder(out_dir)
     try:
-        _write_database(staging / DATABASE_NAME, tables)
-        (staging / TABLES_DIR).mkdir()
-        for table in tables:
-            _frame(table).to_csv(staging / TABLES_DIR / f"{table.name}.csv", index=False)
-        os.replace(staging / DATABASE_NAME, out_dir / DATABASE_NAME)
-        _swap_directory(staging / TABLES_DIR, out_dir / TABLES_DIR)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    except OSError as error:
+        raise _folder_error(out_dir, error) from None
+    try:
+        _write_staging(staging, tables, reports)
+        if run_log:
+            (staging / RUN_LOG).write_text(run_log + "\n", encoding="utf-8")
+        _commit(out_dir, staging)
+    except OSError as error:
+        raise _folder_error(out_dir, error, intact=True) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_staging(
+    staging: Path, tables: Sequence[Table], reports: Callable[[Path], object] | None
+) -> None:
+    _write_database(staging / DATABASE_NAME, tables)
+    (staging / TABLES_DIR).mkdir()
+    for table in tables:
+        # CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a lone "\r".
+        _csv_frame(table).to_csv(
+            staging / TABLES_DIR / f"{table.name}.csv", index=False, lineterminator="\r\n"
+        )
+    if reports is not None:
+        reports(staging)
+
+
+def _commit(out_dir: Path, staging: Path) -> None:
+    """Swap the staged items in, after a journal naming the staging folder is on disk."""
+    journal = out_dir / JOURNAL_NAME
+    with journal.open("w", encoding="utf-8") as handle:
+        handle.write(staging.name)
+        handle.flush()
+        os.fsync(handle.fileno())
+    _roll_forward(out_dir, staging)
+    journal.unlink()
+
+
+def _roll_forward(out_dir: Path, staging: Path) -> None:
+    """Move each staged item into place (idempotent: a killed swap is finished by the next run).
+
+    The previous item goes into ``staging/.old`` first, so a half-done swap can always be
+    finished from what is on disk; items the staging folder lacks are moved aside too.
+    """
+    aside = staging / ".old"
+    aside.mkdir(exist_ok=True)
+    for name in RUN_ITEMS:
+        target, new = out_dir / name, staging / name
+        if new.exists():
+            if target.exists() and not (aside / name).exists():
+                os.replace(target, aside / name)
+            elif target.exists():
+                _remove(target)
+            os.replace(new, target)
+        elif target.exists() and not (aside / name).exists() and name != DATABASE_NAME:
+            os.replace(target, aside / name)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def ensure_output_folder(out_dir: Path) -> None:
+    """Create ``out_dir`` if needed and check it is a writable folder.
+
+    Raises:
+        OutputFolderError: ``--out`` names a file, a folder that cannot be created or one
+            that cannot be written, with the path and the reason.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputFolderError(f"output folder {out_dir}: exists and is not a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _folder_error(out_dir, error, verb="cannot be created") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputFolderError(f"output folder {out_dir}: not writable (permission denied)")
+
+
+def _folder_error(
+    out_dir: Path, error: OSError, *, intact: bool = False, verb: str = "cannot be written"
+) -> OutputFolderError:
+    reason = error.strerror or str(error)
+    if error.errno == errno.ENOSPC:
+        reason = "no space left on device"
+    where = f" ({error.filename})" if error.filename and str(error.filename) != str(out_dir) else ""
+    kept = "; the previous outputs are left intact" if intact else ""
+    return OutputFolderError(f"output folder {out_dir} {verb}: {reason}{where}{kept}")
+
+
+def safe_csv_cell(value: Any) -> Any:
+    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection rule).
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'``; numbers, missing values and other text are returned unchanged.
+
+    Example: ``"=HYPERLINK(...)"`` -> ``"'=HYPERLINK(...)"``; ``"-0,4 point"`` ->
+    ``"'-0,4 point"``; ``-0.4`` (a float) -> ``-0.4``.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_frame(table: Table) -> pd.DataFrame:
+    """The table as written to CSV: text columns made safe, number columns untouched."""
+    frame = _frame(table)
+    for column, sql_type in table.columns.items():
+        if sql_type == "VARCHAR":
+            frame[column] = frame[column].map(safe_csv_cell, na_action="ignore").astype("string")
+    return frame
 
 
 def _frame(table: Table) -> pd.DataFrame:
@@ -120,19 +260,20 @@ def _write_database(path: Path, tables: Sequence[Table]) -> None:
         connection.close()
 
 
-def _swap_directory(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new``; the old copy is kept until the new one is in place."""
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def recover_interrupted(out_dir: Path) -> None:
-    """Put back a tables folder left aside by a run killed between two renames."""
+    """Finish a swap a killed run left half-done, and drop unfinished staging folders.
+
+    A journal names a complete staging folder: its items are moved into place. Without one,
+    staging folders are incomplete runs, removed; the previous outputs were never touched.
+    Also puts back a tables folder left aside by older versions (``.tables.old``).
+    """
+    journal = out_dir / JOURNAL_NAME
+    if journal.exists():
+        staging = out_dir / journal.read_text(encoding="utf-8").strip()
+        if staging.name.startswith(".staging-") and staging.is_dir():
+            log.warning("finishing the interrupted write of %s", out_dir)
+            _roll_forward(out_dir, staging)
+        journal.unlink()
     old = out_dir / f".{TABLES_DIR}.old"
     if old.exists() and not (out_dir / TABLES_DIR).exists():
         os.replace(old, out_dir / TABLES_DIR)
@@ -142,8 +283,13 @@ def recover_interrupted(out_dir: Path) -> None:
 
 @contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
-    """Refuse a second concurrent run on the same output folder."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Refuse a second concurrent run on the same output folder.
+
+    Raises:
+        OutputLockedError: another live process holds the lock.
+        OutputFolderError: the folder cannot be created or written.
+    """
+    ensure_output_folder(out_dir)
     lock = out_dir / LOCK_NAME
     _clear_stale_lock(lock)
     try:
@@ -152,6 +298,8 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         raise OutputLockedError(
             f"{out_dir} is in use by another run (lock file {lock}); wait for it to finish"
         ) from None
+    except OSError as error:
+        raise _folder_error(out_dir, error) from None
     with os.fdopen(descriptor, "w") as handle:
         handle.write(str(os.getpid()))
     try:
@@ -166,6 +314,7 @@ def _clear_stale_lock(lock: Path) -> None:
     except (OSError, ValueError):
         return
     if pid and not _process_alive(pid):
+        log.warning("taking over the lock %s left by process %d, which has ended", lock, pid)
         lock.unlink(missing_ok=True)
 
 

@@ -76,6 +76,18 @@ def build_bad_corpus(folder: Path, *, big: bool = True) -> list[Case]:
     write(
         "utf8_casse.txt", bad_utf8[:150] + b"\xff\xfe" + bad_utf8[150:], "warned", "invalid UTF-8"
     )
+    words = VARIANTS[3].encode("utf-8").split(b" ")  # a short post, two corrupt sequences
+    write(
+        "utf8_court_casse.txt",
+        b" ".join([*words[:5], b"\xff", *words[5:12], b"\xc3(", *words[12:]]),
+        "warned",
+        "2 invalid UTF-8",
+    )
+    utf16 = (
+        "Le marché de Noël de Colmar a attiré des familles venues d’Alsace et de Suisse. Les "
+        "artisans présents ont salué une édition calme et bien organisée.\n"
+    )
+    write("utf16_sans_bom.txt", utf16.encode("utf-16-le"), "processed")
     write("windows1252.txt", VARIANTS[0].encode("cp1252"), "processed")
     write("latin1.txt", VARIANTS[1].replace("’", "'").encode("latin-1"), "processed")
     write("utf16.txt", VARIANTS[2].encode("utf-16"), "processed")
@@ -110,6 +122,9 @@ def build_bad_corpus(folder: Path, *, big: bool = True) -> list[Case]:
     (folder / "boucle").symlink_to(folder, target_is_directory=True)
     (folder / "introuvable.txt").symlink_to(folder / "n_existe_pas.txt")
     cases.append(Case("introuvable.txt", "skipped", "unreadable"))
+    if hasattr(os, "mkfifo"):  # reading a FIFO would wait forever
+        os.mkfifo(folder / "tube.txt")
+        cases.append(Case("tube.txt", "skipped", "not a regular file (FIFO)"))
     if big:
         line = " ".join(
             f"{VARIANTS[5].strip()} ({i})" for i in range(1_000_000 // len(VARIANTS[5]))

@@ -73,7 +73,10 @@ def add_entity_components(nlp: Language, gazetteer: str | None = None) -> None:
         after="ner",
         config={"spans_key": RULES_KEY, "annotate_ents": False, "overwrite": True},
     )
-    ruler.add_patterns([*lexicon.ruler_patterns(), *user_patterns])  # type: ignore[attr-defined]
+    # Phrase patterns match on ORTH, which only the tokenizer sets: without this, spaCy runs
+    # every pipe before the ruler on each pattern (100,000 names: 108 s instead of seconds).
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        ruler.add_patterns([*lexicon.ruler_patterns(), *user_patterns])  # type: ignore[attr-defined]
     nlp.add_pipe(REFINER_PIPE, after=PATTERNS_PIPE)
 
 

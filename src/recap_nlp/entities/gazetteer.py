@@ -14,6 +14,7 @@ Either way the result is a list of span-ruler patterns whose ``"id"`` is the can
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any, get_args
 
@@ -23,10 +24,14 @@ LABELS: frozenset[str] = frozenset(get_args(EntityLabel))
 
 
 class GazetteerError(ValueError):
-    """A line of a user gazetteer cannot be used; the message names the file and the line."""
+    """A user gazetteer (or one of its lines) cannot be used; the message names file and line.
+
+    ``lineno`` is 0 when the whole file is at fault (unreadable, binary, not UTF-8).
+    """
 
     def __init__(self, path: str | Path, lineno: int, reason: str) -> None:
-        super().__init__(f"{path}:{lineno}: {reason}")
+        where = f"{path}:{lineno}" if lineno else f"gazetteer {path}"
+        super().__init__(f"{where}: {reason}")
         self.path = str(path)
         self.lineno = lineno
         self.reason = reason
@@ -40,17 +45,51 @@ def load_user_gazetteer(path: str | Path) -> list[dict[str, Any]]:
         ``{"label": "EVENT", "pattern": "Festival d'été", "id": "Festival d'été"}``.
 
     Raises:
-        GazetteerError: a line has a wrong number of fields, an unknown label, an empty name,
-            or (JSONL) is not a JSON object with a label and a pattern.
-        FileNotFoundError: the file does not exist.
+        GazetteerError: the file cannot be read, is binary or not UTF-8; a line holds a NUL
+            or control character, has a wrong number of fields, an unknown label, an empty
+            name, or (JSONL) is not a JSON object with a label and a pattern.
     """
     path = Path(path)
     parse = _parse_jsonl if path.suffix.lower() == ".jsonl" else _parse_tsv
     patterns = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, line in enumerate(gazetteer_text(path).split("\n"), start=1):
+        line = line.removesuffix("\r")
         if line.strip() and not line.lstrip().startswith("#"):
-            patterns.append(parse(line, path, lineno))
+            _check_characters(line, path, lineno)
+            pattern = parse(line, path, lineno)
+            for text in (pattern["pattern"], pattern["id"]):  # JSON escapes decoded
+                if isinstance(text, str):
+                    _check_characters(text, path, lineno)
+            patterns.append(pattern)
     return patterns
+
+
+def gazetteer_text(path: Path) -> str:
+    """The text of a gazetteer file (UTF-8, a BOM allowed), or a ``GazetteerError`` why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise GazetteerError(path, 0, f"unreadable file ({error.strerror or error})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if b"\x00" in data[:4096]:
+            raise GazetteerError(path, 0, "binary file, expected UTF-8 text") from None
+        lineno = data.count(b"\n", 0, error.start) + 1
+        raise GazetteerError(
+            path, lineno, f"not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
+        ) from None
+
+
+def _check_characters(line: str, path: Path, lineno: int) -> None:
+    """Names hold no NUL or other control character (a tab only as the TSV separator).
+
+    Example: ``"Lyon\\x00\\tCITY"`` is refused: ``NUL character (U+0000) in column 5``.
+    """
+    for column, char in enumerate(line, start=1):
+        if char != "\t" and unicodedata.category(char) in ("Cc", "Cs"):
+            name = "NUL character" if char == "\x00" else "control character"
+            raise GazetteerError(path, lineno, f"{name} (U+{ord(char):04X}) in column {column}")
 
 
 def _parse_tsv(line: str, path: Path, lineno: int) -> dict[str, Any]:

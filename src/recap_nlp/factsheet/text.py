@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from importlib import resources
@@ -10,11 +11,22 @@ from typing import Any
 # "_" inside a word (doc ids, snake_case) is not emphasis in CommonMark: left as is.
 _MD_SPECIAL = re.compile(r"([\\`*\[\]#|]|(?<!\w)_|_(?!\w))")
 _UNSAFE_IN_NAME = re.compile(r"[^\w.-]")
+# File systems allow 255 bytes per name: a longer stem is cut and given a short hash.
+_MAX_STEM_BYTES = 120
 
 
 def sheet_stem(event_id: str) -> str:
-    """A file name for an event id: no path separators, no leading dot."""
-    return _UNSAFE_IN_NAME.sub("_", str(event_id)).lstrip(".") or "event"
+    """A file name for an event id: no path separators, no leading dot, at most 120 bytes.
+
+    A longer id is cut and ends with 8 hex digits of its SHA-1, so two long ids that share
+    their start still get two files. Example: ``"salon-du-livre-2018"`` stays as it is.
+    """
+    stem = _UNSAFE_IN_NAME.sub("_", str(event_id)).lstrip(".") or "event"
+    if len(stem.encode("utf-8")) <= _MAX_STEM_BYTES:
+        return stem
+    digest = hashlib.sha1(str(event_id).encode("utf-8")).hexdigest()[:8]
+    cut = stem.encode("utf-8")[: _MAX_STEM_BYTES - 9].decode("utf-8", errors="ignore")
+    return f"{cut.rstrip('._-')}-{digest}"
 
 
 def load_labels(lang: str) -> dict[str, Any]:

@@ -1,0 +1,93 @@
+"""Every imported package is declared, and a fresh install runs an HTML post."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "recap_nlp"
+# Imported only by optional features: module -> (extra, distribution declared there).
+OPTIONAL = {"distributed": ("dask", "dask")}
+
+
+def _declared(extra: str | None = None) -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = project["dependencies"] if extra is None else project["optional-dependencies"][extra]
+    return {_normal(re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0]) for spec in specs}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _imported_modules() -> set[str]:
+    names: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"recap_nlp", "__future__"}
+
+
+def test_every_imported_package_is_declared() -> None:
+    providers = metadata.packages_distributions()
+    declared = _declared()
+    missing = []
+    for module in sorted(_imported_modules()):
+        if module in OPTIONAL:
+            extra, distribution = OPTIONAL[module]
+            assert distribution in _declared(extra), f"{module}: declare it in [{extra}]"
+            continue
+        distributions = {_normal(d) for d in providers.get(module, [module])}
+        if not distributions & declared:
+            missing.append(f"{module} (from {', '.join(sorted(distributions))})")
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
+
+
+HTML_POST = """<!doctype html><html lang="fr"><head><title>Mission à Lyon</title></head>
+<body><nav>Accueil | Contact</nav><article><h1>Mission à Lyon</h1>
+<p>Du 12 au 14 mars 2019, une délégation de douze entrepreneurs de Sherbrooke a visité Lyon
+pour rencontrer des incubateurs. Les échanges ont été concrets et plusieurs partenariats sont
+à l’étude avec la Chambre de commerce de Lyon.</p>
+<p>La mission s’est terminée par une soirée au Musée des Confluences, où les participants ont
+présenté leurs projets devant une centaine d’invités.</p></article></body></html>
+"""
+
+
+@pytest.mark.slow
+def test_fresh_install_with_the_venv_pip_reads_an_html_post(tmp_path: Path) -> None:
+    """``python3 -m venv`` and its own pip (no upgrade), then the CLI on an HTML post.
+
+    Takes a few minutes the first time (the wheels come from the index or pip's cache).
+    """
+    venv = tmp_path / "venv"
+    made = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"python -m venv cannot create a venv here: {made.stderr.decode()[-200:]}")
+    bin_dir = venv / ("Scripts" if sys.platform == "win32" else "bin")
+    install = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
+    assert install.returncode == 0, install.stderr[-3000:]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "mission.html").write_text(HTML_POST, encoding="utf-8")
+    out = tmp_path / "out"
+    command = [str(bin_dir / "recap-nlp"), "run", str(corpus), "--out", str(out), "--no-reports"]
+    ran = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "1 documents analysed, 0 skipped" in ran.stdout
+    assert "Sherbrooke" in (out / "tables" / "sentences.csv").read_text(encoding="utf-8")
