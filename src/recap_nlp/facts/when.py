@@ -15,6 +15,7 @@ _YEAR_NOTES = {
     "explicit": "year written",
     "publication": "year from the publication date",
     "nearby": "year from a year named nearby",
+    "edition": "year from the post's event",
     "none": "year unknown",
 }
 
@@ -38,7 +39,7 @@ def date_note(mention: DateMention) -> str:
     return f"{note} ({mention.anchor})" if mention.anchor else note
 
 
-def date_facts(ctx: FactContext) -> list[FactMention]:
+def date_facts(ctx: FactContext, edition_year: int | None = None) -> list[FactMention]:
     """Dates found in sentences naming an event, leaving out the post's own date line.
 
     Example:
@@ -47,7 +48,7 @@ def date_facts(ctx: FactContext) -> list[FactMention]:
     """
     published, line = publication_date(ctx)
     facts = []
-    for mention in find_dates(ctx.doc.text, published):
+    for mention in find_dates(ctx.doc.text, published, edition_year):
         if line is not None and mention.start == line.start:
             continue
         sentence = ctx.sentences[ctx.sentence_index(mention.start)]
