@@ -141,10 +141,9 @@ def local_events(doc_facts: list[FactMention], published: str = "") -> list[Loca
     """
     main = next((f for f in doc_facts if f.attribute == "main_event"), None)
     if main is not None:
-        own, previous, rest = split_main(main, doc_facts, published, _generic_keys())
+        own, editions, rest = split_main(main, doc_facts, published, _generic_keys())
         found = [_main_local(main, own, published)]
-        if previous:
-            found.append(_previous_local(main, previous))
+        found += [_edition_local(main, year, editions[year]) for year in sorted(editions)]
         return found + (_unnamed_locals(rest, main=False) if rest else [])
     return _unnamed_locals(doc_facts, main=True)
 
@@ -160,10 +159,12 @@ def _main_local(main: FactMention, own: list[FactMention], published: str) -> Lo
     dates = [f for f in own if f.attribute == "date" and _year(f) is not None]
     year = int(main.value_max) if main.value_max else None
     if year is None and dates:
-        year = Counter(_year(f) for f in dates).most_common(1)[0][0]
+        year = _year(min(dates, key=lambda f: f.start))  # the first told: title, opening
     if year is None and main.post_kind == "recap" and re.match(r"\d{4}", published):
         year = int(published[:4])
     dated = [f for f in dates if _year(f) == year]
+    days = [f for f in dated if f.precision == "day"]
+    dated = days or dated  # "le vendredi 13" is sharper than "juillet"
     first = min((f.value_min for f in dated), default=str(year or ""))
     last = max((f.value_max for f in dated), default=str(year or ""))
     facts = tuple(sorted(own, key=lambda f: f.start))
@@ -171,12 +172,15 @@ def _main_local(main: FactMention, own: list[FactMention], published: str) -> Lo
     return LocalEvent(main.doc_id, key, first, last, year, facts, main.value_min, True)
 
 
-def _previous_local(main: FactMention, facts: list[FactMention]) -> LocalEvent:
-    """Counts a post gives of last year's edition ("l'année dernière c'était 52 000")."""
-    year = int(main.value_max) - 1 if main.value_max else None
-    span = str(year or "")
+def _edition_local(main: FactMention, year: int, facts: list[FactMention]) -> LocalEvent:
+    """Another edition of the post's series, with only what the post states of it
+    ("l'année dernière c'était 52 000", "En 2018 (40e édition)")."""
+    dates = [f for f in facts if f.attribute == "date"]
+    first = min((f.value_min for f in dates), default=str(year))
+    last = max((f.value_max for f in dates), default=str(year))
     ordered = tuple(sorted(facts, key=lambda f: f.start))
-    return LocalEvent(main.doc_id, series_key(main.value_min), span, span, year, ordered, main.value_min)
+    key = series_key(main.value_min)
+    return LocalEvent(main.doc_id, key, first, last, year, ordered, main.value_min)
 
 
 def _unnamed_locals(doc_facts: list[FactMention], main: bool) -> list[LocalEvent]:

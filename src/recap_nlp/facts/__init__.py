@@ -33,11 +33,13 @@ def extract_facts(
     """
     ctx = make_context(doc, sentences, mentions)
     main = main_event_facts(ctx)
-    year = next((int(f.value_max) for f in main if f.attribute == "main_event" and f.value_max), None)
+    head = next((f for f in main if f.attribute == "main_event"), None)
+    year = int(head.value_max) if head is not None and head.value_max else None
+    series = head.value_min if head is not None else ""
     names = [*organiser_facts(ctx), *sponsor_facts(ctx)]
     facts = [
         *main,
-        *date_facts(ctx, year),
+        *date_facts(ctx, year, series),
         *count_facts(ctx),
         *names,
         *city_facts(ctx, names),

@@ -6,6 +6,7 @@ Used by :mod:`recap_nlp.events` for posts whose title or opening names their eve
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from functools import cache
 
@@ -64,8 +65,11 @@ def _previous_edition(fact: FactMention) -> bool:
 
 def split_main(
     main: FactMention, facts: list[FactMention], published: str, generic: frozenset[str]
-) -> tuple[list[FactMention], list[FactMention], list[FactMention]]:
-    """(facts of the main event, counts of its previous edition, facts of other events).
+) -> tuple[list[FactMention], dict[int, list[FactMention]], list[FactMention]]:
+    """(facts of the main event, facts of its other editions by year, facts of other events).
+
+    Other editions are the previous one for counts said of last year, and the year of a
+    date told of the series or of "l'édition" in another year ("En 2018 (40e édition)").
 
     Example:
         a recap of "Festival X 2021" with "l'an dernier, 40 000 festivaliers" -> the count
@@ -74,19 +78,66 @@ def split_main(
     """
     series = main.value_min
     year = int(main.value_max) if main.value_max else None
-    own, previous, rest = [], [], []
+    own: list[FactMention] = []
+    editions: dict[int, list[FactMention]] = {}
+    rest: list[FactMention] = []
+    loose = [f for f in facts if f.attribute == "date" and not f.event_hint]
     for fact in facts:
+        if fact.attribute == "date" and not fact.event_hint:
+            continue
         if fact.attribute in _OWN_ATTRIBUTES or fact.extractor.startswith("main_"):
             own.append(fact)
-        elif _previous_edition(fact):
-            previous.append(dataclasses.replace(fact, scope="previous_edition"))
+        elif _previous_edition(fact) and year is not None:
+            editions.setdefault(year - 1, []).append(
+                dataclasses.replace(fact, scope="previous_edition")
+            )
         elif not _of_main(fact, series, generic):
             rest.append(fact)
         elif fact.attribute == "date" and not _date_fits(fact, year, main.post_kind, published):
-            rest.append(fact)
+            other = _other_edition(fact, series, published)
+            if other is None:
+                rest.append(fact)
+            else:
+                editions.setdefault(other, []).append(fact)
         else:
             own.append(fact)
-    return _one_headcount(own), previous, rest
+    own += _days_beside(loose, own, year, main.post_kind, published)
+    return _one_headcount(own), editions, rest
+
+
+_BESIDE_DAYS = 7
+
+
+def _days_beside(
+    loose: list[FactMention], own: list[FactMention], year: int | None, kind: str, published: str
+) -> list[FactMention]:
+    """Days told in sentences naming no event, kept when they fall within a week of the main
+    event's own days ("Samedi 2 juin à la médiathèque ..." beside "le week-end du 2 et 3 juin")."""
+    days = [f for f in own if f.attribute == "date" and f.precision == "day" and f.value_min[:1] != "-"]
+    if not days:
+        return []
+    low = min(dt.date.fromisoformat(f.value_min[:10]) for f in days)
+    high = max(dt.date.fromisoformat(f.value_max[:10]) for f in days)
+    kept = []
+    for fact in loose:
+        if fact.value_min[:1] == "-" or not _date_fits(fact, year, kind, published):
+            continue
+        day = dt.date.fromisoformat(fact.value_min[:10])
+        if (low - day).days <= _BESIDE_DAYS and (day - high).days <= _BESIDE_DAYS:
+            kept.append(dataclasses.replace(fact, note=f"{fact.note}; a day beside the event's"))
+    return kept
+
+
+def _other_edition(fact: FactMention, series: str, published: str) -> int | None:
+    """The year of another edition a date tells: a past year, said of the series or of
+    "l'édition"; None for anything else (a date after the post, another event)."""
+    found = re.match(r"\d{4}", fact.value_min)
+    if not found or (published and fact.value_min[:10] > published[:10]):
+        return None
+    hint = _norm(fact.event_hint)
+    if hint in {"edition", "l'edition"} or same_series(series, fact.event_hint):
+        return int(found.group())
+    return None
 
 
 def _one_headcount(facts: list[FactMention]) -> list[FactMention]:

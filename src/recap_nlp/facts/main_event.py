@@ -240,7 +240,10 @@ def _opening_candidate(ctx: FactContext, title_end: int) -> tuple[EventName, int
         sentence = ctx.sentences[ctx.sentence_index(mention.start)].text if ctx.sentences else ""
         told = [*load_fact_cues()["events"]["words"], *load_fact_cues()["places"]["travel_cues"]]
         if any(contains_word(sentence, cue) >= 0 for cue in told):
-            return parse_event_name(mention.canonical or mention.text, cities), mention.start
+            written = mention.text
+            year = re.match(r"\s+(?:19|20)\d{2}\b", ctx.doc.text[mention.end : mention.end + 6])
+            written += year.group() if year and not re.search(r"\d{4}", written) else ""
+            return parse_event_name(written, cities), mention.start
     return None
 
 
@@ -271,8 +274,8 @@ def _post_kind(ctx: FactContext, title: str, name: EventName, at: int) -> str:
     noun = _noun_at_start(name.series)
     if noun in load_fact_cues()["events"]["trip_words"]:
         return "trip"
-    sentence = ctx.sentences[ctx.sentence_index(max(at, 0))].text if ctx.sentences else ""
-    window = f"{sentence} {ctx.doc.text[max(at, 0) : max(at, 0) + 300]}"
+    sentence = ctx.sentences[ctx.sentence_index(max(at, 0))].text if ctx.sentences and at >= 0 else ""
+    window = f"{title} {sentence}"
     if any(contains_word(window, cue) >= 0 for cue in _cues()["announcement_cues"]):
         return "announcement"
     return "recap"
@@ -329,8 +332,9 @@ def _fact(ctx, attribute, span, values, source, name, kind, title, note="") -> F
 def _main_cities(ctx: FactContext, name: EventName, span: tuple[int, int], anchor: int, kind: str, title: str) -> list[FactMention]:
     """The main event's city: from its name, else beside its mention, a venue, an adjective, a town hall."""
     found: list[tuple[str, str]] = []
-    if name.city:
-        found.append((name.city, "city in the event's name"))
+    city = _full_city(ctx, name)
+    if city:
+        found.append((city, "city in the event's name"))
     if not found:
         found = _cities_beside(ctx, name, anchor)
     out = []
@@ -340,13 +344,34 @@ def _main_cities(ctx: FactContext, name: EventName, span: tuple[int, int], ancho
     return out
 
 
+def _full_city(ctx: FactContext, name: EventName) -> str:
+    """The town a name holds, written in full when the post also writes it in full
+    ("Ouaga 2005" in a post naming Ouagadougou)."""
+    words = [name.city] if name.city else re.findall(rf"{_CAP}[\w’'-]{{3,}}", name.series)
+    for word in words:
+        longer = sorted(
+            {m.canonical or m.text for m in ctx.mentions if m.label == "CITY"}
+            - {word},
+            key=len,
+        )
+        full = next(
+            (c for c in longer if c.startswith(word) and c[len(word) : len(word) + 1].isalpha()),
+            "",
+        )
+        if full and (name.city or len(word) >= 4):
+            return full
+    return name.city
+
+
 def _cities_beside(ctx: FactContext, name: EventName, anchor: int) -> list[tuple[str, str]]:
     base = max(anchor, 0)
     window_start = ctx.sentences[ctx.sentence_index(base)].start if ctx.sentences else base
-    text = ctx.doc.text[window_start : base + 600]
+    opening_end = _OPENING_CHARS
+    text = ctx.doc.text[:opening_end] + "\n" + ctx.doc.text[window_start : base + 600]
     found = []
     for mention in ctx.mentions:
-        if mention.label != "CITY" or not window_start <= mention.start < base + 600:
+        inside = window_start <= mention.start < base + 600 or mention.start < opening_end
+        if mention.label != "CITY" or not inside:
             continue
         before = ctx.doc.text[max(0, mention.start - 60) : mention.start].lower().replace("’", "'")
         if re.search(r"(?:^|\s)(?:à|en)\s+$", before[-4:]) or re.search(r"(?:^|\s)à\s+$", before):
@@ -357,7 +382,7 @@ def _cities_beside(ctx: FactContext, name: EventName, anchor: int) -> list[tuple
             found.append((mention.canonical or mention.text, "the town hall organising it"))
     for adjective, city in _cues()["city_adjectives"].items():
         nouns = "|".join(re.escape(n) for n in _nouns())
-        pattern = rf"\b(?:{nouns})s?\b(?:\s+[\w’'-]+){{0,3}}\s+{adjective}(?:e|es|s|ne|nes)?\b"
+        pattern = rf"(?<![^\W_])(?:{nouns})s?\b(?:\s+[\w’'-]+){{0,3}}\s+{adjective}(?:e|es|s|ne|nes)?\b"
         if re.search(pattern, text, re.I):
             found.append((city, f"« {adjective} » beside the event"))
     return found

@@ -76,7 +76,7 @@ def parse_event_name(written: str, is_city: Iterable[str] | None = None) -> Even
         "Forum PHP Paris 2018" -> series "Forum PHP", year 2018, city "Paris"
         "33e Transmusicales" -> series "Transmusicales", number 33
     """
-    cities = set(is_city or ())
+    cities = is_city if isinstance(is_city, set) else set(is_city or ())
     name = re.sub(r"\s+", " ", written).strip(" \t\"«»“”'’:–—-")
     city, number, month = "", None, None
     for paren in _PAREN.finditer(name):
