@@ -407,10 +407,11 @@ def _named_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
     mains = [f for f in facts if f.attribute == "main_event"]
     series = _most_common(f.value_min for f in mains) or group[0].series
     name = _most_common(f.value for f in mains) or series
+    written = [f.value for f in facts if f.attribute == "event_name"]
+    name = next((w for w in written if series_key(w) == series_key(name)), name)  # its capitals
     year = next((local.year for local in group if local.year is not None), None)
-    spans = Counter(
-        (local.first, local.last) for local in group if local.main and len(local.first) > 4
-    )
+    told = [local for local in group if local.main] or group
+    spans = Counter((local.first, local.last) for local in told if len(local.first) > 4)
     start, end = min(spans, key=lambda v: (-spans[v], -len(v[0]), v)) if spans else ("", "")
     strong = {f.value for f in facts if f.attribute == "city" and f.extractor.startswith("main_")}
     cities = tuple(sorted(strong or {f.value for f in facts if f.attribute == "city"}))

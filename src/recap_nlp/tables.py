@@ -43,6 +43,7 @@ DOCUMENT_COLUMNS = {
     "author": "VARCHAR",
     "url": "VARCHAR",
     "warnings": "VARCHAR",
+    "main_event_id": "VARCHAR",
 }
 
 
@@ -83,6 +84,7 @@ def copies_table(copies: list[tuple[str, str, str]]) -> Table:
 def documents_table(result: RunResult) -> Table:
     n_sentences = Counter(s.doc_id for s in result.scored)
     n_mentions = Counter(m.doc_id for m in result.mentions)
+    main_event = main_events(result.events)
     rows = [
         {
             "doc_id": doc.doc_id,
@@ -100,10 +102,20 @@ def documents_table(result: RunResult) -> Table:
             "author": doc.author,
             "url": doc.url,
             "warnings": json.dumps(list(doc.warnings), ensure_ascii=False),
+            "main_event_id": main_event.get(doc.doc_id, ""),
         }
         for doc in sorted(result.documents, key=lambda d: d.doc_id)
     ]
     return table_from_rows("documents", DOCUMENT_COLUMNS, rows)
+
+
+def main_events(events: list[Event]) -> dict[str, str]:
+    """Each post's main event id (the first by id when a post has several)."""
+    found: dict[str, str] = {}
+    for event in sorted(events, key=lambda e: e.event_id):
+        for doc_id in event.main_in:
+            found.setdefault(doc_id, event.event_id)
+    return found
 
 
 def _by_position(records: list[_Positioned]) -> list[_Positioned]:

@@ -27,11 +27,14 @@ def _trip_keys() -> frozenset[str]:
     return frozenset(_norm(w) for w in load_fact_cues()["events"]["trip_words"])
 
 
-def _of_main(fact: FactMention, series: str, generic: frozenset[str]) -> bool:
+def _of_main(fact: FactMention, series: str, generic: frozenset[str], kind: str) -> bool:
     """A fact told of the main event: its hint is the series (any spelling), a generic event
-    word, a trip word, or nothing."""
+    word or nothing; a trip word only when the post's event is a trip (a delegation visiting
+    a salon is another event than the salon)."""
     hint = _norm(fact.event_hint)
-    if not hint or hint in generic or hint in _trip_keys():
+    if hint in _trip_keys():
+        return kind == "trip"
+    if not hint or hint in generic:
         return True
     key, hint_key = series_key(series), series_key(fact.event_hint)
     if same_series(series, fact.event_hint) or (len(key) >= 3 and key in hint_key):
@@ -91,7 +94,7 @@ def split_main(
             editions.setdefault(year - 1, []).append(
                 dataclasses.replace(fact, scope="previous_edition")
             )
-        elif not _of_main(fact, series, generic):
+        elif not _of_main(fact, series, generic, main.post_kind):
             rest.append(fact)
         elif fact.attribute == "date" and not _date_fits(fact, year, main.post_kind, published):
             other = _other_edition(fact, series, published)
@@ -132,12 +135,13 @@ def _other_edition(fact: FactMention, series: str, published: str) -> int | None
     """The year of another edition a date tells: a past year, said of the series or of
     "l'édition"; None for anything else (a date after the post, another event)."""
     found = re.match(r"\d{4}", fact.value_min)
-    if not found or (published and fact.value_min[:10] > published[:10]):
+    if not found:
         return None
     hint = _norm(fact.event_hint)
-    if hint in {"edition", "l'edition"} or same_series(series, fact.event_hint):
+    if hint == "edition":  # "la prochaine édition, du 11 au 14 juin"
         return int(found.group())
-    return None
+    after = bool(published) and fact.value_min[:10] > published[:10]
+    return int(found.group()) if not after and same_series(series, fact.event_hint) else None
 
 
 def _one_headcount(facts: list[FactMention]) -> list[FactMention]:

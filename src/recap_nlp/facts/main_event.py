@@ -22,7 +22,7 @@ from recap_nlp.facts.context import FactContext, contains_word, new_fact
 from recap_nlp.facts.series import EventName, ordinal_value, parse_event_name, series_key
 from recap_nlp.records import FactMention
 
-_SEGMENTS = re.compile(r"\s+[:|–—-]\s+|\s*[!?]\s*|\s*:\s+")
+_SEGMENTS = re.compile(r"\s+[:|–—-]\s+|\s*[!?]\s*|\s*:\s+|,\s+(?=[a-zàâçéèêëîïôûù])")
 _CAP = r"[A-ZÉÈÀÂÎÔÇ0-9]"
 _OPENING_CHARS = 900
 _MIN_CITY_POPULATION = 20_000
@@ -88,6 +88,16 @@ def _is_generic(name: EventName) -> bool:
     return bool(noun) and bool(re.fullmatch(r"(?:en|à|au|aux)\s+.*", rest))
 
 
+def _unnamed_trip(name: EventName) -> bool:
+    """ "Mission économique en Guadeloupe": a trip word with no proper name is not a name
+    (trips are told apart by their dates and places)."""
+    noun = _noun_at_start(name.series)
+    if noun not in load_fact_cues()["events"]["trip_words"]:
+        return False
+    rest = re.sub(r"\b(?:en|à|au|aux)\s+\S+.*$", "", name.series[len(noun) :])
+    return not re.search(_CAP, rest)
+
+
 def _drop_article(text: str) -> str:
     return re.sub(r"^(?:les|le|la|l['’]|un|une|des)\s*", "", text.strip(), flags=re.I)
 
@@ -143,7 +153,7 @@ def _candidate_from(ctx: FactContext, text: str, prefixed: bool, cities: set[str
     quotes mark it, or when it is one capitalised word the text calls an event."""
     bare = _drop_article(text)
     name = _with_town_series(parse_event_name(bare, cities))
-    if _is_generic(name):
+    if _is_generic(name) or _unnamed_trip(name):
         return None
     if prefixed or name.year is not None or _noun_at_start(bare) or _quoted_in_text(ctx, name.series):
         return name
@@ -202,11 +212,24 @@ _EDITION_OF = re.compile(
     re.I,
 )
 _NAME_STOP = re.compile(r"\s(?:qui|que|où|dont|a|ont|s['’]est|se|était|avait|avec|pour|organisée?s?|à|au|en)\s|[\]\[]")
-_ORDINAL_NOUN = re.compile(r"\b(?P<det>le|la|l['’]|du|au|à\s+la)\s*(?P<ord>\w+)\s+(?P<rest>[\w’'-]+(?:\s+[\w’'-]+)?)", re.I)
+# A lookahead, so that "l'occasion du premier ..." still tries "du premier ...".
+_ORDINAL_NOUN = re.compile(
+    r"(?=\b(?P<det>le|la|l['’]|du|au|à\s+la)\s*(?P<ord>\w+)\s+(?P<rest>[\w’'-]+(?:\s+[\w’'-]+)?))",
+    re.I,
+)
+
+
+_PARAGRAPH_WORDS = 15
 
 
 def _opening(ctx: FactContext, title_end: int) -> tuple[int, str]:
+    """The opening: from the first paragraph of at least 15 words (page furniture such as an
+    address block before it is skipped)."""
     start = max(title_end, 0)
+    for line in re.finditer(r"[^\n]+", ctx.doc.text[start : start + 5000]):
+        if len(line.group().split()) >= _PARAGRAPH_WORDS:
+            start += line.start()
+            break
     return start, ctx.doc.text[start : start + _OPENING_CHARS]
 
 

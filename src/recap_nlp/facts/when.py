@@ -73,6 +73,7 @@ def date_facts(
         m
         for m in relative_dates(ctx.doc.text, published)
         if not any(m.start < e and s < m.end for s, e in spans)
+        and (main_series or m.precision == "day")  # "l'an dernier" only of a named event
     ]
     for mention in sorted(found, key=lambda m: m.start):
         if line is not None and mention.start == line.start:

@@ -47,7 +47,7 @@ def read_run(out_dir: Path) -> RunTables:
     return RunTables(
         documents=store.read_table(out_dir, "documents").fillna(""),
         mentions=store.read_table(out_dir, "mentions").fillna(""),
-        events=store.read_table(out_dir, "events").fillna(""),
+        events=store.read_table(out_dir, "events").astype(object).fillna(""),
         conflicts=store.read_table(out_dir, "conflicts").fillna(""),
         entities=store.read_table(out_dir, "entities").fillna(""),
         n_sentences=len(store.read_table(out_dir, "sentences")),
