@@ -409,6 +409,7 @@ def _named_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
     name = _most_common(f.value for f in mains) or series
     written = [f.value for f in facts if f.attribute == "event_name"]
     name = next((w for w in written if series_key(w) == series_key(name)), name)  # its capitals
+    series = next((w for w in written if series_key(w) == series_key(series)), series)
     year = next((local.year for local in group if local.year is not None), None)
     told = [local for local in group if local.main] or group
     spans = Counter((local.first, local.last) for local in told if len(local.first) > 4)
