@@ -483,7 +483,9 @@ def find_dates(
     raws = _raw_mentions(text)
     anchors = _anchors(text, raws)
     mentions = [
-        m for raw in raws if (m := _resolve(text, raw, anchors, published, edition_year)) is not None
+        m
+        for raw in raws
+        if (m := _resolve(text, raw, anchors, published, edition_year)) is not None
     ]
     relative = relative_weekdays(text, published)
     if relative:

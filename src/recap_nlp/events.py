@@ -418,7 +418,9 @@ def _named_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
     cities = tuple(sorted(strong or {f.value for f in facts if f.attribute == "city"}))
     numbers = [f.value for f in facts if f.attribute == "edition_number"]
     display = f"{series} {year}" if year else series
-    noun = next((w for w in load_fact_cues()["events"]["words"] if norm(series).startswith(norm(w))), "")
+    noun = next(
+        (w for w in load_fact_cues()["events"]["words"] if norm(series).startswith(norm(w))), ""
+    )
     parts = [series_key(series), str(year or "undated"), start]
     if year is None:
         parts.append(_digest(facts))

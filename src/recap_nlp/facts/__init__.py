@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from recap_nlp.facts.actors import city_facts, event_name_facts, organiser_facts, sponsor_facts
 from recap_nlp.facts.context import make_context
-from recap_nlp.facts.main_event import main_event_facts
 from recap_nlp.facts.counts import count_facts
+from recap_nlp.facts.main_event import main_event_facts
 from recap_nlp.facts.when import date_facts
 from recap_nlp.records import Document, FactMention, Mention, SentenceSpan
 

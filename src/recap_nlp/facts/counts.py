@@ -17,8 +17,19 @@ from recap_nlp.records import FactMention, SentenceSpan
 _WORD = re.compile(r"[\w’'-]+")
 # Words that may stand between a number and its noun: "27 nouveaux participants".
 _FILLERS = {
-    "de", "d'", "d’", "des", "nouveaux", "nouvelles", "autres", "jeunes", "fiers", "nos", "vos",
-    "leurs", "ses",
+    "de",
+    "d'",
+    "d’",
+    "des",
+    "nouveaux",
+    "nouvelles",
+    "autres",
+    "jeunes",
+    "fiers",
+    "nos",
+    "vos",
+    "leurs",
+    "ses",
 }
 # "deux personnes (par chambre)", "40 kg par personne": a count per unit, not a headcount.
 _PER_UNIT = re.compile(r"\s*\(?\s*par\s+\w+", re.IGNORECASE)

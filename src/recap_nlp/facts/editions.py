@@ -116,7 +116,9 @@ def _days_beside(
 ) -> list[FactMention]:
     """Days told in sentences naming no event, kept when they fall within a week of the main
     event's own days ("Samedi 2 juin à la médiathèque ..." beside "le week-end du 2 et 3 juin")."""
-    days = [f for f in own if f.attribute == "date" and f.precision == "day" and f.value_min[:1] != "-"]
+    days = [
+        f for f in own if f.attribute == "date" and f.precision == "day" and f.value_min[:1] != "-"
+    ]
     if not days:
         return []
     low = min(dt.date.fromisoformat(f.value_min[:10]) for f in days)

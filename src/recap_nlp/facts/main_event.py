@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from functools import cache
+from typing import NamedTuple
 
 from recap_nlp.dates import load_fact_cues, strip_accents
 from recap_nlp.entities.lexicon import places
@@ -27,7 +28,20 @@ _CAP = r"[A-ZÉÈÀÂÎÔÇ0-9]"
 _OPENING_CHARS = 900
 _MIN_CITY_POPULATION = 20_000
 _WORD = r"[\w’'-]+"
-_POSSESSIVES = {"notre", "nos", "mon", "ma", "mes", "votre", "vos", "leur", "leurs", "son", "sa", "ses"}
+_POSSESSIVES = {
+    "notre",
+    "nos",
+    "mon",
+    "ma",
+    "mes",
+    "votre",
+    "vos",
+    "leur",
+    "leurs",
+    "son",
+    "sa",
+    "ses",
+}
 
 
 @cache
@@ -55,9 +69,9 @@ def post_title(ctx: FactContext) -> tuple[str, int]:
     title = ctx.doc.title.strip()
     if not title and ctx.doc.format == "txt":
         lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", ctx.doc.text[:600])]
-        if len(lines) >= 2 and len(lines[0].group().split()) <= 15:
-            if re.search(r"\d{4}|\d{1,2}\s+\w+\s+\d{4}", lines[1].group()):
-                return lines[0].group().strip(), lines[0].start()
+        dated = len(lines) >= 2 and re.search(r"\d{4}|\d{1,2}\s+\w+\s+\d{4}", lines[1].group())
+        if dated and len(lines[0].group().split()) <= 15:
+            return lines[0].group().strip(), lines[0].start()
     if not title:
         return "", -1
     return title, ctx.doc.text.find(title, 0, 800)
@@ -131,7 +145,11 @@ def _title_candidate(ctx: FactContext, title: str) -> EventName | None:
             continue
         candidate = _candidate_from(ctx, text, prefixed, cities)
         later = [_edition_number_in(other) for other in segments[index + 1 :]]
-        if candidate is None and any(later) and re.fullmatch(rf"(?:{_CAP}[\w’'-]*\s*){{1,4}}", text):
+        if (
+            candidate is None
+            and any(later)
+            and re.fullmatch(rf"(?:{_CAP}[\w’'-]*\s*){{1,4}}", text)
+        ):
             candidate = parse_event_name(text, cities)  # "Festival : la 15e édition"
         if candidate is None:
             continue
@@ -148,14 +166,21 @@ def _is_part(text: str) -> bool:
     return first in _cues()["part_words"]
 
 
-def _candidate_from(ctx: FactContext, text: str, prefixed: bool, cities: set[str]) -> EventName | None:
+def _candidate_from(
+    ctx: FactContext, text: str, prefixed: bool, cities: set[str]
+) -> EventName | None:
     """A title segment is an event when a recap phrase, a year, an event noun or the text's
     quotes mark it, or when it is one capitalised word the text calls an event."""
     bare = _drop_article(text)
     name = _with_town_series(parse_event_name(bare, cities))
     if _is_generic(name) or _unnamed_trip(name):
         return None
-    if prefixed or name.year is not None or _noun_at_start(bare) or _quoted_in_text(ctx, name.series):
+    if (
+        prefixed
+        or name.year is not None
+        or _noun_at_start(bare)
+        or _quoted_in_text(ctx, name.series)
+    ):
         return name
     if re.fullmatch(rf"{_CAP}[\w’'-]*", text) and _named_in_text(ctx, text):
         return name
@@ -202,7 +227,9 @@ def _proper_in_title(ctx: FactContext, title: str, cities: set[str]) -> EventNam
 
 def _edition_number_in(text: str) -> int | None:
     """ "les 43èmes rugissants" -> 43, "la 15e édition" -> 15; None for other ordinals."""
-    found = re.search(r"\b(?:les?|la|l['’])\s*(\d{1,3})\s*(?:e|è|ème|eme|èmes|emes|es)\b", text, re.I)
+    found = re.search(
+        r"\b(?:les?|la|l['’])\s*(\d{1,3})\s*(?:e|è|ème|eme|èmes|emes|es)\b", text, re.I
+    )
     return int(found.group(1)) if found else None
 
 
@@ -211,7 +238,9 @@ _EDITION_OF = re.compile(
     r"(?:du|de\s+la|de\s+l['’]|des|de|d['’])\s*(?P<name>[^\n.,;:!?(]{2,90})",
     re.I,
 )
-_NAME_STOP = re.compile(r"\s(?:qui|que|où|dont|a|ont|s['’]est|se|était|avait|avec|pour|organisée?s?|à|au|en)\s|[\]\[]")
+_NAME_STOP = re.compile(
+    r"\s(?:qui|que|où|dont|a|ont|s['’]est|se|était|avait|avec|pour|organisée?s?|à|au|en)\s|[\]\[]"
+)
 # A lookahead, so that "l'occasion du premier ..." still tries "du premier ...".
 _ORDINAL_NOUN = re.compile(
     r"(?=\b(?P<det>le|la|l['’]|du|au|à\s+la)\s*(?P<ord>\w+)\s+(?P<rest>[\w’'-]+(?:\s+[\w’'-]+)?))",
@@ -256,7 +285,9 @@ def _opening_candidate(ctx: FactContext, title_end: int) -> tuple[EventName, int
         noun = _noun_at_start(match.group("rest"))
         if number and noun and noun not in load_fact_cues()["events"]["trip_words"]:
             written = match.group("rest").strip()
-            return dataclasses.replace(parse_event_name(written, cities), number=number), base + match.start("rest")
+            return dataclasses.replace(
+                parse_event_name(written, cities), number=number
+            ), base + match.start("rest")
     for mention in ctx.mentions:
         if mention.label != "EVENT" or not base <= mention.start < base + _OPENING_CHARS:
             continue
@@ -297,7 +328,9 @@ def _post_kind(ctx: FactContext, title: str, name: EventName, at: int) -> str:
     noun = _noun_at_start(name.series)
     if noun in load_fact_cues()["events"]["trip_words"]:
         return "trip"
-    sentence = ctx.sentences[ctx.sentence_index(max(at, 0))].text if ctx.sentences and at >= 0 else ""
+    sentence = (
+        ctx.sentences[ctx.sentence_index(max(at, 0))].text if ctx.sentences and at >= 0 else ""
+    )
     window = f"{title} {sentence}"
     if any(contains_word(window, cue) >= 0 for cue in _cues()["announcement_cues"]):
         return "announcement"
@@ -328,32 +361,70 @@ def main_event_facts(ctx: FactContext) -> list[FactMention]:
         found = _number_near(ctx, found, anchor)
     kind = _post_kind(ctx, title, found, anchor)
     span = (at, at + len(found.written)) if at >= 0 else (0, 0)
-    facts = [_fact(ctx, "main_event", span, (found.written, found.series, str(found.year or "")), source, found, kind, title)]
+    origin = _Origin(source, found, kind, title)
+    values = (found.written, found.series, str(found.year or ""))
+    facts = [_fact(ctx, "main_event", span, values, origin)]
     if found.number:
-        facts.append(_fact(ctx, "edition_number", span, (str(found.number), "", ""), source, found, kind, title))
-    facts += _main_cities(ctx, found, span, anchor, kind, title)
+        facts.append(_fact(ctx, "edition_number", span, (str(found.number), "", ""), origin))
+    facts += _main_cities(ctx, span, anchor, origin._replace(source="name_city"))
     return facts
 
 
 def _number_near(ctx: FactContext, name: EventName, at: int) -> EventName:
     """An edition ordinal just before the series' first mention ("la 15e édition du X", "33e X")."""
     before = ctx.doc.text[max(0, at - 40) : at]
-    found = re.search(r"(?:\b(?P<det>\w+)\s+)?(?P<ord>\w+)\s+(?:édition\s+(?:du|de\s+la|des|de|d['’])\s*)?$", before, re.I)
+    found = re.search(
+        r"(?:\b(?P<det>\w+)\s+)?(?P<ord>\w+)\s+(?:édition\s+(?:du|de\s+la|des|de|d['’])\s*)?$",
+        before,
+        re.I,
+    )
     if not found or (found.group("det") or "").lower() in _POSSESSIVES:
         return name
     number = ordinal_value(found.group("ord"))
     return dataclasses.replace(name, number=number) if number else name
 
 
-def _fact(ctx, attribute, span, values, source, name, kind, title, note="") -> FactMention:  # noqa: ANN001, PLR0913
-    fact = new_fact(ctx, attribute, span, values, "name", f"main_{source}", name.series, note or f"from the {source}")
+class _Origin(NamedTuple):
+    """Where a main event was read (title or opening), what it is, the kind of post."""
+
+    source: str
+    name: EventName
+    kind: str
+    title: str
+
+
+def _fact(
+    ctx: FactContext,
+    attribute: str,
+    span: tuple[int, int],
+    values: tuple[str, str, str],
+    origin: _Origin,
+    note: str = "",
+) -> FactMention:
+    """A main-event fact; one read from a title absent from the text quotes the title."""
+    fact = new_fact(
+        ctx,
+        attribute,
+        span,
+        values,
+        "name",
+        f"main_{origin.source}",
+        origin.name.series,
+        note or f"from the {origin.source}",
+    )
     if span == (0, 0):
-        fact = dataclasses.replace(fact, sentence=title, fact_id=f"{ctx.doc.doc_id}:{attribute}:title")
-    return dataclasses.replace(fact, post_kind=kind)
+        fact = dataclasses.replace(
+            fact, sentence=origin.title, fact_id=f"{ctx.doc.doc_id}:{attribute}:title"
+        )
+    return dataclasses.replace(fact, post_kind=origin.kind)
 
 
-def _main_cities(ctx: FactContext, name: EventName, span: tuple[int, int], anchor: int, kind: str, title: str) -> list[FactMention]:
-    """The main event's city: from its name, else beside its mention, a venue, an adjective, a town hall."""
+def _main_cities(
+    ctx: FactContext, span: tuple[int, int], anchor: int, origin: _Origin
+) -> list[FactMention]:
+    """The main event's city: from its name, else beside its mention (a venue, an adjective,
+    a town hall)."""
+    name = origin.name
     found: list[tuple[str, str]] = []
     city = _full_city(ctx, name)
     if city:
@@ -362,7 +433,7 @@ def _main_cities(ctx: FactContext, name: EventName, span: tuple[int, int], ancho
         found = _cities_beside(ctx, name, anchor)
     out = []
     for index, (city, note) in enumerate(dict(found).items()):
-        fact = _fact(ctx, "city", span, (city, "", ""), "name_city", name, kind, title, note)
+        fact = _fact(ctx, "city", span, (city, "", ""), origin, note)
         out.append(dataclasses.replace(fact, fact_id=f"{fact.fact_id}:{index}"))
     return out
 
@@ -373,8 +444,7 @@ def _full_city(ctx: FactContext, name: EventName) -> str:
     words = [name.city] if name.city else re.findall(rf"{_CAP}[\w’'-]{{3,}}", name.series)
     for word in words:
         longer = sorted(
-            {m.canonical or m.text for m in ctx.mentions if m.label == "CITY"}
-            - {word},
+            {m.canonical or m.text for m in ctx.mentions if m.label == "CITY"} - {word},
             key=len,
         )
         full = next(
@@ -399,13 +469,21 @@ def _cities_beside(ctx: FactContext, name: EventName, anchor: int) -> list[tuple
         before = ctx.doc.text[max(0, mention.start - 60) : mention.start].lower().replace("’", "'")
         if re.search(r"(?:^|\s)(?:à|en)\s+$", before[-4:]) or re.search(r"(?:^|\s)à\s+$", before):
             found.append((mention.canonical or mention.text, "« à X » beside the event"))
-        elif any(re.search(re.escape(v) + r"\s+(?:\S+\s+){0,3}(?:de|d')\s*$", before) for v in _cues()["venue_nouns"]):
+        elif any(
+            re.search(re.escape(v) + r"\s+(?:\S+\s+){0,3}(?:de|d')\s*$", before)
+            for v in _cues()["venue_nouns"]
+        ):
             found.append((mention.canonical or mention.text, "the venue's town"))
-        elif any(before.endswith(b.replace("’", "'")) or before.endswith(b + " ") for b in _cues()["town_bodies"]):
+        elif any(
+            before.endswith(b.replace("’", "'")) or before.endswith(b + " ")
+            for b in _cues()["town_bodies"]
+        ):
             found.append((mention.canonical or mention.text, "the town hall organising it"))
     for adjective, city in _cues()["city_adjectives"].items():
         nouns = "|".join(re.escape(n) for n in _nouns())
-        pattern = rf"(?<![^\W_])(?:{nouns})s?\b(?:\s+[\w’'-]+){{0,3}}\s+{adjective}(?:e|es|s|ne|nes)?\b"
+        pattern = (
+            rf"(?<![^\W_])(?:{nouns})s?\b(?:\s+[\w’'-]+){{0,3}}\s+{adjective}(?:e|es|s|ne|nes)?\b"
+        )
         if re.search(pattern, text, re.I):
             found.append((city, f"« {adjective} » beside the event"))
     return found

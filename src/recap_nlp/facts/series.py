@@ -17,9 +17,13 @@ from functools import cache
 from recap_nlp.dates import load_fact_cues, strip_accents
 
 _YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
-_ORDINAL = re.compile(r"^(?:les?\s+|la\s+|l['’]\s*)?(\d{1,3})\s*(?:e|è|ème|eme|èmes|emes|es|re|ère|er)\b\s*", re.I)
+_ORDINAL = re.compile(
+    r"^(?:les?\s+|la\s+|l['’]\s*)?(\d{1,3})\s*(?:e|è|ème|eme|èmes|emes|es|re|ère|er)\b\s*", re.I
+)
 _ARTICLE = re.compile(r"^(?:les|le|la|l['’]|des|du|de\s+la|de\s+l['’]|de|d['’])\s*", re.I)
-_PLACE_TAIL = re.compile(r"\s+(?:à|a|en|au)\s+(?P<city>[A-ZÉÈÀÂÎÔ][\w’'-]*(?:[\s-][A-ZÉÈÀÂÎÔ][\w’'-]*)*)\s*$")
+_PLACE_TAIL = re.compile(
+    r"\s+(?:à|a|en|au)\s+(?P<city>[A-ZÉÈÀÂÎÔ][\w’'-]*(?:[\s-][A-ZÉÈÀÂÎÔ][\w’'-]*)*)\s*$"
+)
 _PAREN = re.compile(r"\s*\((?P<inside>[^()]*)\)\s*")
 _OF_MONTH = re.compile(r"\s+(?:de|d['’])\s*(?P<month>\w+)\s*$", re.I)
 _SHORT_FORM = 4  # letters a short form must keep ("Trans" for "Transmusicales")
