@@ -60,8 +60,7 @@ def _previous_edition(fact: FactMention) -> bool:
     if fact.scope == "previous_edition":
         return True
     at = fact.sentence.find(fact.note[:12]) if fact.note else -1
-    before = fact.sentence[max(0, at - 45) : at].lower().replace("’", "'") if at >= 0 else ""
-    before = re.split(r"[,;(]", before)[-1]
+    before = fact.sentence[max(0, at - 30) : at].lower().replace("’", "'") if at >= 0 else ""
     cues = load_fact_cues()["main"]["previous_cues"]
     return any(cue.replace("’", "'") in before for cue in cues)
 

@@ -113,7 +113,7 @@ def _unnamed_trip(name: EventName) -> bool:
 
 
 def _drop_article(text: str) -> str:
-    return re.sub(r"^(?:les|le|la|l['’]|un|une|des)\s*", "", text.strip(), flags=re.I)
+    return re.sub(r"^(?:(?:les|le|la|un|une|des)\s+|l['’]\s*)", "", text.strip(), flags=re.I)
 
 
 def _cities(ctx: FactContext) -> set[str]:
@@ -356,7 +356,7 @@ def main_event_facts(ctx: FactContext) -> list[FactMention]:
         found, at = opening
         source = "opening"
     first_in_text = _find_series(ctx.doc.text, found.series, title_end)
-    anchor = at if source == "opening" else first_in_text
+    anchor = at if source == "opening" or first_in_text < 0 else first_in_text
     if found.number is None and anchor >= 0:
         found = _number_near(ctx, found, anchor)
     kind = _post_kind(ctx, title, found, anchor)
@@ -470,15 +470,15 @@ def _cities_beside(ctx: FactContext, name: EventName, anchor: int) -> list[tuple
         if re.search(r"(?:^|\s)(?:à|en)\s+$", before[-4:]) or re.search(r"(?:^|\s)à\s+$", before):
             found.append((mention.canonical or mention.text, "« à X » beside the event"))
         elif any(
-            re.search(re.escape(v) + r"\s+(?:\S+\s+){0,3}(?:de|d')\s*$", before)
-            for v in _cues()["venue_nouns"]
-        ):
-            found.append((mention.canonical or mention.text, "the venue's town"))
-        elif any(
             before.endswith(b.replace("’", "'")) or before.endswith(b + " ")
             for b in _cues()["town_bodies"]
         ):
             found.append((mention.canonical or mention.text, "the town hall organising it"))
+        elif any(
+            re.search(re.escape(v) + r"\s+(?:\S+\s+){0,3}(?:de|d')\s*$", before)
+            for v in _cues()["venue_nouns"]
+        ):
+            found.append((mention.canonical or mention.text, "the venue's town"))
     for adjective, city in _cues()["city_adjectives"].items():
         nouns = "|".join(re.escape(n) for n in _nouns())
         pattern = (

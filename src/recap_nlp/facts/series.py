@@ -20,7 +20,9 @@ _YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
 _ORDINAL = re.compile(
     r"^(?:les?\s+|la\s+|l['’]\s*)?(\d{1,3})\s*(?:e|è|ème|eme|èmes|emes|es|re|ère|er)\b\s*", re.I
 )
-_ARTICLE = re.compile(r"^(?:les|le|la|l['’]|des|du|de\s+la|de\s+l['’]|de|d['’])\s*", re.I)
+_ARTICLE = re.compile(
+    r"^(?:(?:les|le|la|des|du|de\s+la|de)\s+|(?:de\s+l|l|d)['’]\s*)", re.I
+)
 _PLACE_TAIL = re.compile(
     r"\s+(?:à|a|en|au)\s+(?P<city>[A-ZÉÈÀÂÎÔ][\w’'-]*(?:[\s-][A-ZÉÈÀÂÎÔ][\w’'-]*)*)\s*$"
 )
@@ -88,6 +90,7 @@ def parse_event_name(written: str, is_city: Iterable[str] | None = None) -> Even
         if inside in cities or _YEAR.fullmatch(inside):
             city = city or (inside if inside in cities else "")
     name = _PAREN.sub(" ", name).strip()
+    written = name
     years = _YEAR.findall(name)
     year = int(years[-1]) if years else None
     head = _YEAR.sub(" ", name)
@@ -111,7 +114,7 @@ def parse_event_name(written: str, is_city: Iterable[str] | None = None) -> Even
     head = _ARTICLE.sub("", head.strip()).strip(" -–—:,")
     if not city:
         city = next((w for w in _capital_runs(head) if w in cities), "")
-    return EventName(written.strip(), head or name, year, number, month, city)
+    return EventName(written, head or name, year, number, month, city)
 
 
 def _capital_runs(text: str) -> list[str]:
