@@ -112,6 +112,17 @@ def _unnamed_trip(name: EventName) -> bool:
     return not re.search(_CAP, rest)
 
 
+def _trip_told_instead(ctx: FactContext, name: EventName, title_end: int) -> bool:
+    """A title naming an event only by a common noun ("Une semaine sous les tropiques") in a
+    post whose opening tells a trip: the trip is the post's event."""
+    noun = _noun_at_start(name.series)
+    if name.year is not None or not noun or re.search(_CAP, name.series[len(noun) :]):
+        return False
+    _, text = _opening(ctx, title_end)
+    trips = load_fact_cues()["events"]["trip_words"]
+    return any(contains_word(text[:400], word) >= 0 for word in trips)
+
+
 def _drop_article(text: str) -> str:
     return re.sub(r"^(?:(?:les|le|la|un|une|des)\s+|l['’]\s*)", "", text.strip(), flags=re.I)
 
@@ -347,6 +358,8 @@ def main_event_facts(ctx: FactContext) -> list[FactMention]:
     title, title_at = post_title(ctx)
     title_end = title_at + len(title) if title_at >= 0 else 0
     found = _title_candidate(ctx, title) if title else None
+    if found is not None and _trip_told_instead(ctx, found, title_end):
+        return []
     source = "title"
     at = title_at
     if found is None:
