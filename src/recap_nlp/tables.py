@@ -43,7 +43,19 @@ DOCUMENT_COLUMNS = {
     "author": "VARCHAR",
     "url": "VARCHAR",
     "warnings": "VARCHAR",
+    "lastmod": "VARCHAR",
+    "tags": "VARCHAR",
+    "categories": "VARCHAR",
+    "n_links": "BIGINT",
     "main_event_id": "VARCHAR",
+}
+LINK_COLUMNS = {
+    "doc_id": "VARCHAR",
+    "start": "BIGINT",
+    "end": "BIGINT",
+    "kind": "VARCHAR",
+    "text": "VARCHAR",
+    "url": "VARCHAR",
 }
 
 
@@ -51,6 +63,7 @@ def build_tables(result: RunResult) -> list[Table]:
     """Every table of a run, rows sorted so reruns give identical files."""
     return [
         documents_table(result),
+        links_table(result),
         table_from_records("skipped", Skipped, sorted(result.skipped, key=lambda s: s.path)),
         table_from_records(
             "duplicates", Duplicate, sorted(result.duplicates, key=lambda d: d.doc_id)
@@ -102,6 +115,10 @@ def documents_table(result: RunResult) -> Table:
             "author": doc.author,
             "url": doc.url,
             "warnings": json.dumps(list(doc.warnings), ensure_ascii=False),
+            "lastmod": doc.lastmod,
+            "tags": json.dumps(list(doc.tags), ensure_ascii=False),
+            "categories": json.dumps(list(doc.categories), ensure_ascii=False),
+            "n_links": len(doc.links),
             "main_event_id": main_event.get(doc.doc_id, ""),
         }
         for doc in sorted(result.documents, key=lambda d: d.doc_id)
@@ -116,6 +133,17 @@ def main_events(events: list[Event]) -> dict[str, str]:
         for doc_id in event.main_in:
             found.setdefault(doc_id, event.event_id)
     return found
+
+
+def links_table(result: RunResult) -> Table:
+    """Link and image targets left out of the analysed text, with the text they carried."""
+    rows = [
+        {"doc_id": doc.doc_id, "start": link.start, "end": link.end, "kind": link.kind}
+        | {"text": link.text, "url": link.url}
+        for doc in sorted(result.documents, key=lambda d: d.doc_id)
+        for link in sorted(doc.links, key=lambda k: (k.start, k.end, k.url))
+    ]
+    return table_from_rows("links", LINK_COLUMNS, rows)
 
 
 def _by_position(records: list[_Positioned]) -> list[_Positioned]:
