@@ -37,11 +37,29 @@ def main_of(text: str, title: str = "", **kwargs: object) -> dict[str, list[Fact
 @pytest.mark.parametrize(
     ("title", "written", "series", "year", "city"),
     [
-        ("Retour sur le Forum Numérix 2019 (Lyon)", "Forum Numérix 2019", "Forum Numérix", "2019", "Lyon"),
+        (
+            "Retour sur le Forum Numérix 2019 (Lyon)",
+            "Forum Numérix 2019",
+            "Forum Numérix",
+            "2019",
+            "Lyon",
+        ),
         ("DevCamp Paris 2018", "DevCamp Paris 2018", "DevCamp", "2018", "Paris"),
         ("Codefest 2017 - Jour 2", "Codefest 2017", "Codefest", "2017", ""),
-        ("Fête des jardins 2022 à Nantes", "Fête des jardins 2022 à Nantes", "Fête des jardins", "2022", "Nantes"),
-        ("Congrès de Mobilité Bordeaux", "Congrès de Mobilité Bordeaux", "Congrès de Mobilité Bordeaux", "", "Bordeaux"),
+        (
+            "Fête des jardins 2022 à Nantes",
+            "Fête des jardins 2022 à Nantes",
+            "Fête des jardins",
+            "2022",
+            "Nantes",
+        ),
+        (
+            "Congrès de Mobilité Bordeaux",
+            "Congrès de Mobilité Bordeaux",
+            "Congrès de Mobilité Bordeaux",
+            "",
+            "Bordeaux",
+        ),
         ("Marche fleurie à Lille", "Marche fleurie à Lille", "Marche de Lille", "", "Lille"),
     ],
 )
@@ -68,9 +86,12 @@ def test_generic_titles_name_no_event(title: str) -> None:
 
 
 def test_edition_number_in_the_title_or_the_opening() -> None:
-    assert main_of("Trois soirs de concerts.", "Sonora : les 15èmes rencontres")[
-        "edition_number"
-    ][0].value == "15"
+    assert (
+        main_of("Trois soirs de concerts.", "Sonora : les 15èmes rencontres")["edition_number"][
+            0
+        ].value
+        == "15"
+    )
     opening = (
         "La quatrième édition du Salon Bois et Forêt qui s'est tenue à Nancy a réuni de "
         "nombreux artisans venus de toute la région pour trois jours."
@@ -98,7 +119,9 @@ def test_an_authors_second_time_is_not_the_edition_number() -> None:
 
 
 def test_city_from_an_adjective_or_the_town_hall() -> None:
-    found = main_of("Cette semaine avait lieu la conférence lyonnaise la plus attendue.", "Codefest 2017")
+    found = main_of(
+        "Cette semaine avait lieu la conférence lyonnaise la plus attendue.", "Codefest 2017"
+    )
     assert [f.value for f in found["city"]] == ["Lyon"]
     text = "La Fête du jeu se déroulera samedi, organisée par la mairie de Pau, sur la place."
     found = main_of(text, "Fête du jeu", labels={"Pau": "CITY"})
@@ -107,7 +130,9 @@ def test_city_from_an_adjective_or_the_town_hall() -> None:
 
 
 def test_a_word_the_text_calls_an_event() -> None:
-    found = main_of("Hier soir, c'était rencontre Bloguons, comme chaque mois.", "Grand vent pour Bloguons")
+    found = main_of(
+        "Hier soir, c'était rencontre Bloguons, comme chaque mois.", "Grand vent pour Bloguons"
+    )
     assert found["main_event"][0].value_min == "Bloguons"
 
 
@@ -173,3 +198,31 @@ def test_a_date_after_a_recap_belongs_to_an_event_announced_in_passing() -> None
     main = next(e for e in events if e.main_in)
     assert date.value_min == "2019-05-17" and date.event_id != main.event_id
     assert main.start_date == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Toute l'équipe du club : Anne, Marc, Léa et Paul vous salue du voyage.",
+            ("delegation_size", "4"),
+        ),
+        (
+            "En tout, ce sont 75 hackers qui se sont lancés dans le hackathon.",
+            ("participants", "75"),
+        ),
+        ("Le colloque avait lieu dans un amphithéâtre de 900 places.", ("capacity", "900")),
+        ("La centaine de présents a défilé pendant la vélorution.", ("participants", "100")),
+    ],
+)
+def test_head_counts_and_capacity(text: str, expected: tuple[str, str]) -> None:
+    doc, mentions = post(text)
+    counts = {(f.attribute, f.value) for f in extract_facts(doc, [], mentions)}
+    assert expected in counts
+
+
+def test_a_count_per_unit_is_no_head_count() -> None:
+    doc, mentions = post(
+        "Pendant le voyage, nous avions des chambres pour deux personnes (par chambre)."
+    )
+    assert not [f for f in extract_facts(doc, [], mentions) if f.attribute == "participants"]

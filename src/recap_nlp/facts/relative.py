@@ -77,7 +77,10 @@ def _rules() -> tuple[tuple[re.Pattern[str], Rule], ...]:
         (rf"\b(?:le|ce|cette|ma|notre|la){_SP}{weekend}{_SP}{past}\b", _weekend_past),
         (rf"\b(?:le|ce|cette|la){_SP}{weekend}{_SP}prochaine?\b", _weekend_next),
         (rf"\bla{_SP}semaine{_SP}(?P<way>dernière|passée|prochaine)\b", _week),
-        (rf"\bl['’](?:an|année){_SP}(?P<way>dernière?|passée?|prochaine?)\b", _last_year),
+        (
+            rf"\bl['’](?:an|année){_SP}(?P<way>dernier|dernière|passé|passée|prochain|prochaine)\b",
+            _last_year,
+        ),
         (rf"\b(?P<d1>{days}){_SP}et{_SP}(?P<d2>{days}){_SP}derniers\b", _weekday_list),
     ]
     return tuple((re.compile(src, re.IGNORECASE), rule) for src, rule in table)
