@@ -21,7 +21,7 @@ BASELINE = {
     "attendance": "0/2",
     "merged across posts": "0/4",
     "kept apart (years)": "0/0",
-    "ALL": "12/45",
+    "ALL": "12/45 (27%)",
 }
 
 
@@ -38,11 +38,11 @@ def main(realdev: Path, run: Path) -> int:
         text=True,
     )
     scores = json.loads(out.stdout)
-    print(f"{'check':<22} {'recap_nlp':>10} {'baseline':>10}")
+    print(f"{'check':<22} {'recap_nlp':>12} {'baseline':>12}")
     for check, value in scores.items():
         share = f" ({value['share']:.0%})" if "share" in value else ""
-        got = f"{value['hits']}/{value['total']}"
-        print(f"{check:<22} {got:>10} {BASELINE.get(check, '-'):>10}{share}")
+        got = f"{value['hits']}/{value['total']}{share}"
+        print(f"{check:<22} {got:>12} {BASELINE.get(check, '-'):>12}")
     return 0
 
 

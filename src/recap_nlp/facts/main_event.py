@@ -469,6 +469,37 @@ def _full_city(ctx: FactContext, name: EventName) -> str:
     return name.city
 
 
+_HELD = re.compile(
+    r"s['’]est\s+(?:tenue?s?|déroulée?s?)|se\s+(?:tenait|déroulait|déroule|tient)|a\s+eu\s+lieu"
+    r"|accueill\w*|se\s+déplace|rendu\w*\s+à",
+    re.I,
+)
+
+
+def _tells_the_event(ctx: FactContext, name: EventName, at: int, anchor: int) -> bool:
+    """A town's sentence speaks of the main event: it is the sentence naming it, it writes its
+    series, or it says where an event is held ("s'est tenu", "se déroule", "accueillait")."""
+    if not ctx.sentences:
+        return True
+    sentence = ctx.sentences[ctx.sentence_index(at)]
+    if sentence.start <= anchor < sentence.end or _find_series(sentence.text, name.series) >= 0:
+        return True
+    return bool(_HELD.search(sentence.text))
+
+
+def _other_event_before(ctx: FactContext, name: EventName, at: int) -> bool:
+    """The nearest event named before ``at`` in its sentence is another event than ``name``."""
+    if not ctx.sentences:
+        return False
+    start = ctx.sentences[ctx.sentence_index(at)].start
+    named = [m for m in ctx.mentions if m.label == "EVENT" and start <= m.start < at]
+    if not named:
+        return False
+    nearest = max(named, key=lambda m: m.start)
+    key, other = series_key(name.series), series_key(nearest.canonical or nearest.text)
+    return bool(other) and key not in other and other not in key
+
+
 def _cities_beside(ctx: FactContext, name: EventName, anchor: int) -> list[tuple[str, str]]:
     base = max(anchor, 0)
     window_start = ctx.sentences[ctx.sentence_index(base)].start if ctx.sentences else base
@@ -479,6 +510,10 @@ def _cities_beside(ctx: FactContext, name: EventName, anchor: int) -> list[tuple
         inside = window_start <= mention.start < base + 600 or mention.start < opening_end
         if mention.label != "CITY" or not inside:
             continue
+        if not _tells_the_event(ctx, name, mention.start, base):
+            continue
+        if _other_event_before(ctx, name, mention.start):
+            continue  # "... annonce des Journées Y, qui auront lieu à Lille": Y's town
         before = ctx.doc.text[max(0, mention.start - 60) : mention.start].lower().replace("’", "'")
         if re.search(r"(?:^|\s)(?:à|en)\s+$", before[-4:]) or re.search(r"(?:^|\s)à\s+$", before):
             found.append((mention.canonical or mention.text, "« à X » beside the event"))
