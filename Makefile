@@ -43,6 +43,9 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	@echo "--- facts, dev set (tests/gold/dev_facts):"
 	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
 	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
+	@echo "--- facts, seeds (corpus/): the checks issue 14 keeps"
+	$(BIN)/recap-nlp run corpus --out .eval/seed_facts --no-cache --no-reports > /dev/null
+	$(BIN)/python benchmarks/seed_facts.py .eval/seed_facts
 	@echo "--- facts, real posts ($(REALDEV), checks of score_facts.py; baseline = before issue 14):"
 	@if [ -d $(REALDEV)/posts ]; then \
 		$(BIN)/recap-nlp run $(REALDEV)/posts --out .eval/realdev_facts --no-cache --no-reports > /dev/null && \
