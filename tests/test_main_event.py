@@ -226,3 +226,12 @@ def test_a_count_per_unit_is_no_head_count() -> None:
         "Pendant le voyage, nous avions des chambres pour deux personnes (par chambre)."
     )
     assert not [f for f in extract_facts(doc, [], mentions) if f.attribute == "participants"]
+
+
+def test_a_missing_letter_or_a_short_form_meets_across_posts() -> None:
+    events, _ = run(
+        ("Retour sur les Francofolies 2019", "Un beau festival.", "2019-07-20"),
+        ("Francofolie 2019 : mes concerts", "Trois soirs.", "2019-07-21"),
+        ("Retour sur les Franco 2019", "Encore une belle édition.", "2019-07-22"),
+    )
+    assert [e.main_in for e in events if e.main_in] == [("p0", "p1", "p2")]

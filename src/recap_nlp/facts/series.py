@@ -165,8 +165,12 @@ def same_series(a: str, b: str) -> bool:
 def blocking_keys(series: str) -> set[str]:
     """Keys under which a series is compared with others (folded, short-form prefix, acronym)."""
     key = series_key(series)
-    keys = {f"series:{key}", f"series:{key[: _SHORT_FORM + 1]}"} if key else set()
+    keys = {f"series:{key}"} if key else set()
+    if key and " " not in series.strip():
+        keys.add(f"series:{key[: _SHORT_FORM + 1]}")  # one-word short forms ("Trans")
     if acronym(series):
         keys.add(f"series:{acronym(series)}")
-        keys.add(f"series:{acronym(series)[: _SHORT_FORM + 1]}")
+    if key:
+        keys.add(f"letters:{key[:2]}:{len(key)}")  # one letter more or less meets here...
+        keys.add(f"letters:{key[:2]}:{len(key) + 1}")  # ...or here
     return keys
