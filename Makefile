@@ -44,11 +44,17 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
 	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
 	@if [ -d $(REALDEV)/posts ]; then \
-	  echo "--- real posts ($(REALDEV)): entities, then event facts"; \
+	  echo "--- real posts ($(REALDEV)): entities (facts below)"; \
 	  $(BIN)/recap-nlp run $(REALDEV)/posts --out .eval/realdev --no-cache --no-reports > /dev/null; \
 	  $(BIN)/python $(REALDEV)/score_entities.py $(REALDEV)/gold.json .eval/realdev/tables/mentions.csv; \
-	  $(BIN)/python $(REALDEV)/score_facts.py $(REALDEV)/gold.json .eval/realdev; \
 	else echo "--- $(REALDEV) is missing: real-post figures not computed"; fi
+	@echo "--- facts, seeds (corpus/): the checks issue 14 keeps"
+	$(BIN)/recap-nlp run corpus --out .eval/seed_facts --no-cache --no-reports > /dev/null
+	$(BIN)/python benchmarks/seed_facts.py .eval/seed_facts
+	@echo "--- facts, real posts ($(REALDEV), checks of score_facts.py; baseline = before issue 14):"
+	@if [ -d $(REALDEV)/posts ]; then \
+		$(BIN)/python benchmarks/realdev_facts.py $(REALDEV) .eval/realdev; \
+	else echo "$(REALDEV) is missing: real-post fact checks skipped"; fi
 
 bench: $(STAMP)  ## Whole run vs bare nlp.pipe on real-shaped corpora, 50 to 5,000 posts (~3 h; --quick: BENCH_ARGS=--quick)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

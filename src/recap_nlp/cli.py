@@ -304,8 +304,30 @@ def facts(
 
 @app.command()
 def events(out: OutOption = Path("outputs"), output: FormatOption = OutputFormat.table) -> None:
-    """Real-world events grouped across posts."""
-    print_frame(_frame_or_exit(out, "events"), output)
+    """Real-world events grouped across posts (posts' main events first)."""
+    frame = _frame_or_exit(out, "events")
+    if output is OutputFormat.table and "main_in" in frame.columns:
+        frame = _events_view(frame, _frame_or_exit(out, "conflicts"))
+    print_frame(frame, output)
+
+
+_HEADCOUNTS = ("participants", "attendance", "visitors", "delegation_size")
+
+
+def _events_view(events: pd.DataFrame, conflicts: pd.DataFrame) -> pd.DataFrame:
+    """The columns a reader looks at: name, edition, dates, towns, head count, posts."""
+    counts = conflicts[conflicts["attribute"].isin(_HEADCOUNTS)]
+    head = {r.event_id: f"{r.chosen} ({r.attribute})" for r in counts.itertuples() if r.chosen}
+    view = events.assign(
+        event=events["display_name"].where(events["display_name"].fillna("") != "", events["name"]),
+        head_count=events["event_id"].map(head).fillna(""),
+        main=events["main_in"].fillna("[]") != "[]",
+        undated=events["start_date"].fillna("") == "",
+    )
+    order = ["main", "undated", "start_date", "event_id"]
+    view = view.sort_values(order, ascending=[False, True, True, True])
+    columns = ["event_id", "event", "edition_number", "start_date", "end_date", "cities"]
+    return view[[*columns, "head_count", "main_in", "mentioned_in"]]
 
 
 @app.command()

@@ -25,7 +25,7 @@ from typing import Any, Literal
 logger = logging.getLogger(__name__)
 
 DatePrecision = Literal["day", "month", "year"]
-YearSource = Literal["explicit", "nearby", "publication", "none"]
+YearSource = Literal["explicit", "nearby", "publication", "edition", "none"]
 
 _SP = r"[ \t\u00a0\u202f]+"
 _YEAR = r"(?:19|20)\d{2}(?![\d:])"
@@ -129,6 +129,8 @@ def _patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
         (rf"{intro}\b{day1}{link}{end2}", False),
         (rf"{between}{day1}{and_the}{end2}", False),
         (listed, False),
+        # "le vendredi 13 du mois de juillet 2018"
+        (rf"\b{day1}{_SP}du{_SP}mois{_SP}d(?:e{_SP}|['’]{_SP}?)(?P<m1>{month}){y1}", False),
         (rf"\b{full1}", False),
         (
             rf"\b(?:de|d['’]|entre){_SP}?(?P<m1>{month}){y1}{_SP}(?:à|au|et){_SP}(?P<m2>{month}){y2}",
@@ -324,7 +326,11 @@ def _year_from_anchor(raw: _Raw, anchor: _Anchor) -> int:
 
 
 def _infer_year(
-    text: str, raw: _Raw, anchors: list[_Anchor], published: dt.date | None
+    text: str,
+    raw: _Raw,
+    anchors: list[_Anchor],
+    published: dt.date | None,
+    edition_year: int | None = None,
 ) -> tuple[int | None, YearSource, str]:
     """Year of a year-less date, the rule that gave it, and the anchor text."""
     s_start, s_end = sentence_bounds(text, raw.start)
@@ -341,6 +347,8 @@ def _infer_year(
             return _year_after(raw, published), "publication", f"after {published.isoformat()}"
         year = _year_before(raw, published, inclusive=True)
         return year, "publication", f"before {published.isoformat()}"
+    if edition_year is not None:
+        return edition_year, "edition", f"the edition year {edition_year} of the post's event"
     cued = [a for a in anchors if a.relation != "same"] or anchors
     if cued:
         best = _nearest(cued, raw.start)
@@ -377,14 +385,18 @@ def _nearest(anchors: list[_Anchor], position: int) -> _Anchor:
 
 
 def _resolve(
-    text: str, raw: _Raw, anchors: list[_Anchor], published: dt.date | None
+    text: str,
+    raw: _Raw,
+    anchors: list[_Anchor],
+    published: dt.date | None,
+    edition_year: int | None = None,
 ) -> DateMention | None:
     """Turn a grammar match into a DateMention, or None when the date does not exist."""
     year = raw.y1 if raw.y1 is not None else _start_year_from_end(raw)
     source: YearSource = "explicit"
     anchor = ""
     if year is None:
-        year, source, anchor = _infer_year(text, raw, anchors, published)
+        year, source, anchor = _infer_year(text, raw, anchors, published, edition_year)
     end_year = None if year is None else _end_year(raw, year)
     check_year = year if year is not None else 2000  # a leap year: "29 février" may exist
     first = _bounds(check_year, raw, 1)
@@ -450,12 +462,16 @@ def relative_weekdays(text: str, published: dt.date | None) -> list[DateMention]
     return found
 
 
-def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, published: dt.date | None = None, edition_year: int | None = None
+) -> list[DateMention]:
     """Find dates and date ranges in French text, inferring missing years.
 
     Args:
         text: the original text of a post.
         published: the post's publication date, used to anchor year-less dates.
+        edition_year: the year of the post's main event ("Forum X 2015" in its title), used
+            when there is no publication date.
 
     Returns:
         Date mentions sorted by offset; impossible dates ("31 février") are left out.
@@ -466,7 +482,11 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
     """
     raws = _raw_mentions(text)
     anchors = _anchors(text, raws)
-    mentions = [m for raw in raws if (m := _resolve(text, raw, anchors, published)) is not None]
+    mentions = [
+        m
+        for raw in raws
+        if (m := _resolve(text, raw, anchors, published, edition_year)) is not None
+    ]
     relative = relative_weekdays(text, published)
     if relative:
         mentions = sorted([*mentions, *relative], key=lambda m: m.start)

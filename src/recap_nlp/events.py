@@ -20,7 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from recap_nlp.dates import load_fact_cues, strip_accents
+from recap_nlp.dates import find_publication_date, load_fact_cues, strip_accents
+from recap_nlp.facts.editions import split_main
+from recap_nlp.facts.series import blocking_keys, same_series, series_key
 from recap_nlp.records import Document, Event, FactMention
 
 _NAME_ATTRIBUTES = ("city", "organiser", "event_name")
@@ -36,10 +38,15 @@ class LocalEvent:
     last: str  # ISO end
     year: int | None
     facts: tuple[FactMention, ...]
+    series: str = ""  # the written series of a named edition ("Forum X")
+    main: bool = False  # the post's main event (else mentioned in passing)
 
     @cached_property
     def keys(self) -> frozenset[str]:
-        """Blocking keys: hint words, named events, cities and organiser of its facts."""
+        """Blocking keys: hint words, named events, cities and organiser of its facts; a named
+        series also blocks under its folded key, short form and acronym."""
+        if self.series:
+            return frozenset(blocking_keys(self.series))
         found = {self.key} | {norm(f.event_hint) for f in self.facts if f.event_hint}
         found |= {norm(f.value) for f in self.facts if f.attribute in _NAME_ATTRIBUTES}
         return frozenset(k for k in found if k)
@@ -119,17 +126,69 @@ def _attach(facts: list[FactMention], groups: list[list[FactMention]]) -> None:
         bisect.insort(positions, (fact.start, home))
 
 
-def local_events(doc_facts: list[FactMention]) -> list[LocalEvent]:
-    """Split one post's facts into the events it tells (its first dated event is the main one).
+def local_events(doc_facts: list[FactMention], published: str = "") -> list[LocalEvent]:
+    """Split one post's facts into the events it tells.
+
+    A post whose title or opening names its event (a ``main_event`` fact) gives that event
+    every fact told of it (hint of its series, a generic event word or none; dates of its
+    year, and for a recap not after the post); the others are events mentioned in passing,
+    and counts said of last year go to the previous edition. Otherwise the first dated event
+    is the main one.
 
     Example:
         "Du 3 au 11 juin ... mission" + "en avril 2018, à l'occasion de la Semaine numérique"
         -> a "mission" local event (June) and a "Semaine numérique" one (April 2018)
     """
+    main = next((f for f in doc_facts if f.attribute == "main_event"), None)
+    if main is not None:
+        own, editions, rest = split_main(main, doc_facts, published, _generic_keys())
+        found = [_main_local(main, own, published)]
+        found += [_edition_local(main, year, editions[year]) for year in sorted(editions)]
+        return found + (_unnamed_locals(rest, main=False) if rest else [])
+    return _unnamed_locals(doc_facts, main=True)
+
+
+@cache
+def _generic_keys() -> frozenset[str]:
+    return frozenset(norm(w) for w in load_fact_cues()["events"]["words"])
+
+
+def _main_local(main: FactMention, own: list[FactMention], published: str) -> LocalEvent:
+    """The post's main event: its series, year (written, else of its dates, else for a recap
+    the post's), and the span of its dates."""
+    dates = [f for f in own if f.attribute == "date" and _year(f) is not None]
+    year = int(main.value_max) if main.value_max else None
+    if year is None and dates:
+        year = _year(min(dates, key=lambda f: f.start))  # the first told: title, opening
+    if year is None and main.post_kind == "recap" and re.match(r"\d{4}", published):
+        year = int(published[:4])
+    dated = [f for f in dates if _year(f) == year]
+    days = [f for f in dated if f.precision == "day"]
+    dated = days or dated  # "le vendredi 13" is sharper than "juillet"
+    first = min((f.value_min for f in dated), default=str(year or ""))
+    last = max((f.value_max for f in dated), default=str(year or ""))
+    facts = tuple(sorted(own, key=lambda f: f.start))
+    key = series_key(main.value_min)
+    return LocalEvent(main.doc_id, key, first, last, year, facts, main.value_min, True)
+
+
+def _edition_local(main: FactMention, year: int, facts: list[FactMention]) -> LocalEvent:
+    """Another edition of the post's series, with only what the post states of it
+    ("l'année dernière c'était 52 000", "En 2018 (40e édition)")."""
+    dates = [f for f in facts if f.attribute == "date"]
+    first = min((f.value_min for f in dates), default=str(year))
+    last = max((f.value_max for f in dates), default=str(year))
+    ordered = tuple(sorted(facts, key=lambda f: f.start))
+    key = series_key(main.value_min)
+    return LocalEvent(main.doc_id, key, first, last, year, ordered, main.value_min)
+
+
+def _unnamed_locals(doc_facts: list[FactMention], main: bool) -> list[LocalEvent]:
+    """The first-dated-event rule (posts that do not name their event, and passing events)."""
     dates = [f for f in doc_facts if f.attribute == "date"]
     groups = _open_locals(dates)
     if not groups:
-        return [_undated_local(doc_facts)]
+        return [dataclasses.replace(_undated_local(doc_facts), main=main)]
     others = [f for f in doc_facts if f.attribute != "date"]
     stray: list[FactMention] = []
     if not any(is_trip(group[0].event_hint) for group in groups):
@@ -139,6 +198,8 @@ def local_events(doc_facts: list[FactMention]) -> list[LocalEvent]:
         others = [f for f in others if not is_trip(f.event_hint)]
     _attach(others, groups)
     found = [_local_from(group) for group in groups]
+    if main:
+        found[0] = dataclasses.replace(found[0], main=True)
     return [*found, _undated_local(stray)] if stray else found
 
 
@@ -177,10 +238,20 @@ def compatible(a: LocalEvent, b: LocalEvent) -> bool:
     """
     if a.doc_id == b.doc_id or a.year is None or a.year != b.year:
         return False
+    if a.series and b.series:
+        if not same_series(a.series, b.series):
+            return False
+        return _overlap(a, b)
+    if a.series or b.series:
+        return False  # a named edition and an unnamed event are told apart
     if is_trip(a.key) != is_trip(b.key):
         return False  # a delegation's trip and the salon it visits are two events
     if not (a.key == b.key or a.key in b.keys or b.key in a.keys):
         return False
+    return _overlap(a, b)
+
+
+def _overlap(a: LocalEvent, b: LocalEvent) -> bool:
     a0, a1 = _interval(a.first, a.last)
     b0, b1 = _interval(b.first, b.last)
     return a0 <= b1 and b0 <= a1
@@ -293,6 +364,8 @@ def _kind_and_name(group: list[LocalEvent], start: str, cities: tuple[str, ...])
 
 
 def _make_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
+    if any(local.series for local in group):
+        return _named_event(group)
     facts = [f for local in group for f in local.facts]
     start, end = _event_dates(facts)
     cities = tuple(sorted({f.value for f in facts if f.attribute == "city"}))
@@ -300,9 +373,7 @@ def _make_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
     key = _most_common(local.key for local in group) or "event"
     parts = [key, start or "undated", *cities[:3]]
     if not start:
-        parts.append(
-            hashlib.sha1("|".join(sorted(f.fact_id for f in facts)).encode()).hexdigest()[:8]
-        )
+        parts.append(_digest(facts))
     event = Event(
         event_id=slug("-".join(parts)),
         name=name,
@@ -313,6 +384,61 @@ def _make_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
         organiser=_most_common(f.value for f in facts if f.attribute == "organiser"),
         doc_ids=tuple(sorted({local.doc_id for local in group})),
         n_facts=len(facts),
+        display_name=name,
+        **_roles(group),
+    )
+    return event, facts
+
+
+def _digest(facts: list[FactMention]) -> str:
+    return hashlib.sha1("|".join(sorted(f.fact_id for f in facts)).encode()).hexdigest()[:8]
+
+
+def _roles(group: list[LocalEvent]) -> dict[str, tuple[str, ...]]:
+    main = {local.doc_id for local in group if local.main}
+    others = {local.doc_id for local in group} - main
+    return {"main_in": tuple(sorted(main)), "mentioned_in": tuple(sorted(others))}
+
+
+def _named_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
+    """An edition of a named series: the name most posts write, their dates (each post's span,
+    the most told one), the town its name or its posts' openings give, else its places."""
+    facts = [f for local in group for f in local.facts]
+    mains = [f for f in facts if f.attribute == "main_event"]
+    series = _most_common(f.value_min for f in mains) or group[0].series
+    name = _most_common(f.value for f in mains) or series
+    written = [f.value for f in facts if f.attribute == "event_name"]
+    name = next((w for w in written if series_key(w) == series_key(name)), name)  # its capitals
+    series = next((w for w in written if series_key(w) == series_key(series)), series)
+    year = next((local.year for local in group if local.year is not None), None)
+    told = [local for local in group if local.main] or group
+    spans = Counter((local.first, local.last) for local in told if len(local.first) > 4)
+    start, end = min(spans, key=lambda v: (-spans[v], -len(v[0]), v)) if spans else ("", "")
+    strong = {f.value for f in facts if f.attribute == "city" and f.extractor.startswith("main_")}
+    cities = tuple(sorted(strong or {f.value for f in facts if f.attribute == "city"}))
+    numbers = [f.value for f in facts if f.attribute == "edition_number"]
+    display = f"{series} {year}" if year else series
+    noun = next(
+        (w for w in load_fact_cues()["events"]["words"] if norm(series).startswith(norm(w))), ""
+    )
+    parts = [series_key(series), str(year or "undated"), start]
+    if year is None:
+        parts.append(_digest(facts))
+    event = Event(
+        event_id=slug("-".join(p for p in parts if p)),
+        name=name,
+        kind=noun or "événement",
+        start_date=start,
+        end_date=end,
+        cities=cities,
+        organiser=_most_common(f.value for f in facts if f.attribute == "organiser"),
+        doc_ids=tuple(sorted({local.doc_id for local in group})),
+        n_facts=len(facts),
+        series=series,
+        edition_year=year,
+        edition_number=int(_most_common(numbers)) if numbers else None,
+        display_name=display,
+        **_roles(group),
     )
     return event, facts
 
@@ -331,6 +457,14 @@ def _unique_ids(
     return out
 
 
+def _published(doc: Document) -> str:
+    """The post's date: its metadata, else its date line."""
+    if doc.published:
+        return doc.published
+    line = find_publication_date(doc.text)
+    return line.start_date if line else ""
+
+
 def resolve_events(
     facts: list[FactMention], docs: list[Document]
 ) -> tuple[list[Event], list[FactMention]]:
@@ -344,8 +478,13 @@ def resolve_events(
     for fact in facts:
         by_doc[fact.doc_id].append(fact)
     order = [d.doc_id for d in docs] + sorted(set(by_doc) - {d.doc_id for d in docs})
+    named = {f.doc_id for f in facts if f.attribute == "main_event"}
+    published = {d.doc_id: _published(d) for d in docs if d.doc_id in named}
     items = [
-        local for doc_id in order if doc_id in by_doc for local in local_events(by_doc[doc_id])
+        local
+        for doc_id in order
+        if doc_id in by_doc
+        for local in local_events(by_doc[doc_id], published.get(doc_id, ""))
     ]
     built = _unique_ids([_make_event([items[i] for i in group]) for group in complete_link(items)])
     events = sorted((event for event, _ in built), key=lambda e: e.event_id)

@@ -48,9 +48,11 @@ _APPROX_NOUNS = {
     "millier": 1000,
 }
 _APPROX = (
-    r"(?P<article>une|un|des|plusieurs|quelques)"
+    r"(?P<article>une|un|des|plusieurs|quelques|la|les)"
     + _SP
-    + r"+(?P<noun>"
+    + r"+(?:(?P<small>petite|bonne|grosse|large)"
+    + _SP
+    + r"+)?(?P<noun>"
     + "|".join(f"{n}s?" for n in _APPROX_NOUNS)
     + r")\b"
 )
@@ -141,6 +143,11 @@ def _from_match(match: re.Match[str], text: str) -> Quantity | None:
         approximate = True
         if match.group("article").lower() in {"des", "plusieurs", "quelques"}:
             qualifier = qualifier or "lower"
+        small = (match.group("small") or "").lower()
+        if small == "petite":
+            qualifier = qualifier or "upper"  # "une petite centaine": a little under 100
+        elif small:
+            qualifier = qualifier or "lower"  # "une bonne centaine": a little over
     elif match.group("scale"):
         central = scaled_number(match.group("digits"), match.group("scale"))
         approximate = qualifier is not None

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from recap_nlp.dates import has_cue, load_fact_cues, strip_accents
 from recap_nlp.records import Conflict, Document, Event, FactMention
 
-_SET_ATTRIBUTES = frozenset({"city", "sponsor", "event_name"})
+_SET_ATTRIBUTES = frozenset({"city", "sponsor", "event_name", "main_event"})
 _NAME_ATTRIBUTES = frozenset({"organiser"})
 _MIN_PASSAGE = 80  # characters: shorter sentences repeat by chance ("Merci à tous !")
 _COPY_SCORE = 90.0

@@ -144,6 +144,10 @@ class FactMention:
     event_hint: str = ""  # named event or event word the fact belongs to
     note: str = ""  # e.g. how a year was inferred, what a count counts
     event_id: str = ""
+    # For a main_event fact, the kind of post: recap, announcement, interview, trip.
+    post_kind: str = ""
+    # For a headcount: "" (the event's), "subgroup" (part of it), "previous_edition".
+    scope: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,12 @@ class Event:
     organiser: str
     doc_ids: tuple[str, ...]
     n_facts: int
+    series: str = ""  # "Blend Web Mix": the name without edition, year or town
+    edition_year: int | None = None
+    edition_number: int | None = None  # "la 15e édition" -> 15
+    display_name: str = ""  # "Blend Web Mix 2019"
+    main_in: tuple[str, ...] = ()  # posts whose main event it is
+    mentioned_in: tuple[str, ...] = ()  # posts that only mention it in passing
 
 
 @dataclass(frozen=True, slots=True)

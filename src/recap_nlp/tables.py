@@ -47,6 +47,7 @@ DOCUMENT_COLUMNS = {
     "tags": "VARCHAR",
     "categories": "VARCHAR",
     "n_links": "BIGINT",
+    "main_event_id": "VARCHAR",
 }
 LINK_COLUMNS = {
     "doc_id": "VARCHAR",
@@ -96,6 +97,7 @@ def copies_table(copies: list[tuple[str, str, str]]) -> Table:
 def documents_table(result: RunResult) -> Table:
     n_sentences = Counter(s.doc_id for s in result.scored)
     n_mentions = Counter(m.doc_id for m in result.mentions)
+    main_event = main_events(result.events)
     rows = [
         {
             "doc_id": doc.doc_id,
@@ -117,10 +119,20 @@ def documents_table(result: RunResult) -> Table:
             "tags": json.dumps(list(doc.tags), ensure_ascii=False),
             "categories": json.dumps(list(doc.categories), ensure_ascii=False),
             "n_links": len(doc.links),
+            "main_event_id": main_event.get(doc.doc_id, ""),
         }
         for doc in sorted(result.documents, key=lambda d: d.doc_id)
     ]
     return table_from_rows("documents", DOCUMENT_COLUMNS, rows)
+
+
+def main_events(events: list[Event]) -> dict[str, str]:
+    """Each post's main event id (the first by id when a post has several)."""
+    found: dict[str, str] = {}
+    for event in sorted(events, key=lambda e: e.event_id):
+        for doc_id in event.main_in:
+            found.setdefault(doc_id, event.event_id)
+    return found
 
 
 def links_table(result: RunResult) -> Table:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from recap_nlp.facts.actors import city_facts, event_name_facts, organiser_facts, sponsor_facts
 from recap_nlp.facts.context import make_context
 from recap_nlp.facts.counts import count_facts
+from recap_nlp.facts.main_event import main_event_facts
 from recap_nlp.facts.when import date_facts
 from recap_nlp.records import Document, FactMention, Mention, SentenceSpan
 
@@ -31,9 +32,14 @@ def extract_facts(
         -> date 2017-06-03..2017-06-11 (with a 2017 publication date), delegation_size 27
     """
     ctx = make_context(doc, sentences, mentions)
+    main = main_event_facts(ctx)
+    head = next((f for f in main if f.attribute == "main_event"), None)
+    year = int(head.value_max) if head is not None and head.value_max else None
+    series = head.value_min if head is not None else ""
     names = [*organiser_facts(ctx), *sponsor_facts(ctx)]
     facts = [
-        *date_facts(ctx),
+        *main,
+        *date_facts(ctx, year, series),
         *count_facts(ctx),
         *names,
         *city_facts(ctx, names),

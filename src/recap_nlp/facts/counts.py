@@ -16,7 +16,28 @@ from recap_nlp.records import FactMention, SentenceSpan
 
 _WORD = re.compile(r"[\w’'-]+")
 # Words that may stand between a number and its noun: "27 nouveaux participants".
-_FILLERS = {"de", "d'", "d’", "des", "nouveaux", "nouvelles", "autres", "jeunes", "fiers"}
+_FILLERS = {
+    "de",
+    "d'",
+    "d’",
+    "des",
+    "nouveaux",
+    "nouvelles",
+    "autres",
+    "jeunes",
+    "fiers",
+    "nos",
+    "vos",
+    "leurs",
+    "ses",
+}
+# "deux personnes (par chambre)", "40 kg par personne": a count per unit, not a headcount.
+_PER_UNIT = re.compile(r"\s*\(?\s*par\s+\w+", re.IGNORECASE)
+# "Toute l'équipe d'X : Anne, Marc, Léa et Paul": a team given by its members' names.
+_NAMED_TEAM = re.compile(
+    r"\b(?:équipe|délégation|groupe|troupe)\b[^:.!?\n]{0,60}:\s*"
+    r"(?P<names>(?:[A-ZÉÈ][\w’'-]+\s*,\s*){2,}[A-ZÉÈ][\w’'-]+\s+et\s+[A-ZÉÈ][\w’'-]+)"
+)
 # "une délégation de 12 entreprises", "délégation forte d'une cinquantaine de ..."
 _DELEGATION_OF = re.compile(
     r"\bdélégations?\s+(?:(?:composée|forte|formée|constituée)\s+)?(?:de|d['’])\s*"
@@ -141,6 +162,36 @@ def count_facts(ctx: FactContext) -> list[FactMention]:
             noun, noun_end = counted_noun(sentence.text, quantity.end)
             before = sentence.text[max(0, quantity.start - 40) : quantity.start]
             attribute = count_attribute(noun, sentence.text, before)
+            if attribute and _PER_UNIT.match(sentence.text, noun_end):
+                continue
             if attribute:
                 facts.append(_count_fact(ctx, index, quantity, attribute, (noun, noun_end)))
+        facts.extend(named_team_facts(ctx, index))
     return facts
+
+
+def named_team_facts(ctx: FactContext, index: int) -> list[FactMention]:
+    """A team listed by name is counted: its size is a ``delegation_size``.
+
+    Example:
+        "Toute l'équipe du club : Anne, Marc, Léa et Paul vous salue" -> delegation_size 4
+    """
+    sentence = ctx.sentences[index]
+    found = []
+    for match in _NAMED_TEAM.finditer(sentence.text):
+        names = re.split(r"\s*,\s*|\s+et\s+", match.group("names").strip())
+        start = sentence.start + match.start("names")
+        value = str(len(names))
+        found.append(
+            new_fact(
+                ctx,
+                "delegation_size",
+                (start, sentence.start + match.end("names")),
+                (value, value, value),
+                "exact",
+                "team_names",
+                hint_with_fallback(ctx, index, prefer_trip=True),
+                f"{value} noms listés",
+            )
+        )
+    return found

@@ -7,7 +7,8 @@ import logging
 
 from recap_nlp.dates import DateMention, find_dates, find_publication_date
 from recap_nlp.facts.context import FactContext, event_hint, new_fact
-from recap_nlp.records import FactMention
+from recap_nlp.facts.relative import relative_dates
+from recap_nlp.records import FactMention, SentenceSpan
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +16,7 @@ _YEAR_NOTES = {
     "explicit": "year written",
     "publication": "year from the publication date",
     "nearby": "year from a year named nearby",
+    "edition": "year from the post's event",
     "none": "year unknown",
 }
 
@@ -38,7 +40,25 @@ def date_note(mention: DateMention) -> str:
     return f"{note} ({mention.anchor})" if mention.anchor else note
 
 
-def date_facts(ctx: FactContext) -> list[FactMention]:
+# Where a post tells its own event's dates without naming it: its opening, its headings.
+_OPENING_CHARS = 1200
+_HEADING_WORDS = 8
+
+
+def _main_hint(ctx: FactContext, sentence: SentenceSpan, at: int, main_series: str) -> str:
+    """The main event's series for a date in the opening or in a heading line, else ""."""
+    if not main_series:
+        return ""
+    line_start = ctx.doc.text.rfind("\n", 0, at) + 1
+    line_end = ctx.doc.text.find("\n", at)
+    line = ctx.doc.text[line_start : line_end if line_end >= 0 else len(ctx.doc.text)]
+    heading = len(line.strip(" #*_>-").split()) <= _HEADING_WORDS
+    return main_series if at < _OPENING_CHARS or heading else ""
+
+
+def date_facts(
+    ctx: FactContext, edition_year: int | None = None, main_series: str = ""
+) -> list[FactMention]:
     """Dates found in sentences naming an event, leaving out the post's own date line.
 
     Example:
@@ -47,13 +67,23 @@ def date_facts(ctx: FactContext) -> list[FactMention]:
     """
     published, line = publication_date(ctx)
     facts = []
-    for mention in find_dates(ctx.doc.text, published):
+    found = find_dates(ctx.doc.text, published, edition_year)
+    spans = [(m.start, m.end) for m in found]
+    found += [
+        m
+        for m in relative_dates(ctx.doc.text, published)
+        if not any(m.start < e and s < m.end for s, e in spans)
+        and (main_series or m.precision == "day")  # "l'an dernier" only of a named event
+    ]
+    for mention in sorted(found, key=lambda m: m.start):
         if line is not None and mention.start == line.start:
             continue
         sentence = ctx.sentences[ctx.sentence_index(mention.start)]
         hint = event_hint(ctx, sentence)
-        if not hint:
-            continue
+        if not hint and mention.precision != "year":
+            hint = _main_hint(ctx, sentence, mention.start, main_series)
+        if not hint and not (main_series and mention.precision == "day"):
+            continue  # a day in a post about a named event may be one of its days
         values = (mention.start_date, mention.start_date, mention.end_date)
         facts.append(
             new_fact(

@@ -47,7 +47,7 @@ def read_run(out_dir: Path) -> RunTables:
     return RunTables(
         documents=store.read_table(out_dir, "documents").fillna(""),
         mentions=store.read_table(out_dir, "mentions").fillna(""),
-        events=store.read_table(out_dir, "events").fillna(""),
+        events=store.read_table(out_dir, "events").astype(object).fillna(""),
         conflicts=store.read_table(out_dir, "conflicts").fillna(""),
         entities=store.read_table(out_dir, "entities").fillna(""),
         n_sentences=len(store.read_table(out_dir, "sentences")),
@@ -260,9 +260,15 @@ def index_context(tables: RunTables, labels: dict[str, Any], fmt: str) -> dict[s
     titles = _titles(tables)
     conflicts = tables.conflicts
     events = []
-    # Dated events in time order, undated ones after them.
+    # Posts' main events first, then events mentioned in passing; dated ones in time order.
     ordered = sorted(
-        tables.events.itertuples(), key=lambda e: (not e.start_date, e.start_date, e.event_id)
+        tables.events.itertuples(),
+        key=lambda e: (
+            not json_list(getattr(e, "main_in", "[]") or "[]"),
+            not e.start_date,
+            e.start_date,
+            e.event_id,
+        ),
     )
     for e in ordered:
         n_warn = int(
