@@ -79,6 +79,32 @@ def load_doc_gold(path: Path) -> list[DocGold]:
     return golds
 
 
+def doc_gold_from_mentions(gold: Sequence[MentionLike]) -> list[DocGold]:
+    """Document-level gold from mention-level gold (``tests/gold/*.jsonl``).
+
+    Each (label, canonical) is one entity known by its canonical name and every surface of its
+    mentions; names the gold labels LOC or MISC become optional (not counted either way).
+
+    Example: two mentions "WAQ" and "Web à Québec" with canonical "Web à Québec" give one EVENT.
+    """
+    names: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
+    for g in gold:
+        entity = (g.label, fold_doc_name(g.canonical or g.text))
+        names[g.doc_id][entity] |= {entity[1], fold_doc_name(g.text)}
+    golds = []
+    for doc_id, entities in sorted(names.items()):
+        counted = tuple(
+            (label, frozenset(ns))
+            for (label, _), ns in sorted(entities.items())
+            if label in COUNTED_LABELS
+        )
+        optional = {
+            n for (label, _), ns in entities.items() if label not in COUNTED_LABELS for n in ns
+        }
+        golds.append(DocGold(doc_id, counted, frozenset(optional)))
+    return golds
+
+
 def score_documents(
     predicted: Sequence[MentionLike],
     gold: Sequence[DocGold],

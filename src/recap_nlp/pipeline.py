@@ -246,7 +246,7 @@ def rule_mentions(
     doc: Document, sdoc: Doc, normalized: Normalized, sentences: list[SentenceSpan]
 ) -> list[Mention]:
     """The post's mentions from the model and the rules, one label per name (no learned layer)."""
-    return one_sense_per_post(doc, extract_mentions(doc, sdoc, normalized, sentences))
+    return one_sense_per_post(doc, extract_mentions(doc, sdoc, normalized, sentences), sentences)
 
 
 def sentence_spans(

@@ -159,13 +159,15 @@ def choose_enabled(
     mentions: dict[str, list[Mention]],
     examples: Sequence[Example],
     gold: Sequence[DocGold],
+    extra: frozenset[str] = frozenset(),
 ) -> list[str]:
     """The changes of label where the layer beats the rules, by cross-validation over these posts.
 
     Each change ("ORG>NONE", "ORG>EVENT", ...) is tried alone on held-out posts; it is enabled
     when it raises the overall document F1 without lowering any label's F1 by more than a point.
+    Posts in ``extra`` are always trained on and never scored.
     """
-    doc_ids = sorted({ex.doc_id for ex in examples})
+    doc_ids = sorted({ex.doc_id for ex in examples} - extra)
     changes: Changes = {}
     for held in folds(doc_ids):
         train = [ex for ex in examples if ex.doc_id not in held]
@@ -187,17 +189,23 @@ def choose_enabled(
 
 
 def cross_validate(
-    documents: Sequence[Document], mentions: dict[str, list[Mention]], gold: Sequence[DocGold]
+    documents: Sequence[Document],
+    mentions: dict[str, list[Mention]],
+    gold: Sequence[DocGold],
+    extra: frozenset[str] = frozenset(),
 ) -> CrossValidation:
-    """Rules alone and rules + learned layer on held-out posts (nested choice of ``enabled``)."""
+    """Rules alone and rules + learned layer on held-out posts (nested choice of ``enabled``).
+
+    Posts in ``extra`` (the project's own sets) are in every training set and never scored.
+    """
     docs = {d.doc_id: d for d in documents}
     examples = examples_of(documents, mentions, gold)
-    doc_ids = sorted({g.doc_id for g in gold} & set(docs))
+    doc_ids = sorted(({g.doc_id for g in gold} & set(docs)) - extra)
     predicted: list[Mention] = []
     chosen = []
     for held in folds(doc_ids):
         train = [ex for ex in examples if ex.doc_id not in held]
-        enabled = choose_enabled(docs, mentions, train, gold)
+        enabled = choose_enabled(docs, mentions, train, gold, extra)
         chosen.append(enabled)
         model = fit(train, enabled)
         predicted.extend(_applied(mentions, _changes(docs, mentions, held, model), model.enabled))
@@ -207,13 +215,16 @@ def cross_validate(
 
 
 def train(
-    documents: Sequence[Document], mentions: dict[str, list[Mention]], gold: Sequence[DocGold]
+    documents: Sequence[Document],
+    mentions: dict[str, list[Mention]],
+    gold: Sequence[DocGold],
+    extra: frozenset[str] = frozenset(),
 ) -> tuple[Relabeller, CrossValidation]:
     """The final relabeller (all posts) and the cross-validated figures that justify it."""
     docs = {d.doc_id: d for d in documents}
     examples = examples_of(documents, mentions, gold)
-    cv = cross_validate(documents, mentions, gold)
-    enabled = choose_enabled(docs, mentions, examples, gold)
+    cv = cross_validate(documents, mentions, gold, extra)
+    enabled = choose_enabled(docs, mentions, examples, gold, extra)
     return fit(examples, enabled), cv
 
 
@@ -252,12 +263,54 @@ def rule_mentions_of(documents: Sequence[Document]) -> dict[str, list[Mention]]:
     return found
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m recap_nlp.entities.training CORPUS GOLD.json WEIGHTS.json`` (``make train``)."""
-    import sys
+@dataclass(frozen=True)
+class TrainingSet:
+    """Annotated posts with the rules' mentions; ``extra`` are the project's own posts."""
 
-    from recap_nlp.doc_scoring import load_doc_gold
+    documents: list[Document]
+    mentions: dict[str, list[Mention]]
+    gold: list[DocGold]
+    extra: frozenset[str]
+
+
+#: the project's own annotated sets, always trained on and never scored by the cross-validation
+OWN_SETS = (
+    (Path("corpus"), Path("tests/gold/entities.jsonl")),
+    (Path("tests/gold/dev/posts"), Path("tests/gold/dev/entities.jsonl")),
+)
+
+
+def training_set(
+    corpus: Path, gold_path: Path, own: Sequence[tuple[Path, Path]] = OWN_SETS
+) -> TrainingSet:
+    """Read the real annotated set and the project's own sets, and run the rules over them."""
+    from recap_nlp.doc_scoring import doc_gold_from_mentions, load_doc_gold
+    from recap_nlp.evaluation import load_gold
     from recap_nlp.pipeline import read_documents
+
+    gold = load_doc_gold(gold_path)
+    documents, _, _ = read_documents(corpus)
+    documents = [d for d in documents if d.doc_id in {g.doc_id for g in gold}]
+    extra: set[str] = set()
+    for own_corpus, own_gold in own:
+        if not own_corpus.is_dir() or not own_gold.is_file():
+            continue
+        more = doc_gold_from_mentions(load_gold(own_gold))
+        docs, _, _ = read_documents(own_corpus)
+        ids = {g.doc_id for g in more} - {g.doc_id for g in gold}
+        documents += [d for d in docs if d.doc_id in ids]
+        gold += [g for g in more if g.doc_id in ids]
+        extra |= ids
+    return TrainingSet(documents, rule_mentions_of(documents), gold, frozenset(extra))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m recap_nlp.entities.training CORPUS GOLD.json WEIGHTS.json`` (``make train``).
+
+    CORPUS and GOLD are the real annotated set (cross-validated); the project's own sets
+    (``OWN_SETS``, from the working directory) are added to every training set.
+    """
+    import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 3:
@@ -267,17 +320,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not corpus.is_dir() or not gold_path.is_file():
         print(f"no annotated corpus at {corpus} / {gold_path}: nothing trained")
         return 1
-    gold = load_doc_gold(gold_path)
-    documents, _, _ = read_documents(corpus)
-    documents = [d for d in documents if d.doc_id in {g.doc_id for g in gold}]
-    mentions = rule_mentions_of(documents)
-    model, cv = train(documents, mentions, gold)
-    out.write_text(weights_json(model, cv, len(documents)), encoding="utf-8")
-    print(f"trained on {len(documents)} posts; enabled for {sorted(model.enabled)}")
-    print("cross-validated document F1, rules:", {k: round(v, 3) for k, v in cv.rules.items()})
-    print("  rules + learned layer:", {k: round(v, 3) for k, v in cv.learned.items()})
+    data = training_set(corpus, gold_path)
+    model, cv = train(data.documents, data.mentions, data.gold, data.extra)
+    out.write_text(weights_json(model, cv, len(data.documents)), encoding="utf-8")
+    print(f"trained on {len(data.documents)} posts ({len(data.extra)} of the project's own)")
+    print(f"changes enabled: {sorted(model.enabled)}")
+    print(format_cross_validation(cv))
     print(f"weights: {out}")
     return 0
+
+
+def format_cross_validation(cv: CrossValidation) -> str:
+    """Two rows of document F1 per label: the rules, and the rules with the learned layer."""
+    labels = list(cv.rules)
+    lines = [
+        "cross-validated document F1 on held-out posts: " + " ".join(f"{k:>6}" for k in labels)
+    ]
+    for name, row in (("rules alone", cv.rules), ("rules + learned layer", cv.learned)):
+        lines.append(f"  {name:<44} " + " ".join(f"{row[k]:>6.3f}" for k in labels))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
