@@ -50,6 +50,7 @@ from recap_nlp.entities.spans import (
     acronym_definitions,
     head_candidates,
     is_capitalised,
+    is_glued_hyphen,
     noun_named_candidates,
     portfolio_candidates,
     tail_candidates,
@@ -177,7 +178,10 @@ class EntityRefiner:
         """Pattern matches (``doc.spans``) and cue-word names."""
         for span in doc.spans.get(RULES_KEY, []):
             source = "gazetteer" if span.id_ else "ruler"
-            yield Candidate(span.start, span.end, span.label_, source, span.id_)
+            start = span.start
+            while source == "ruler" and start > 1 and is_glued_hyphen(doc, start - 1):
+                start -= 2  # the whole compound: "Mix-IT 2015", not "IT 2015"
+            yield Candidate(start, span.end, span.label_, source, span.id_)
         cues, places = self.lex.cues, self.lex.places
         yield from head_candidates(doc, cues, places)
         yield from tail_candidates(doc, cues, places)

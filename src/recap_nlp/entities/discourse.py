@@ -105,11 +105,20 @@ def _run_start(words: list[str], end: int) -> int:
         word = words[j - 1]
         if _capitalised(word) and word.lower() not in _OPENERS:
             j -= 1
-        elif j >= 3 and words[j - 2].lower() in _TITLE_CONNECTORS and _capitalised(words[j - 3]):
-            j -= 2
         else:
-            break
+            step = _connected_word(words, j)
+            if not step:
+                break
+            j -= step
     return j
+
+
+def _connected_word(words: list[str], j: int) -> int:
+    """How many words "connector(s) + word" end at ``j`` after a capitalised word, else 0."""
+    k = j - 1
+    while k > 0 and words[k - 1].lower() in _TITLE_CONNECTORS and j - k < 3:
+        k -= 1
+    return j - k if k < j - 1 and k > 0 and _capitalised(words[k - 1]) else 0
 
 
 def _capitalised(word: str) -> bool:

@@ -165,6 +165,9 @@ def name_features(doc: Document, key: str, group: Sequence[Mention]) -> dict[str
     if key and f" {key} " in f" {title} ":
         feats["in_title"] = 1.0
     feats[f"format={doc.format}"] = 1.0
+    lowered = surface.lower()
+    if lowered != surface and re.search(rf"(?<!\w){re.escape(lowered)}(?!\w)", doc.text):
+        feats["also_lowercase"] = 1.0  # written as a common word elsewhere: "le pattern"
     return feats
 
 
