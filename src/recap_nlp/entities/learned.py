@@ -116,6 +116,26 @@ def packaged_relabeller() -> Relabeller:
         return read_weights(path)
 
 
+@cache
+def _french_lexicon() -> tuple[frozenset[str], object]:
+    """The French model's lemmatizer tables: lemmas by part of speech, inflected forms."""
+    from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline
+
+    lookups = load_pipeline(DEFAULT_MODEL).get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    index = lookups.get_table("lemma_index")
+    lemmas = frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, ()))
+    return lemmas, lookups.get_table("lemma_lookup")
+
+
+def is_french_word(word: str) -> bool:
+    """A common French word by the model's lemmatizer tables: "guitare", "déposez".
+
+    The tables come with ``fr_core_news_sm`` (the pipeline loaded once per process).
+    """
+    lemmas, forms = _french_lexicon()
+    return word in lemmas or word in forms  # type: ignore[operator]
+
+
 def fold_key(text: str) -> str:
     """The key grouping a post's mentions of one name: case, accents, articles folded.
 
@@ -165,6 +185,11 @@ def name_features(doc: Document, key: str, group: Sequence[Mention]) -> dict[str
     if key and f" {key} " in f" {title} ":
         feats["in_title"] = 1.0
     feats[f"format={doc.format}"] = 1.0
+    words = surface.split()
+    if len(words) == 1 and is_french_word(surface.lower()):
+        feats["french_word"] = 1.0  # "Guitare", "Histoire": a common noun, capitalised
+    if len(words) == 1 and surface.isupper() and len(surface) > 4:
+        feats["caps_word"] = 1.0  # a heading in capitals: "POSITION"
     lowered = surface.lower()
     if lowered != surface and re.search(rf"(?<!\w){re.escape(lowered)}(?!\w)", doc.text):
         feats["also_lowercase"] = 1.0  # written as a common word elsewhere: "le pattern"
