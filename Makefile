@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EVAL_OUT := .eval/dev_facts
+REALDEV ?= ../shared/realdev
 CORPUS ?= corpus
 OUT ?= outputs
 WORKERS ?= 1
 
 .PHONY: help run test lint format eval train bench stress clean
-REALDEV ?= ../shared/realdev
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,6 +47,12 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	@echo "--- facts, dev set (tests/gold/dev_facts):"
 	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
 	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
+	@if [ -d $(REALDEV)/posts ]; then \
+	  echo "--- real posts ($(REALDEV)): entities, then event facts"; \
+	  $(BIN)/recap-nlp run $(REALDEV)/posts --out .eval/realdev --no-cache --no-reports > /dev/null; \
+	  $(BIN)/python $(REALDEV)/score_entities.py $(REALDEV)/gold.json .eval/realdev/tables/mentions.csv; \
+	  $(BIN)/python $(REALDEV)/score_facts.py $(REALDEV)/gold.json .eval/realdev; \
+	else echo "--- $(REALDEV) is missing: real-post figures not computed"; fi
 
 train: $(STAMP)  ## Retrain the learned entity layer on $(REALDEV) (deterministic; weights in src/recap_nlp/data)
 	$(BIN)/python -m recap_nlp.entities.training $(REALDEV)/posts $(REALDEV)/gold.json src/recap_nlp/data/entity_relabeller.json

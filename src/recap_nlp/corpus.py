@@ -1,4 +1,4 @@
-"""Reading a corpus: folders or globs of .txt, .md, .html and .jsonl posts.
+"""Reading a corpus: folders or globs of .txt, .md, .rst, .html and .jsonl posts.
 
 Errors are values here: a file that cannot be read becomes a ``Skipped`` record naming the
 file and the reason, and the rest of the corpus is still read.
@@ -22,7 +22,8 @@ from typing import Any
 
 from recap_nlp.encodings import UndecodableError, decode_bytes
 from recap_nlp.language import guess_language
-from recap_nlp.readers import read_markdown, with_path_date
+from recap_nlp.readers import read_markdown, read_rst, read_text_post, with_path_date
+from recap_nlp.readers.htmlmeta import html_metadata
 from recap_nlp.records import Document, Skipped
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ SUPPORTED_SUFFIXES = {
     ".txt": "txt",
     ".md": "md",
     ".markdown": "md",
+    ".rst": "rst",
     ".html": "html",
     ".htm": "html",
     ".jsonl": "jsonl",
@@ -125,7 +127,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document |
     warnings = (decoded.warning,) if decoded.warning else ()
     if kind == "jsonl":
         return _read_jsonl(path, decoded.text, decoded.encoding)
-    reader = {"txt": _read_txt, "md": read_markdown, "html": _read_html}[kind]
+    reader = {"txt": read_text_post, "md": read_markdown, "rst": read_rst, "html": _read_html}[kind]
     try:
         fields = reader(decoded.text)
         fields = with_path_date(fields, path)
@@ -141,10 +143,6 @@ def _too_large(size: int, max_bytes: int) -> str:
     )
 
 
-def _read_txt(text: str) -> dict[str, Any]:
-    return {"text": text}
-
-
 def _read_html(html: str) -> dict[str, Any]:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
@@ -154,13 +152,14 @@ def _read_html(html: str) -> dict[str, Any]:
     text = _without_boilerplate(extracted.text if extracted is not None else "")
     if not text.strip():
         raise ValueError("HTML page has no main text (only navigation, scripts or banners)")
+    declared = html_metadata(html)
     meta = {
-        "title": extracted.title,
-        "author": extracted.author,
+        "title": extracted.title or declared.get("title"),
+        "author": extracted.author or declared.get("author"),
         "url": extracted.url,
-        "published": extracted.date,
+        "published": declared.get("published") or extracted.date,
     }
-    fields = _metadata_fields(meta)
+    fields: dict[str, Any] = _metadata_fields(meta)
     if fields.get("published"):
         fields["published_source"] = "html"
     return {**fields, "text": text}
@@ -228,6 +227,8 @@ def _build_document(
     text: str = fields["text"]
     if len(text.strip()) < _MIN_CHARS:
         reason = "empty file" if not text.strip() else "too little text to analyse"
+        if kind in ("md", "rst") and text and not text.strip():
+            reason = "no text left once markup, code, templates and front matter are dropped"
         return Skipped(str(path), reason, doc_id)
     language = guess_language(text)
     if language.language not in ("fr", "unknown"):

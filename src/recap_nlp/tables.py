@@ -43,6 +43,18 @@ DOCUMENT_COLUMNS = {
     "author": "VARCHAR",
     "url": "VARCHAR",
     "warnings": "VARCHAR",
+    "lastmod": "VARCHAR",
+    "tags": "VARCHAR",
+    "categories": "VARCHAR",
+    "n_links": "BIGINT",
+}
+LINK_COLUMNS = {
+    "doc_id": "VARCHAR",
+    "start": "BIGINT",
+    "end": "BIGINT",
+    "kind": "VARCHAR",
+    "text": "VARCHAR",
+    "url": "VARCHAR",
 }
 
 
@@ -50,6 +62,7 @@ def build_tables(result: RunResult) -> list[Table]:
     """Every table of a run, rows sorted so reruns give identical files."""
     return [
         documents_table(result),
+        links_table(result),
         table_from_records("skipped", Skipped, sorted(result.skipped, key=lambda s: s.path)),
         table_from_records(
             "duplicates", Duplicate, sorted(result.duplicates, key=lambda d: d.doc_id)
@@ -100,10 +113,25 @@ def documents_table(result: RunResult) -> Table:
             "author": doc.author,
             "url": doc.url,
             "warnings": json.dumps(list(doc.warnings), ensure_ascii=False),
+            "lastmod": doc.lastmod,
+            "tags": json.dumps(list(doc.tags), ensure_ascii=False),
+            "categories": json.dumps(list(doc.categories), ensure_ascii=False),
+            "n_links": len(doc.links),
         }
         for doc in sorted(result.documents, key=lambda d: d.doc_id)
     ]
     return table_from_rows("documents", DOCUMENT_COLUMNS, rows)
+
+
+def links_table(result: RunResult) -> Table:
+    """Link and image targets left out of the analysed text, with the text they carried."""
+    rows = [
+        {"doc_id": doc.doc_id, "start": link.start, "end": link.end, "kind": link.kind}
+        | {"text": link.text, "url": link.url}
+        for doc in sorted(result.documents, key=lambda d: d.doc_id)
+        for link in sorted(doc.links, key=lambda k: (k.start, k.end, k.url))
+    ]
+    return table_from_rows("links", LINK_COLUMNS, rows)
 
 
 def _by_position(records: list[_Positioned]) -> list[_Positioned]:

@@ -10,10 +10,83 @@ from pathlib import Path
 from typing import Any
 
 from recap_nlp.readers.frontmatter import read_front_matter
+from recap_nlp.readers.header import read_header, title_repeated
 from recap_nlp.readers.markdown import render_markdown
 from recap_nlp.readers.postmeta import date_from_path, metadata_fields
 
-__all__ = ["dropped_summary", "read_markdown", "with_path_date"]
+__all__ = ["dropped_summary", "read_markdown", "read_rst", "read_text_post", "with_path_date"]
+
+
+def read_rst(text: str) -> dict[str, Any]:
+    """The fields of a reStructuredText post: its title and field list, the text in place.
+
+    Example:
+        ``"Retour sur PyCon FR\n===================\n\n:date: 2019-11-02\n\nÀ Bordeaux."``
+        gives title "Retour sur PyCon FR", published "2019-11-02" (source ``rst``).
+    """
+    from docutils import ApplicationError
+    from docutils.utils import SystemMessage
+
+    from recap_nlp.readers.rst import render_rst
+
+    try:
+        rendered, meta = render_rst(text)
+    except (ApplicationError, SystemMessage) as error:  # docutils gave up on the markup
+        reason = " ".join(str(error).split())[:200]
+        return {"text": text, "warnings": [f"docutils could not parse it ({reason}), read as text"]}
+    fields: dict[str, Any] = {"warnings": []}
+    if meta:
+        fields.update(metadata_fields(meta, where="field list"))
+        if fields.get("published"):
+            fields["published_source"] = "rst"
+    fields["text"], fields["links"], fields["joined"] = (
+        rendered.text,
+        rendered.links,
+        rendered.joined,
+    )
+    fields["warnings"] = [*fields["warnings"], *rendered.warnings]
+    _check_date_line(fields, rendered.text)
+    if summary := dropped_summary(rendered.dropped):
+        fields["warnings"].append(summary)
+    return fields
+
+
+def read_text_post(text: str) -> dict[str, Any]:
+    """The fields of a plain-text post: its title, date and author lines, the text unchanged.
+
+    The title line is blanked (same length) only when the body repeats it.
+
+    Example:
+        ``"Transmusicales 2021\n05 décembre 2021\nPar Camille Martin\n\n32 000 spectateurs…"``
+        gives title "Transmusicales 2021", published "2021-12-05", author "Camille Martin".
+    """
+    header = read_header(text)
+    fields: dict[str, Any] = {"text": text, "warnings": list(header.warnings)}
+    if header.title:
+        fields["title"] = header.title
+        if title_repeated(text, header):
+            start, end = header.title_span
+            fields["text"] = text[:start] + " " * (end - start) + text[end:]
+    if header.published:
+        fields["published"], fields["published_source"] = header.published, "text"
+    if header.author:
+        fields["author"] = header.author
+    return fields
+
+
+def _check_date_line(fields: dict[str, Any], text: str) -> None:
+    """Compare the metadata date with a date line at the top of the body; fill it if missing."""
+    header = read_header(text)
+    fields["warnings"].extend(header.warnings)
+    if not header.published:
+        return
+    if not fields.get("published"):
+        fields["published"], fields["published_source"] = header.published, "text"
+    elif fields["published"] != header.published:
+        fields["warnings"].append(
+            f"metadata date {fields['published']} disagrees with the date line "
+            f"'{header.date_line}' ({header.published}); metadata kept"
+        )
 
 
 def read_markdown(text: str) -> dict[str, Any]:
@@ -36,6 +109,8 @@ def read_markdown(text: str) -> dict[str, Any]:
     fields["links"] = rendered.links
     fields["joined"] = rendered.joined
     fields["warnings"] = [*fields["warnings"], *rendered.warnings]
+    _check_date_line(fields, rendered.text)
+    _check_date_line(fields, rendered.text)
     if summary := dropped_summary(rendered.dropped):
         fields["warnings"].append(summary)
     return fields
