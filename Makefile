@@ -9,7 +9,7 @@ CORPUS ?= corpus
 OUT ?= outputs
 WORKERS ?= 1
 
-.PHONY: help run test lint format eval bench stress clean
+.PHONY: help run test lint format eval train bench stress clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ format: $(STAMP)  ## Apply ruff formatting and fixes
 
 eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gold files
 	$(BIN)/recap-nlp evaluate
+	@echo "--- entities, real posts ($(REALDEV), document level; learned layer cross-validated):"
+	@if [ -f $(REALDEV)/gold.json ]; then \
+		$(BIN)/recap-nlp evaluate --corpus $(REALDEV)/posts --gold $(REALDEV)/gold.json --no-sentiment --cross-validate; \
+	else echo "$(REALDEV) is missing: real-post figures skipped (see README, Quality)"; fi
 	@echo "--- entities, dev set (unseen posts written for tuning, tests/gold/dev):"
 	$(BIN)/recap-nlp evaluate --corpus tests/gold/dev/posts --gold tests/gold/dev/entities.jsonl --no-sentiment
 	@echo "--- entities, held-out set (unseen posts never used for tuning, tests/gold/heldout):"
@@ -55,6 +59,10 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	@if [ -d $(REALDEV)/posts ]; then \
 		$(BIN)/python benchmarks/realdev_facts.py $(REALDEV) .eval/realdev; \
 	else echo "$(REALDEV) is missing: real-post fact checks skipped"; fi
+
+train: $(STAMP)  ## Retrain the learned entity layer on $(REALDEV) (deterministic; weights in src/recap_nlp/data)
+	$(BIN)/python -m recap_nlp.entities.training $(REALDEV)/posts $(REALDEV)/gold.json src/recap_nlp/data/entity_relabeller.json
+
 
 bench: $(STAMP)  ## Whole run vs bare nlp.pipe on real-shaped corpora, 50 to 5,000 posts (~3 h; --quick: BENCH_ARGS=--quick)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -95,9 +95,27 @@ def test_two_different_martins_elsewhere_are_left_apart() -> None:
     assert got[("c", "Martin")] == "Martin"
 
 
-def test_unique_full_name_in_corpus_resolves_a_first_name() -> None:
-    got = canon([mention("a", "Mathieu Laferrière", "PER"), mention("b", "Mathieu", "PER")])
-    assert got[("b", "Mathieu")] == "Mathieu Laferrière"
+def test_first_name_resolves_across_posts_of_the_same_event() -> None:
+    ms = [mention("a", "Mathieu Laferrière", "PER"), mention("b", "Mathieu", "PER")]
+    _, filled = canonicalize(ms, {"a": "forum php|2018", "b": "forum php|2018"})
+    assert {m.doc_id: m.canonical for m in filled}["b"] == "Mathieu Laferrière"
+
+
+def test_first_name_stays_as_written_across_posts_of_other_events() -> None:
+    ms = [mention("a", "Mathieu Laferrière", "PER"), mention("b", "Mathieu", "PER")]
+    for events in ({}, {"a": "forum php|2018", "b": "forum php|2019"}, {"a": "x|2018", "b": ""}):
+        _, filled = canonicalize(ms, events)
+        assert {m.doc_id: m.canonical for m in filled}["b"] == "Mathieu"
+
+
+def test_organisation_prefix_still_resolves_across_posts() -> None:
+    got = canon(
+        [
+            mention("a", "Semaine numérique de Québec", "EVENT"),
+            mention("b", "Semaine numérique", "EVENT"),
+        ]
+    )
+    assert got[("b", "Semaine numérique")] == "Semaine numérique de Québec"
 
 
 def test_leading_article_is_folded() -> None:

@@ -430,13 +430,24 @@ def evaluate(
     ),
     baseline: Annotated[bool, typer.Option(help="Also score the bare baselines.")] = True,
     sentiment: Annotated[bool, typer.Option(help="Also score sentiment.")] = True,
+    cross_validate: Annotated[
+        bool, typer.Option(help="Document-level gold: also cross-validate the learned layer.")
+    ] = False,
 ) -> None:
-    """Entity P/R/F1 per label and sentiment accuracy/macro-F1 against hand-made gold files."""
+    """Entity P/R/F1 per label and sentiment accuracy/macro-F1 against hand-made gold files.
+
+    A ``.json`` gold file is document-level (the ``../shared/realdev/gold.json`` format).
+    """
     import spacy
 
     from recap_nlp import evaluation
     from recap_nlp.pipeline import analyse, read_documents
 
+    if gold.suffix.lower() == ".json":
+        _evaluate_documents(corpus, gold, baseline, cross_validate)
+        if sentiment:
+            _evaluate_sentiment(sentiment_gold)
+        return
     try:
         gold_mentions = evaluation.load_gold(gold)
     except (OSError, ValueError) as error:
@@ -456,6 +467,40 @@ def evaluate(
         console.print(evaluation.format_scores(evaluation.score_mentions(bare, gold_mentions)))
     if sentiment:
         _evaluate_sentiment(sentiment_gold)
+
+
+def _evaluate_documents(corpus: Path, gold: Path, baseline: bool, cross_validate: bool) -> None:
+    """Document-level entity scores per label; the learned layer's figure cross-validated."""
+    import spacy
+
+    from recap_nlp import doc_scoring, evaluation
+    from recap_nlp.entities import training
+    from recap_nlp.pipeline import analyse, read_documents
+
+    try:
+        golds = doc_scoring.load_doc_gold(gold)
+    except (OSError, ValueError) as error:
+        fail(str(error))
+    ids = {g.doc_id for g in golds}
+    documents = [d for d in read_documents(corpus)[0] if d.doc_id in ids]
+    result = analyse(documents)
+    console.print(f"[bold]recap_nlp[/] entities on {len(documents)} documents ({gold}):")
+    cells = doc_scoring.score_documents(result.mentions, golds)
+    console.print(doc_scoring.format_document_scores(cells), markup=False)
+    if cross_validate:
+        data = training.training_set(corpus, gold)
+        cv = training.cross_validate(data.documents, data.mentions, data.gold, data.extra)
+        console.print(
+            "the shipped learned layer was trained on these posts; posts it never saw "
+            f"(grouped {training.FOLD_SIZE}-post folds, nested choice of its changes):"
+        )
+        console.print(training.format_cross_validation(cv), markup=False)
+    if baseline:
+        texts = {d.doc_id: d.text for d in documents}
+        bare = evaluation.bare_model_mentions(texts, spacy.load("fr_core_news_sm"))
+        console.print("[bold]baseline[/]: bare fr_core_news_sm, labels mapped generously:")
+        bare_cells = doc_scoring.score_documents(bare, golds)
+        console.print(doc_scoring.format_document_scores(bare_cells), markup=False)
 
 
 def _evaluate_sentiment(gold: Path) -> None:

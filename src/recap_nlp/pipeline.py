@@ -20,6 +20,8 @@ from recap_nlp import corpus, dedup, engine, store
 from recap_nlp.cache import CACHE_DIR
 from recap_nlp.dates import find_publication_date
 from recap_nlp.entities import canonicalize, extract_mentions
+from recap_nlp.entities.discourse import main_event_keys, one_sense_per_post
+from recap_nlp.entities.learned import relabel_mentions
 from recap_nlp.events import resolve_events
 from recap_nlp.facts import extract_facts
 from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline, parse
@@ -180,7 +182,8 @@ def analyse(
         result.scored.extend(item.scored)
         result.lemmas.extend(item.lemmas)
     started = time.perf_counter()
-    result.entities, result.mentions = canonicalize(result.mentions)
+    events = main_event_keys(result.documents, result.mentions)
+    result.entities, result.mentions = canonicalize(result.mentions, events)
     result.timings["entities"] = time.perf_counter() - started
     started = time.perf_counter()
     add_facts(result)
@@ -302,9 +305,16 @@ def failure_result(doc: Document, error: Exception) -> DocumentResult:
 def process_document(doc: Document, sdoc: Doc, normalized: Normalized) -> DocumentResult:
     """The per-document stages for one parsed post."""
     sentences, lemmas = sentence_spans(doc, sdoc, normalized)
-    mentions = extract_mentions(doc, sdoc, normalized, sentences)
+    mentions = relabel_mentions(doc, rule_mentions(doc, sdoc, normalized, sentences))
     scored = score_sentences(doc, sentences)
     return DocumentResult(doc.doc_id, sentences, mentions, scored, lemmas)
+
+
+def rule_mentions(
+    doc: Document, sdoc: Doc, normalized: Normalized, sentences: list[SentenceSpan]
+) -> list[Mention]:
+    """The post's mentions from the model and the rules, one label per name (no learned layer)."""
+    return one_sense_per_post(doc, extract_mentions(doc, sdoc, normalized, sentences), sentences)
 
 
 def sentence_spans(

@@ -6,8 +6,9 @@ Mentions are grouped in four steps, each near-linear (dictionary lookups, blocki
    edition year folded away ("la Angers French Tech", "Web à Québec 2014");
 2. a short name is resolved to the unique longer name it starts, looked for in the same post
    first, then in the corpus ("Martin" -> "Martin Boivin", "Semaine numérique" -> "Semaine
-   numérique de Québec"); two different candidates leave it alone; a surname alone is resolved
-   to the unique full name of the same post it ends ("Boyer" -> "Pascal BOYER");
+   numérique de Québec"; a person's first name only in posts recapping the same event); two
+   different candidates leave it alone; a surname alone is resolved to the unique full name of
+   the same post it ends ("Boyer" -> "Pascal BOYER");
 3. aliases stated by the posts join groups: an acronym defined in brackets ("Web à Québec
    (WAQ)") and an apposition ("« Digital SpringBreak », le Web2Day");
 4. near spellings join groups (rapidfuzz ratio, blocked by label and first letters).
@@ -22,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from rapidfuzz import fuzz
@@ -61,15 +62,22 @@ def fold(text: str) -> str:
     return _YEAR.sub("", _ARTICLE.sub("", text)).strip(" .,;:!?\"'")
 
 
-def canonicalize(mentions: list[Mention]) -> tuple[list[Entity], list[Mention]]:
+def canonicalize(
+    mentions: list[Mention], main_events: Mapping[str, str] | None = None
+) -> tuple[list[Entity], list[Mention]]:
     """Group mentions into entities; return the entities and the mentions with ids filled.
+
+    ``main_events`` maps a post to the key of the event it recaps ("" when unknown): a first
+    name alone is resolved to a full name of another post only when both posts recap the same
+    event (without it, only within its own post).
 
     Both lists are sorted (entities by id, mentions by document and offset); ids are stable
     hashes of the label and folded canonical name, so reruns give the same ids.
     """
     ordered = sorted(mentions, key=lambda m: (m.doc_id, m.start, m.end, m.label))
     index, surnames = _prefix_index(ordered), _surname_index(ordered)
-    keys = [_resolve_name(m, k, index, surnames) for m, k in _keyed(ordered)]
+    events = main_events or {}
+    keys = [_resolve_name(m, k, index, surnames, events) for m, k in _keyed(ordered)]
     groups = _UnionFind(keys)
     for a, b in _stated_aliases(ordered):
         groups.union(keys[a], keys[b])
@@ -90,9 +98,15 @@ def _keyed(mentions: list[Mention]) -> Iterable[tuple[Mention, Key]]:
     return ((m, _key(m)) for m in mentions)
 
 
-def _resolve_name(mention: Mention, key: Key, index: _PrefixIndex, surnames: _SurnameIndex) -> Key:
+def _resolve_name(
+    mention: Mention,
+    key: Key,
+    index: _PrefixIndex,
+    surnames: _SurnameIndex,
+    events: Mapping[str, str],
+) -> Key:
     """The key of the longer name ``mention`` is short for (first words, else surname)."""
-    resolved = _resolve_prefix(mention, key, index)
+    resolved = _resolve_prefix(mention, key, index, events)
     if resolved != key or mention.label != "PER" or mention.canonical or " " in key[1]:
         return resolved
     found = surnames.get((mention.doc_id, key[1]), set())
@@ -110,8 +124,14 @@ def _surname_index(mentions: list[Mention]) -> _SurnameIndex:
     return index
 
 
-def _resolve_prefix(mention: Mention, key: Key, index: _PrefixIndex) -> Key:
+def _resolve_prefix(
+    mention: Mention, key: Key, index: _PrefixIndex, events: Mapping[str, str]
+) -> Key:
     """The key of the unique longer name ``mention`` starts, same post first, else its own key.
+
+    A person's first name is resolved across posts only when the posts using the full name
+    recap the same event as the mention's post: "Julien" in a post on one trip is not the
+    "Julien Martin" who spoke at another conference.
 
     Example: "Martin" in a post that also says "Martin Boivin" -> the key of "Martin Boivin".
     """
@@ -121,9 +141,17 @@ def _resolve_prefix(mention: Mention, key: Key, index: _PrefixIndex) -> Key:
     same_doc = {k for k, docs in candidates.items() if mention.doc_id in docs}
     if len(same_doc) == 1:
         return next(iter(same_doc))
-    if not same_doc and len(candidates) == 1:
-        return next(iter(candidates))
-    return key
+    if same_doc or len(candidates) != 1:
+        return key
+    ((found, docs),) = candidates.items()
+    if mention.label == "PER" and not _same_event(mention.doc_id, docs, events):
+        return key
+    return found
+
+
+def _same_event(doc_id: str, others: set[str], events: Mapping[str, str]) -> bool:
+    event = events.get(doc_id, "")
+    return bool(event) and all(events.get(other, "") == event for other in others)
 
 
 def _prefix_index(mentions: list[Mention]) -> _PrefixIndex:

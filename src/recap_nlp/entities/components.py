@@ -22,6 +22,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from recap_nlp.entities import lexicon
+from recap_nlp.entities.bylines import (
+    affiliations_after,
+    dash_parts,
+    site_names,
+    split_affiliations,
+    without_job_words,
+    without_talk_titles,
+)
 from recap_nlp.entities.labels import (
     Lexicon,
     context_label,
@@ -42,6 +50,7 @@ from recap_nlp.entities.spans import (
     acronym_definitions,
     head_candidates,
     is_capitalised,
+    is_glued_hyphen,
     noun_named_candidates,
     portfolio_candidates,
     tail_candidates,
@@ -108,6 +117,8 @@ class EntityRefiner:
         parts = name_parts(doc, accepted, self.lex)
         accepted = person_references(doc, accepted, parts, self.lex)
         accepted = lone_words_as_orgs(doc, accepted, parts, self.lex)
+        accepted = split_affiliations(doc, accepted, self.lex)
+        accepted = without_talk_titles(doc, affiliations_after(doc, accepted, self.lex))
         accepted = self.with_named_places(doc, with_enumerations(doc, accepted, self.lex))
         doc.ents = [
             Span(doc, c.start, c.end, label=c.label, kb_id=c.source, span_id=c.canonical)
@@ -123,12 +134,21 @@ class EntityRefiner:
             end = _before_bracket(doc, start, end)
             end = self._end_before_place(doc, start, end)
             start, end = trim(doc, start, end, titles)
-            if start >= end:
-                continue
-            for part_start, part_end in model_parts(doc, start, end, self.lex):
-                found = self._model_candidate(doc, part_start, part_end, ent.label_)
-                if found is not None:
-                    yield found
+            for piece_start, piece_end in dash_parts(doc, start, end):
+                yield from self._model_pieces(doc, piece_start, piece_end, ent.label_)
+
+    def _model_pieces(self, doc: Doc, start: int, end: int, label: str) -> Iterable[Candidate]:
+        start, end = trim(doc, start, end, self.lex.cues.person_titles)
+        if label == "PER":
+            end = without_job_words(doc, start, end, self.lex)
+        if end == start + 1 and doc[start].text in self.lex.first_names:
+            end = max(end, first_name_at(doc, start, self.lex))  # "– Sophie | Garnier –"
+        if start >= end:
+            return
+        for part_start, part_end in model_parts(doc, start, end, self.lex):
+            found = self._model_candidate(doc, part_start, part_end, label)
+            if found is not None:
+                yield found
 
     def _model_candidate(self, doc: Doc, start: int, end: int, label: str) -> Candidate | None:
         start, end = trim(doc, start, end, self.lex.cues.person_titles)
@@ -161,7 +181,10 @@ class EntityRefiner:
         """Pattern matches (``doc.spans``) and cue-word names."""
         for span in doc.spans.get(RULES_KEY, []):
             source = "gazetteer" if span.id_ else "ruler"
-            yield Candidate(span.start, span.end, span.label_, source, span.id_)
+            start = span.start
+            while source == "ruler" and start > 1 and is_glued_hyphen(doc, start - 1):
+                start -= 2  # the whole compound: "Mix-IT 2015", not "IT 2015"
+            yield Candidate(start, span.end, span.label_, source, span.id_)
         cues, places = self.lex.cues, self.lex.places
         yield from head_candidates(doc, cues, places)
         yield from tail_candidates(doc, cues, places)
@@ -169,6 +192,7 @@ class EntityRefiner:
         yield from portfolio_candidates(doc, cues.portfolio_heads)
         yield from noun_named_candidates(doc, cues.org_nouns_before, "ORG")
         yield from noun_named_candidates(doc, cues.event_nouns_before, "EVENT")
+        yield from site_names(doc, set())
 
     def with_acronyms(self, doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
         """Add "Long Name (ACR)" pairs: both spans, with one label."""

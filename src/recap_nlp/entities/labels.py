@@ -21,7 +21,25 @@ _CONTEXT_WINDOW = 6
 # Canadian postcode halves ("G1N 4L8") and French/Belgian postcodes are not names
 _POSTCODE = re.compile(r"^(?:[A-Z]\d[A-Z](?: ?\d[A-Z]\d)?|[A-Z] ?\d{4,5})$")
 _PRONOUN_FRAGMENTS = frozenset({"j'", "d'", "l'", "c'", "qu'", "n'", "s'", "m'", "t'"})
-_EDGE_WORDS = frozenset({"le", "la", "les", "l'", "d'", "de", "du", "des", "un", "une", "c'"})
+_EDGE_WORDS = frozenset(
+    {
+        "le",
+        "la",
+        "les",
+        "l'",
+        "d'",
+        "de",
+        "du",
+        "des",
+        "un",
+        "une",
+        "c'",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+    }
+)
 
 
 @dataclass(frozen=True)

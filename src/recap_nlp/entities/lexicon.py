@@ -33,6 +33,7 @@ class Cues:
     org_nouns_before: frozenset[str]
     place_named_types: frozenset[str]
     person_titles: frozenset[str]
+    job_words: frozenset[str]
     leading_words: frozenset[str]
     generic_terms: frozenset[str]
     demonym_suffixes: tuple[str, ...]
@@ -90,6 +91,7 @@ def cues() -> Cues:
         org_nouns_before=frozenset(org.get("nouns_before", ())),
         place_named_types=frozenset(org.get("place_named_types", ())),
         person_titles=frozenset(person.get("titles", ())),
+        job_words=frozenset(person.get("job_words", ())),
         leading_words=frozenset(filters["leading_words"]),
         generic_terms=frozenset(filters["generic_terms"]),
         demonym_suffixes=tuple(filters["demonym_suffixes"]),

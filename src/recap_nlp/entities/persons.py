@@ -40,8 +40,8 @@ def model_parts(doc: Doc, start: int, end: int, lex: Lexicon) -> list[tuple[int,
 
 
 def _split_on_et(doc: Doc, start: int, end: int, lex: Lexicon) -> list[tuple[int, int]] | None:
-    """Two names joined by "et", each a known place or led by a first name, else None."""
-    cuts = [j for j in range(start + 1, end - 1) if doc[j].lower_ == "et"]
+    """Two names joined by "et" (or "&"), each a known place or led by a first name, else None."""
+    cuts = [j for j in range(start + 1, end - 1) if doc[j].lower_ in {"et", "&", "and"}]
     if len(cuts) != 1:
         return None
     j = cuts[0]
