@@ -7,8 +7,9 @@ EVAL_OUT := .eval/dev_facts
 CORPUS ?= corpus
 OUT ?= outputs
 WORKERS ?= 1
+REALDEV ?= ../shared/realdev
 
-.PHONY: help run test lint format eval bench stress clean
+.PHONY: help run test lint format eval train bench stress clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -42,6 +43,12 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	@echo "--- facts, dev set (tests/gold/dev_facts):"
 	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
 	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
+	@echo "--- sentiment, grouped cross-validation of the classifier beside the lexicon ($(REALDEV)):"
+	@if [ -f $(REALDEV)/sentiment.jsonl ]; then :; else echo "$(REALDEV) is missing: realdev figures skipped, project sentences only"; fi
+	$(BIN)/python -m recap_nlp.sentiment.train --cv-only --realdev $(REALDEV)
+
+train: $(STAMP)  ## Retrain the learned components; writes their weights under src/recap_nlp/data/
+	$(BIN)/python -m recap_nlp.sentiment.train --realdev $(REALDEV) --out src/recap_nlp/data/sentiment_model.npz
 
 bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe, 5 to 5,000 posts (~50 min)
 	$(BIN)/python benchmarks/bench.py
