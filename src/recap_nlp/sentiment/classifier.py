@@ -157,10 +157,20 @@ def _display(key: str) -> str:
     if kind == "f":
         return f"[{name}]"
     if kind == "lex":
-        return f"lexicon {name}"
+        return "lexicon"  # the lexicon scorer's signals, shown as one driver
     if kind == "p":
-        return {"excl": "!", "question": "?", "ellipsis": "…"}.get(name, name)
+        shown = {"excl": "!", "question": "?", "ellipsis": "…", "log_words": "length"}
+        return shown.get(name, name)
     return name
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    """Stop words (``data/stopwords_fr.txt``) except negators: not listed among the drivers."""
+    text = resources.files("recap_nlp.data").joinpath("stopwords_fr.txt").read_text("utf-8")
+    words = {normalise(w.strip()) for w in text.splitlines() if w.strip() and w[0] != "#"}
+    words |= {w + "'" for w in ("l", "d", "j", "m", "n", "s", "t", "c", "qu")}
+    return frozenset(words - {"pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "mais"})
 
 
 def _add(totals: dict[str, float], name: str, value: float) -> None:
@@ -170,7 +180,10 @@ def _add(totals: dict[str, float], name: str, value: float) -> None:
 def _drivers(
     text: str, keys: list[str], contributions: np.ndarray, word_part: dict[str, float]
 ) -> tuple[str, ...]:
-    """Signed contributions toward positive (+) or negative (-), grouped by word."""
+    """Signed contributions toward positive (+) or negative (-), grouped by word.
+
+    Function words are left out of the list (they still count in the probabilities).
+    """
     owners = _owners(text)
     totals = dict(word_part)
     for key, contribution in zip(keys, contributions.tolist(), strict=True):
@@ -180,7 +193,11 @@ def _drivers(
                 _add(totals, ("¬" if key.startswith("n:") else "") + word, contribution / len(who))
         else:
             _add(totals, _display(key), contribution)
-    ranked = sorted(totals.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
+    stop = _function_words()
+    ranked = sorted(
+        ((k, v) for k, v in totals.items() if k.lstrip("¬") not in stop),
+        key=lambda kv: (-abs(kv[1]), kv[0]),
+    )
     return tuple(f"{name}:{v:+.2f}" for name, v in ranked[:MAX_DRIVERS] if abs(v) >= MIN_DRIVER)
 
 

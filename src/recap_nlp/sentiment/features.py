@@ -50,6 +50,7 @@ _STEM_SUFFIXES = (
     "ent",
     "ez",
     "er",
+    "ees",
     "es",
     "ee",
     "e",
