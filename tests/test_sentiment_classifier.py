@@ -64,9 +64,9 @@ def test_own_sentences_mostly_right() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Deux heures de queue pour récupérer un badge.",
+        "Quarante minutes de queue pour un café tiède.",
         "Il n'y avait pas assez de chaises pour tout le monde.",
-        "Génial, encore une panne de micro pendant les questions.",
+        "Bravo, encore un micro en panne pendant le débat.",
     ],
 )
 def test_complaints_without_opinion_words_are_negative(text: str) -> None:
@@ -83,7 +83,7 @@ def test_probabilities_sum_to_one_and_polarity_is_their_difference() -> None:
 
 
 def test_drivers_are_signed_and_name_frames() -> None:
-    drivers = classify("Deux heures de queue pour récupérer un badge.").drivers
+    drivers = classify("Quarante minutes de queue pour un café tiède.").drivers
     assert drivers[0].startswith("[waiting]:-")
     values = [float(d.rsplit(":", 1)[1]) for d in drivers]
     assert values == sorted(values, key=lambda v: -abs(v))
@@ -106,7 +106,7 @@ def test_shipped_weights_load() -> None:
     assert model.coef.shape == (3, len(model.index)) and len(model.index) > 500
     assert model.word_scores.shape[1] == 3 and model.temperature > 0
     assert model.meta["classes"] == list(CLASSES)
-    assert model.meta["training"]["project"] >= 200 and model.meta["training"]["own"] >= 100
+    assert model.meta["training"]["project"] >= 200 and model.meta["training"]["own"] >= 150
 
 
 def test_missing_or_corrupt_weights_are_clear_errors(tmp_path: Path) -> None:
@@ -169,8 +169,8 @@ def test_word_vector_scores_reproduce_the_trained_logits(tmp_path: Path) -> None
 
 
 # Quality gate on the project's own sentences (CI has no realdev): grouped CV by source,
-# C fixed a priori at 0.3, no word vectors. Measured 0.738 when set; floor = measured - 0.03.
-FLOOR_PROJECT_CV = 0.70
+# C fixed a priori at 0.3, no word vectors. Measured 0.742 when set; floor = measured - 0.03.
+FLOOR_PROJECT_CV = 0.71
 
 
 def test_cross_validated_gate_on_project_sentences() -> None:

@@ -231,7 +231,7 @@ def classify(text: str, model: Model | None = None) -> Classified:
     """Classify one French sentence as positive, neutral or negative, with its reasons.
 
     Example:
-        >>> classify("Deux heures de queue pour un simple badge.").label
+        >>> classify("Quarante minutes de queue pour un café.").label
         'negative'
     """
     model = model or load_model()

@@ -107,7 +107,7 @@ def frames_in(text: str) -> list[tuple[str, int]]:
     """Frames found in normalised text, with the offset where each match starts.
 
     Example:
-        >>> [name for name, _ in frames_in("deux heures de queue pour un badge.")]
+        >>> [name for name, _ in frames_in("une heure de queue pour entrer.")]
         ['waiting']
     """
     found = []
@@ -199,7 +199,7 @@ def sentence_features(text: str) -> dict[str, float]:
     """Every named feature of one French sentence (absent features are zero).
 
     Example:
-        >>> feats = sentence_features("Deux heures de queue, mais pas déçus !")
+        >>> feats = sentence_features("Une heure de queue, mais pas déçus !")
         >>> feats["f:waiting"], feats["f:litotes_pos"], feats["n:decu"] > 0, feats["p:excl"]
         (1.0, 1.0, True, 1.0)
     """
