@@ -8,6 +8,7 @@ REALDEV ?= ../shared/realdev
 CORPUS ?= corpus
 OUT ?= outputs
 WORKERS ?= 1
+REALDEV ?= ../shared/realdev
 
 .PHONY: help run test lint format eval train bench stress clean
 
@@ -59,8 +60,12 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	@if [ -d $(REALDEV)/posts ]; then \
 		$(BIN)/python benchmarks/realdev_facts.py $(REALDEV) .eval/realdev; \
 	else echo "$(REALDEV) is missing: real-post fact checks skipped"; fi
+	@echo "--- sentiment, grouped cross-validation of the classifier beside the lexicon ($(REALDEV)):"
+	@if [ -f $(REALDEV)/sentiment.jsonl ]; then :; else echo "$(REALDEV) is missing: realdev figures skipped, project sentences only"; fi
+	$(BIN)/python -m recap_nlp.sentiment.train --cv-only --realdev $(REALDEV)
 
-train: $(STAMP)  ## Retrain the learned entity layer on $(REALDEV) (deterministic; weights in src/recap_nlp/data)
+train: $(STAMP)  ## Retrain the learned components (entities, sentiment) on $(REALDEV) (deterministic; weights in src/recap_nlp/data)
+	$(BIN)/python -m recap_nlp.sentiment.train --realdev $(REALDEV) --out src/recap_nlp/data/sentiment_model.npz
 	$(BIN)/python -m recap_nlp.entities.training $(REALDEV)/posts $(REALDEV)/gold.json src/recap_nlp/data/entity_relabeller.json
 
 

@@ -142,7 +142,9 @@ def _hostile_result() -> RunResult:
                 f"why {HOSTILE}",
             ),
         ],
-        doc_sentiment=[DocSentiment("p1", 0.5, "positive", 1, 1, 0, (quote,), ())],
+        doc_sentiment=[
+            DocSentiment("p1", 0.5, "positive", "positive", 0.6, 0.4, 0.0, 1, 1, 0, (quote,), ())
+        ],
     )
 
 
@@ -300,3 +302,16 @@ def test_sheet_stem_is_a_plain_file_name(event_id: str, expected: str) -> None:
 )
 def test_translate_reason(reason: str, lang: str, expected: str) -> None:
     assert factsheet.translate_reason(reason, factsheet.load_labels(lang)) == expected
+
+
+def test_post_tone_names_the_criticisms_it_hides() -> None:
+    from types import SimpleNamespace
+
+    from recap_nlp.factsheet.context import _tone
+    from recap_nlp.factsheet.text import load_labels
+
+    row = SimpleNamespace(label="positive", n_positive=9, n_negative=4)
+    assert _tone(row, load_labels("fr")) == "positive, avec 4 critiques"
+    assert _tone(row, load_labels("en")) == "positive, with 4 criticisms"
+    calm = SimpleNamespace(label="negative", n_positive=0, n_negative=3)
+    assert _tone(calm, load_labels("en")) == "negative"

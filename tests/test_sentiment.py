@@ -137,7 +137,10 @@ def test_any_text_gives_a_bounded_consistent_polarity(text: str) -> None:
 
 
 def _sentence(doc: str, start: int, text: str, polarity: float, label: str) -> Sentence:
-    return Sentence(doc, start, start + len(text), text, polarity, label)  # type: ignore[arg-type]
+    # probabilities consistent with the polarity: p_pos - p_neg == polarity
+    p_pos, p_neg = max(polarity, 0.0), max(-polarity, 0.0)
+    end = start + len(text)
+    return Sentence(doc, start, end, text, polarity, label, p_pos, 1 - p_pos - p_neg, p_neg)  # type: ignore[arg-type]
 
 
 def test_score_sentences_keeps_offsets_and_joins_drivers() -> None:
@@ -147,7 +150,9 @@ def test_score_sentences_keeps_offsets_and_joins_drivers() -> None:
     first, second = score_sentences(doc, spans)
     assert (first.start, first.end, second.start, second.end) == (0, 19, 20, 47)
     assert first.label == "positive" and second.label == "negative"
-    assert second.drivers == "quelconque:-0.52"
+    assert first.p_positive > 0.5 and second.p_negative > 0.5
+    assert first.polarity == pytest.approx(first.p_positive - first.p_negative, abs=1e-4)
+    assert "chaleureux:+" in first.drivers and "; " in first.drivers
 
 
 def test_doc_sentiment_weighted_mean_and_empty_doc() -> None:
@@ -159,9 +164,11 @@ def test_doc_sentiment_weighted_mean_and_empty_doc() -> None:
     rows = doc_sentiment(sentences, doc_ids=["b"])
     assert [r.doc_id for r in rows] == ["a", "b"]
     a, b = rows
-    # weights 0.8, 0.4 and 0.25: (0.64 - 0.16 + 0) / 1.45
-    assert a.polarity == pytest.approx(0.331, abs=1e-3)
+    # sums p_pos 0.8, p_neg 0.4, p_neu 1.8: (0.8 - 0.4) / (0.8 + 0.4 + 0.25 * 1.8)
+    assert a.polarity == pytest.approx(0.2424, abs=1e-3)
     assert (a.label, a.n_sentences, a.n_positive, a.n_negative) == ("positive", 3, 1, 1)
+    assert a.summary == "positive, with 1 criticism"
+    assert (a.p_positive, a.p_negative) == pytest.approx((0.2667, 0.1333), abs=1e-3)
     assert a.top_positive == ("Super.",) and a.top_negative == ("Bof.",)
     assert (b.label, b.n_sentences, b.reason) == ("neutral", 0, "no sentences")
 
@@ -186,7 +193,9 @@ def test_entity_sentiment_groups_by_canonical_and_overlap() -> None:
     rows = entity_sentiment(sentences, mentions)
     assert [r.entity for r in rows] == ["Angers", "Nantes"]
     angers, nantes = rows
-    assert angers.n_sentences == 2 and angers.polarity == pytest.approx(0.1)
+    # p_pos 0.6, p_neg 0.4, p_neu 1.0: 0.2 / (1.0 + 0.25)
+    assert angers.n_sentences == 2 and angers.polarity == pytest.approx(0.16)
+    assert angers.summary == "positive, with 1 criticism"
     assert angers.doc_ids == ("a", "b")
     assert angers.sentences == ("Angers est superbe.", "Angers sous la pluie, décevant.")
     assert (nantes.n_sentences, nantes.label, nantes.sentences) == (1, "neutral", ())

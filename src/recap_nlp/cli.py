@@ -425,9 +425,13 @@ def evaluate(
     gold: Annotated[Path, typer.Option(help="Gold entity mentions (JSONL).")] = Path(
         "tests/gold/entities.jsonl"
     ),
-    sentiment_gold: Annotated[Path, typer.Option(help="Hand-labelled sentences (TSV).")] = Path(
-        "tests/gold/sentiment.tsv"
-    ),
+    sentiment_gold: Annotated[
+        Path,
+        typer.Option(
+            help="Hand-labelled sentences: TSV (text label source split) or JSONL "
+            '(realdev format: {"text", "label", "doc_id", "hard"} per line).'
+        ),
+    ] = Path("tests/gold/sentiment.tsv"),
     baseline: Annotated[bool, typer.Option(help="Also score the bare baselines.")] = True,
     sentiment: Annotated[bool, typer.Option(help="Also score sentiment.")] = True,
     cross_validate: Annotated[
@@ -510,7 +514,10 @@ def _evaluate_sentiment(gold: Path) -> None:
         scores = evaluate_sentiment(gold)
     except (OSError, ValueError) as error:
         fail(str(error))
-    console.print(f"[bold]sentiment[/] on {gold} (baseline: textblob-fr lexicon alone):")
+    console.print(
+        f"[bold]sentiment[/] on {gold}: classifier (shipped weights), lexicon rules ('full'),"
+        " baseline textblob-fr lexicon alone ('lexicon_only'):"
+    )
     console.print(format_sentiment_scores(scores), markup=False)
 
 

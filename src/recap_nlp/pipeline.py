@@ -45,9 +45,11 @@ from recap_nlp.records import (
 from recap_nlp.sentiment import (
     DocSentiment,
     EntitySentiment,
+    ThemeSentiment,
     doc_sentiment,
     entity_sentiment,
     score_sentences,
+    theme_sentiment,
 )
 from recap_nlp.themes import ThemeUnit, extract_keywords, fit_themes
 
@@ -127,6 +129,7 @@ class RunResult:
     n_parsed: int = 0  # posts run through spaCy in this run (the others came from the cache)
     doc_sentiment: list[DocSentiment] = field(default_factory=list)
     entity_sentiment: list[EntitySentiment] = field(default_factory=list)
+    theme_sentiment: list[ThemeSentiment] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     tracebacks: list[str] = field(default_factory=list)  # unexpected errors, for OUT/run.log
 
@@ -194,6 +197,7 @@ def analyse(
     result.timings["sentiment"] = time.perf_counter() - started
     started = time.perf_counter()
     add_themes(result, options)
+    result.theme_sentiment = theme_sentiment(result.scored, result.doc_themes)
     result.timings["themes"] = time.perf_counter() - started
     return result
 

@@ -189,7 +189,7 @@ class Conflict:
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence with its polarity in [-1, 1]."""
+    """A sentence with its class probabilities and polarity (p_positive - p_negative)."""
 
     doc_id: str
     start: int
@@ -197,7 +197,10 @@ class Sentence:
     text: str
     polarity: float
     label: SentimentLabel
-    drivers: str = ""  # the words that moved the score, for explanation
+    p_positive: float = 0.0
+    p_neutral: float = 1.0
+    p_negative: float = 0.0
+    drivers: str = ""  # the words and frames that moved the decision, signed, for explanation
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from recap_nlp.records import (
     Skipped,
     Theme,
 )
-from recap_nlp.sentiment import DocSentiment, EntitySentiment
+from recap_nlp.sentiment import DocSentiment, EntitySentiment, ThemeSentiment
 from recap_nlp.store import Table, table_from_records, table_from_rows
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ def build_tables(result: RunResult) -> list[Table]:
         table_from_records("keywords", Keyword, result.keywords),
         table_from_records("doc_sentiment", DocSentiment, result.doc_sentiment),
         table_from_records("entity_sentiment", EntitySentiment, result.entity_sentiment),
+        table_from_records("theme_sentiment", ThemeSentiment, result.theme_sentiment),
     ]
 
 

@@ -138,6 +138,28 @@ def _people(tables: RunTables, doc_ids: Sequence[str], label: str) -> list[dict[
     return sorted(people, key=lambda p: (-p["n"], p["name"].lower()))[:20]
 
 
+def _tone(row: Any, labels: dict[str, Any]) -> str:
+    """The post's label with what goes the other way: "positive, avec 4 critiques"."""
+    label = labels["sentiment_labels"].get(row.label, row.label)
+    words = labels.get("sentiment_against", {})
+    if not words:
+        return label
+    n_pos, n_neg = int(getattr(row, "n_positive", 0)), int(getattr(row, "n_negative", 0))
+
+    def count(n: int, one: str) -> str:
+        return f"{n} {words[one + 's'] if n > 1 else words[one]}"
+
+    parts = []
+    if row.label != "positive" and n_pos:
+        parts.append(count(n_pos, "praise"))
+    if row.label != "negative" and n_neg:
+        parts.append(count(n_neg, "criticism"))
+    if not parts:
+        return label
+    joined = (" " + words["and"] + " ").join(parts)
+    return f"{label}, {words['with']} {joined}"
+
+
 def _sentiment(
     tables: RunTables, doc_ids: Sequence[str], labels: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
@@ -149,7 +171,7 @@ def _sentiment(
         rows.append(
             {
                 "doc_id": r.doc_id,
-                "label": labels["sentiment_labels"].get(r.label, r.label),
+                "label": _tone(r, labels),
                 "raw_label": r.label,
                 "polarity": f"{float(r.polarity):+.2f}",
             }

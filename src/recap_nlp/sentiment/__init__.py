@@ -1,16 +1,27 @@
-"""Offline French sentiment: per sentence, per post and per entity, with a gold-set evaluation.
+"""Offline French sentiment: per sentence, per post, per theme and per entity, with evaluation.
 
-``score_text`` scores one sentence with the textblob-fr lexicon plus rules (negation,
-intensifiers, contrast, idioms, emoji, exclamation); ``score_text_lexicon_only`` is the plain
-lexicon-averaging baseline it is compared with in ``evaluate_sentiment``.
+``classify`` is the trained sentence classifier the pipeline uses (probabilities of each
+class and signed drivers, from shipped weights); ``score_text`` scores one sentence with the
+textblob-fr lexicon plus rules (negation, intensifiers, contrast, idioms, emoji, exclamation)
+and feeds the classifier; ``score_text_lexicon_only`` is the plain lexicon-averaging baseline.
 """
 
 from recap_nlp.sentiment.aggregate import (
     DocSentiment,
     EntitySentiment,
+    ThemeSentiment,
     doc_sentiment,
     entity_sentiment,
     score_sentences,
+    summary,
+    theme_sentiment,
+)
+from recap_nlp.sentiment.classifier import (
+    Classified,
+    SentimentModelError,
+    classify,
+    load_model,
+    read_model,
 )
 from recap_nlp.sentiment.evaluate import (
     SentimentScores,
@@ -29,16 +40,24 @@ from recap_nlp.sentiment.scorer import (
 __all__ = [
     "NEGATIVE_THRESHOLD",
     "POSITIVE_THRESHOLD",
+    "Classified",
     "DocSentiment",
     "EntitySentiment",
     "Polarity",
+    "SentimentModelError",
     "SentimentScores",
     "SplitScores",
+    "ThemeSentiment",
+    "classify",
     "doc_sentiment",
     "entity_sentiment",
     "evaluate_sentiment",
     "format_sentiment_scores",
+    "load_model",
+    "read_model",
     "score_sentences",
     "score_text",
     "score_text_lexicon_only",
+    "summary",
+    "theme_sentiment",
 ]

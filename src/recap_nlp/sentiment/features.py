@@ -1,0 +1,222 @@
+"""Sentence features for the trained sentiment classifier: n-grams, frames, lexicon signals.
+
+Every feature is a named value: ``w:`` words, ``b:`` word bigrams, ``s:`` stems (a light
+French suffix stripper standing in for lemmas, accents folded), ``n:`` stems inside a negation
+scope ("pas ... déçu" gives ``n:decu``), ``a:`` stems after the last contrast word (this sparse
+block is scaled to unit length), ``f:`` complaint and praise frames from
+``data/sentiment_frames.tsv``, ``lex:`` the lexicon scorer's signals and ``p:`` punctuation
+and emoji. Extraction is plain Python; the same function serves training and run time, so
+both see identical features.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import pairwise
+
+from recap_nlp.sentiment.lexicon import load_lexicon, normalise
+from recap_nlp.sentiment.scorer import _contrast_index, _contributions, score_text, tokenize
+
+# Words that open a negation scope, and how many following words it covers.
+_NEGATORS = frozenset({"pas", "jamais", "rien", "aucun", "aucune", "guère", "sans", "ni", "plus"})
+NEGATION_SCOPE = 3
+SPARSE_PREFIXES = ("w:", "s:", "b:", "n:", "a:")
+# Suffixes stripped (longest first) by the light stemmer, and the shortest stem kept.
+_STEM_SUFFIXES = (
+    "issements",
+    "issement",
+    "ements",
+    "ement",
+    "ations",
+    "ation",
+    "euses",
+    "euse",
+    "ables",
+    "able",
+    "aient",
+    "ives",
+    "ive",
+    "eux",
+    "ait",
+    "ant",
+    "ions",
+    "ons",
+    "ent",
+    "ez",
+    "er",
+    "ees",
+    "es",
+    "ee",
+    "e",
+    "s",
+    "x",
+)
+MIN_STEM = 3
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One complaint or praise frame: a name and the regex that finds it."""
+
+    name: str
+    pattern: re.Pattern[str]
+
+
+def fold(text: str) -> str:
+    """Strip accents from normalised text.
+
+    Example:
+        >>> fold("déçue")
+        'decue'
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=2**16)
+def stem(word: str) -> str:
+    """A light French stem: elision removed, accents folded, one common ending stripped.
+
+    Example:
+        >>> stem("déçues"), stem("l'attente")
+        ('decu', 'attent')
+    """
+    word = fold(_ELISION.sub("", word))
+    for suffix in _STEM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+@cache
+def load_frames() -> tuple[Frame, ...]:
+    """The frames of ``data/sentiment_frames.tsv`` (one row per pattern, several per frame)."""
+    text = resources.files("recap_nlp.data").joinpath("sentiment_frames.tsv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return tuple(Frame(r["frame"], re.compile(r["pattern"])) for r in rows)
+
+
+def frames_in(text: str) -> list[tuple[str, int]]:
+    """Frames found in normalised text, with the offset where each match starts.
+
+    Example:
+        >>> [name for name, _ in frames_in("une heure de queue pour entrer.")]
+        ['waiting']
+    """
+    found = []
+    for frame in load_frames():
+        for match in frame.pattern.finditer(text):
+            found.append((frame.name, match.start()))
+    return found
+
+
+def _words(tokens: list) -> list[str]:
+    return [t.key for t in tokens if t.kind in ("word", "idiom", "multi")]
+
+
+def embedding_words(text: str) -> list[str]:
+    """The plain words of a sentence, as looked up in the word-vector table.
+
+    Example:
+        >>> embedding_words("L'accueil était top !")
+        ["l'", 'accueil', 'était', 'top']
+    """
+    return [t.key for t in tokenize(text) if t.kind == "word"]
+
+
+def _ngram_features(tokens: list, feats: dict[str, float]) -> None:
+    words = _words(tokens)
+    stems = [stem(w) for w in words]
+    for w, s in zip(words, stems, strict=True):
+        feats["w:" + w] = 1.0
+        feats["s:" + s] = 1.0
+    for a, b in pairwise(stems):
+        feats[f"b:{a}_{b}"] = 1.0
+    scope = 0
+    for w, s in zip(words, stems, strict=True):
+        if scope:
+            feats["n:" + s] = 1.0
+            scope -= 1
+        if w in _NEGATORS:
+            scope = NEGATION_SCOPE
+
+
+def _contrast_features(tokens: list, feats: dict[str, float]) -> None:
+    pivot = _contrast_index(tokens)
+    if pivot < 0:
+        return
+    feats["lex:contrast"] = 1.0
+    for t in tokens[pivot + 1 :]:
+        if t.kind in ("word", "idiom", "multi"):
+            feats["a:" + stem(t.key)] = 1.0
+
+
+def _lexicon_features(text: str, tokens: list, feats: dict[str, float]) -> None:
+    result = score_text(text)
+    feats["lex:polarity"] = result.polarity
+    contributions = _contributions(tokens)
+    pos = sum(v for _, v, _ in contributions if v > 0)
+    neg = sum(-v for _, v, _ in contributions if v < 0)
+    feats["lex:pos"] = min(pos, 3.0)
+    feats["lex:neg"] = min(neg, 3.0)
+    feats["lex:negated"] = float(sum(1 for _, _, n in contributions if n))
+    mods = load_lexicon().modifiers
+    kinds = [mods[t.key].kind for t in tokens if t.key in mods]
+    feats["lex:intensifier"] = float(kinds.count("intensifier"))
+    feats["lex:diminisher"] = float(kinds.count("diminisher"))
+    feats["lex:negator"] = float(kinds.count("negator") > 0)
+    if result.label != "neutral":
+        feats["lex:" + result.label] = 1.0
+
+
+def _punctuation_features(text: str, tokens: list, feats: dict[str, float]) -> None:
+    emoji = load_lexicon().emoji
+    for t in tokens:
+        if t.kind == "emoji":
+            key = "p:emoji_pos" if emoji[t.key] > 0 else "p:emoji_neg"
+            feats[key] = feats.get(key, 0.0) + 1.0
+    if "!" in text:
+        feats["p:excl"] = 1.0
+    if "?" in text:
+        feats["p:question"] = 1.0
+    if "..." in text or "…" in text:
+        feats["p:ellipsis"] = 1.0
+    if '"' in text or "«" in text:
+        feats["p:quote"] = 1.0
+    if re.search(r"\d", text):
+        feats["p:digit"] = 1.0
+    feats["p:log_words"] = math.log1p(len(_words(tokens))) / 4.0
+
+
+def sentence_features(text: str) -> dict[str, float]:
+    """Every named feature of one French sentence (absent features are zero).
+
+    Example:
+        >>> feats = sentence_features("Une heure de queue, mais pas déçus !")
+        >>> feats["f:waiting"], feats["f:litotes_pos"], feats["n:decu"] > 0, feats["p:excl"]
+        (1.0, 1.0, True, 1.0)
+    """
+    text_norm = normalise(text)
+    tokens = tokenize(text)
+    feats: dict[str, float] = {}
+    _ngram_features(tokens, feats)
+    _contrast_features(tokens, feats)
+    norm2 = math.sqrt(sum(v * v for k, v in feats.items() if k.startswith(SPARSE_PREFIXES)))
+    for k in feats:
+        if norm2 and k.startswith(SPARSE_PREFIXES):
+            feats[k] = round(feats[k] / norm2, 6)
+    pivot_at = text_norm.rfind(" mais ")
+    for name, start in frames_in(text_norm):
+        feats["f:" + name] = 1.0
+        if pivot_at >= 0 and start > pivot_at:
+            feats["f:" + name + "_after_mais"] = 1.0
+    _lexicon_features(text, tokens, feats)
+    _punctuation_features(text, tokens, feats)
+    return feats
