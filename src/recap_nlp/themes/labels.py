@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -104,12 +105,17 @@ def _overlap(term: str, part: str) -> bool:
     Example:
         ``_overlap("Québécois", "Québec")`` -> True; ``_overlap("mission", "Angers")`` -> False.
     """
-    term = term.casefold()
+    term = _folded(term)
     stem = term[:STEM_CHARS]
     return any(
         word == term or (len(word) >= STEM_CHARS and word[:STEM_CHARS] == stem)
-        for word in part.casefold().split()
+        for word in _folded(part).split()
     )
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def clean_name(name: str) -> str:
