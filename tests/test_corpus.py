@@ -43,8 +43,10 @@ def test_markdown_front_matter_gives_metadata(tmp_path: Path) -> None:
     )
     doc = _only_document(read_file(path))
     assert (doc.title, doc.published, doc.author) == ("Retour de mission", "2017-06-26", "Anne")
-    assert doc.published_source == "metadata"
-    assert doc.text.startswith("Du 3 au 11 juin")
+    assert doc.published_source == "front_matter"
+    start = doc.text.index("Du 3 au 11 juin")
+    assert path.read_text(encoding="utf-8").index("Du 3 au 11 juin") == start
+    assert not doc.text[:start].strip()  # the front matter is blanked, offsets unchanged
 
 
 def test_broken_front_matter_is_a_warning_not_a_skip(tmp_path: Path) -> None:
@@ -52,7 +54,7 @@ def test_broken_front_matter_is_a_warning_not_a_skip(tmp_path: Path) -> None:
     path.write_text(f"---\ntitle: [non fermé\n---\n{FRENCH}\n", encoding="utf-8")
     doc = _only_document(read_file(path))
     assert doc.warnings and "front matter" in doc.warnings[0]
-    assert doc.text.startswith("Du 3 au 11 juin")
+    assert doc.text.lstrip().startswith("Du 3 au 11 juin")
 
 
 def test_html_main_text_without_navigation_or_scripts(tmp_path: Path) -> None:

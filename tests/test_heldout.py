@@ -44,8 +44,8 @@ def gold() -> list[GoldMention]:
 
 @pytest.fixture(scope="module")
 def texts() -> dict[str, str]:
-    """The text each post has once read: offsets index it (for .md, after the front matter;
-    for .html, the main text trafilatura extracts)."""
+    """The text each post has once read: offsets index it (for .md, the file with its front
+    matter and markup blanked; for .html, the main text trafilatura extracts)."""
     items = [item for path in sorted(POSTS.iterdir()) for item in read_file(path)]
     documents = [item for item in items if isinstance(item, Document)]
     assert len(documents) == len(items), "a held-out post could not be read"

@@ -20,10 +20,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from recap_nlp.encodings import UndecodableError, decode_bytes
 from recap_nlp.language import guess_language
+from recap_nlp.readers import read_markdown, with_path_date
 from recap_nlp.records import Document, Skipped
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,6 @@ SUPPORTED_SUFFIXES = {
 }
 METADATA_FILE = "metadata.csv"
 METADATA_FIELDS = ("title", "published", "author", "url", "language")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # A 5 MB post takes minutes to parse with the small model; bigger files are usually dumps.
 DEFAULT_MAX_BYTES = 5_000_000
@@ -75,7 +73,7 @@ def read_corpus(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadR
     """Read every post under ``source``; unreadable files come back as ``Skipped``.
 
     A ``metadata.csv`` beside the posts (columns ``doc_id`` plus any of title, published,
-    author, url, language) fills what the files themselves do not say.
+    author, url, language) comes first: its values replace what the files say.
     """
     metadata = read_metadata(Path(source) / METADATA_FILE) if Path(source).is_dir() else {}
     documents: list[Document] = []
@@ -100,7 +98,9 @@ def read_metadata(path: Path) -> dict[str, dict[str, str]]:
 
 
 def _with_metadata(doc: Document, meta: dict[str, str]) -> Document:
-    updates = {key: meta[key] for key in METADATA_FIELDS if meta.get(key) and not getattr(doc, key)}
+    """``metadata.csv`` first: its values replace what the file says (README, precedence)."""
+    updates = {key: meta[key] for key in METADATA_FIELDS if meta.get(key)}
+    updates = {key: value for key, value in updates.items() if value != getattr(doc, key)}
     if "published" in updates:
         updates["published_source"] = "metadata"
     return replace(doc, **updates) if updates else doc
@@ -125,9 +125,10 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document |
     warnings = (decoded.warning,) if decoded.warning else ()
     if kind == "jsonl":
         return _read_jsonl(path, decoded.text, decoded.encoding)
-    reader = {"txt": _read_txt, "md": _read_markdown, "html": _read_html}[kind]
+    reader = {"txt": _read_txt, "md": read_markdown, "html": _read_html}[kind]
     try:
         fields = reader(decoded.text)
+        fields = with_path_date(fields, path)
     except ValueError as error:
         return [Skipped(str(path), str(error))]
     return [_build_document(path.stem, path, kind, decoded.encoding, warnings, fields)]
@@ -142,21 +143,6 @@ def _too_large(size: int, max_bytes: int) -> str:
 
 def _read_txt(text: str) -> dict[str, Any]:
     return {"text": text}
-
-
-def _read_markdown(text: str) -> dict[str, Any]:
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {"text": text}
-    try:
-        meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark else ""
-        return {"text": text[match.end() :], "warning": f"broken YAML front matter{where}, ignored"}
-    if not isinstance(meta, dict):
-        return {"text": text[match.end() :], "warning": "front matter is not a mapping, ignored"}
-    return {**_metadata_fields(meta), "text": text[match.end() :]}
 
 
 def _read_html(html: str) -> dict[str, Any]:
@@ -174,7 +160,10 @@ def _read_html(html: str) -> dict[str, Any]:
         "url": extracted.url,
         "published": extracted.date,
     }
-    return {**_metadata_fields(meta), "text": text}
+    fields = _metadata_fields(meta)
+    if fields.get("published"):
+        fields["published_source"] = "html"
+    return {**fields, "text": text}
 
 
 @cache
@@ -245,6 +234,9 @@ def _build_document(
         return Skipped(str(path), f"not French (looks like '{language.language}')", doc_id)
     if fields.get("warning"):
         warnings = (*warnings, fields["warning"])
+    warnings = (*warnings, *fields.get("warnings", ()))
+    published = fields.get("published", "")
+    source = fields.get("published_source") or ("metadata" if published else "")
     return Document(
         doc_id=doc_id,
         text=text,
@@ -253,11 +245,18 @@ def _build_document(
         content_hash=content_hash(text),
         encoding=encoding,
         title=fields.get("title", ""),
-        published=fields.get("published", ""),
-        published_source="metadata" if fields.get("published") else "",
+        published=published,
+        published_source=source,
         author=fields.get("author", ""),
         url=fields.get("url", ""),
         warnings=warnings,
+        lastmod=fields.get("lastmod", ""),
+        tags=tuple(fields.get("tags", ())),
+        categories=tuple(fields.get("categories", ())),
+        slug=fields.get("slug", ""),
+        draft=bool(fields.get("draft", False)),
+        links=tuple(fields.get("links", ())),
+        joined=tuple(fields.get("joined", ())),
     )
 
 

@@ -68,8 +68,11 @@ class Normalized:
         return self.origin[start], self.origin[end - 1] + 1
 
 
-def normalize(original: str) -> Normalized:
+def normalize(original: str, joined: tuple[tuple[int, int], ...] = ()) -> Normalized:
     """Normalise typography and whitespace, keeping a map to the original offsets.
+
+    ``joined`` ranges (blanks that stood for inline markup, see ``Document.joined``) are
+    deleted rather than kept as spaces.
 
     Example:
         >>> n = normalize("J’ai visité Angers\u00a0!")
@@ -78,6 +81,11 @@ def normalize(original: str) -> Normalized:
         >>> n.to_original(12, 18)
         (12, 18)
     """
+    if joined:
+        chars = list(original)
+        for start, end in joined:
+            chars[start:end] = "\u200b" * (end - start)
+        original = "".join(chars)
     pieces: list[str] = []
     origin = array("l")
     cursor = 0

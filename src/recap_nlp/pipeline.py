@@ -236,7 +236,7 @@ def process_documents(
 ) -> Iterator[DocumentResult]:
     """Stream documents through spaCy and the per-document stages."""
     nlp = load_pipeline(options.model, options.gazetteer)
-    prepared = ((n.text, (doc, n)) for doc in documents for n in [normalize(doc.text)])
+    prepared = ((n.text, (doc, n)) for doc in documents for n in [normalize(doc.text, doc.joined)])
     for sdoc, (doc, normalized) in parse(
         nlp, prepared, workers=options.workers, batch_size=options.batch_size
     ):

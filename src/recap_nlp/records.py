@@ -18,22 +18,51 @@ Precision = Literal["day", "month", "year"]
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A link or image target left out of the analysed text, with the text it carried.
+
+    ``start``/``end`` cover the whole link in the source file (``[texte](cible)``).
+    """
+
+    url: str
+    text: str
+    start: int
+    end: int
+    kind: str = "link"  # "link", "image", "reference", "url" (a bare address in the text)
+
+
+PublishedSource = Literal["metadata", "front_matter", "html", "rst", "text", "file_name", ""]
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """One post, as read from the corpus (text decoded, not yet normalised)."""
+    """One post, as read from the corpus (text decoded, not yet normalised).
+
+    ``text`` is the analysed text. For Markdown and reStructuredText it has the length of the
+    source file, markup blanked (spaces, line breaks), so its offsets are the file's offsets.
+    """
 
     doc_id: str
     text: str
     source_path: str
-    format: Literal["txt", "md", "html", "jsonl"]
+    format: Literal["txt", "md", "rst", "html", "jsonl"]
     content_hash: str
     encoding: str = "utf-8"
     title: str = ""
     published: str = ""  # ISO 8601 date, "" when unknown
-    published_source: Literal["metadata", "text", ""] = ""
+    published_source: PublishedSource = ""
     author: str = ""
     url: str = ""
     language: str = "fr"
     warnings: tuple[str, ...] = ()
+    lastmod: str = ""
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    slug: str = ""
+    draft: bool = False
+    links: tuple[Link, ...] = ()
+    # Blanks of ``text`` that stood for inline markup: deleted, not spaced, for the model.
+    joined: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
