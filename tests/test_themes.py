@@ -159,11 +159,19 @@ def test_shares_of_each_post_sum_to_one(seed_units: list[ThemeUnit], n_themes: i
 
 def test_automatic_k_is_scored_and_explained(auto_result: ThemeResult) -> None:
     k = len(auto_result.themes)
-    assert 2 <= k <= 10
+    assert k == 2  # five posts: at most two themes of two posts each
     assert set(auto_result.k_scores) == set(range(2, max(auto_result.k_scores) + 1))
-    stability, _ = auto_result.k_scores[k]
-    assert stability >= max(s for s, _ in auto_result.k_scores.values()) - 0.05
     assert any(f"K={k} themes chosen automatically" in note for note in auto_result.notes)
+
+
+def test_k_is_the_finest_as_stable_as_the_best(subject_units: list[ThemeUnit]) -> None:
+    result = fit_themes(subject_units)
+    k = len(result.themes)
+    best = max(result.k_scores, key=lambda j: result.k_scores[j][0])
+    stability, spread = result.k_scores[k]
+    top, top_spread = result.k_scores[best]
+    assert top - stability <= 2 * (spread**2 + top_spread**2) ** 0.5  # not less stable
+    assert max(result.k_scores) == 6  # twelve posts: K up to 12 // 2
 
 
 def test_mission_posts_share_a_theme_the_others_do_not(seed_units: list[ThemeUnit]) -> None:

@@ -212,10 +212,10 @@ def _number_of_themes(
     if max_k < 2:
         return 1, [f"corpus too small to compare theme counts ({size}), K=1"], {}
     k, scores = choose_k(matrix, max_k, method, seed)
-    stability, coherence = scores[k]
+    stability, spread = scores[k]
     note = (
         f"K={k} themes chosen automatically over {size} "
-        f"(stability {stability:.2f}, NPMI {coherence:.2f})"
+        f"(stability {stability:.2f} ± {spread:.2f}, {len(scores)} values of K compared)"
     )
     return k, [note], scores
 

@@ -6,13 +6,14 @@ Rule (see ``data/README-themes.md``), after the consensus clustering of Brunet e
 ``n_restarts`` models, each on a different random 80 % of the units (seed + r). The stability
 of K is the mean adjusted Rand index between the units' dominant themes in the reference and
 in a restart, over the units the restart saw: a K whose partition of the posts comes back when
-a fifth of them is left out describes subjects, not noise. The K of highest stability wins;
-K within ``STABILITY_TIE`` of the best count as tied, and among them the one whose reference
-themes have the highest NPMI (top-term pairs co-occurring in the same unit) wins, then the
-larger K. Only a K at which every theme leads at least two posts is chosen (when there is
-one): past that, themes split single posts off rather than find subjects. Unlike the
-stability of top-term sets, which rewards two or three broad themes, a partition that
-merges unrelated subjects is unstable, so the rule is not drawn to small K.
+a fifth of them is left out describes subjects, not noise. Only a K at which every theme leads
+at least two posts is chosen (when there is one): past that, themes split single posts off
+rather than find subjects. Among those, the chosen K is the largest whose stability is not
+significantly below the best one's (within ``Z_SPREAD`` standard errors of the difference,
+over the restarts): on a few dozen posts a coarse split (tech posts against the rest) can be
+as stable as the subjects, and between two partitions equally stable, the finer one keeps
+unrelated subjects apart. The stability of top-term sets (Greene et al. 2014, the rule before)
+rewards two or three broad themes.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ RESTART_SHARE = 0.8
 SELECTION_SAMPLE = 1000
 # A theme must be the dominant theme of this many units (posts) for its K to be chosen.
 MIN_ROWS_PER_THEME = 2
-# Stabilities this close are a tie, broken by NPMI.
-STABILITY_TIE = 0.02
+# A K whose stability is within this many standard errors of the best one's is as stable.
+Z_SPREAD = 2.0
 MAX_ITER = 400
 
 
@@ -77,34 +78,34 @@ def fit_model(
 def choose_k(
     matrix: csr_matrix, max_k: int, method: Method, seed: int
 ) -> tuple[int, dict[int, tuple[float, float]]]:
-    """The number of themes and the (stability, NPMI) score of every candidate K.
+    """The number of themes and the (stability, standard error) of every candidate K.
 
     Only a K at which every theme is the dominant theme of ``MIN_ROWS_PER_THEME`` units or
     more is chosen (when one is): a theme that only one post leads splits that post off, it
     is not a subject posts share.
     """
     sample = _sample_rows(matrix, SELECTION_SAMPLE, seed)
-    presence = (sample > 0).astype(np.float64).tocsc()
     n_restarts = min(MAX_RESTARTS, max(MIN_RESTARTS, RESTART_BUDGET // sample.shape[0]))
     if method == "lda":
         n_restarts = MIN_RESTARTS  # an LDA fit costs about ten NMF fits
     scores: dict[int, tuple[float, float]] = {}
     admissible: list[int] = []
     for k in range(2, max_k + 1):
-        weights, components = fit_model(sample, k, method, seed)
-        labels = dominant(weights)
+        labels = dominant(fit_model(sample, k, method, seed)[0])
         runs = [_restart_agreement(sample, labels, k, method, seed + r) for r in range(n_restarts)]
-        coherence = npmi(top_term_sets(components), presence)
-        scores[k] = (round(float(np.mean(runs)), 4), round(coherence, 4))
+        spread = float(np.std(runs, ddof=1) / np.sqrt(len(runs))) if len(runs) > 1 else 0.0
+        scores[k] = (round(float(np.mean(runs)), 4), round(spread, 4))
         if np.bincount(labels, minlength=k).min() >= MIN_ROWS_PER_THEME:
             admissible.append(k)
-        log.debug("K=%d stability=%.3f npmi=%.3f", k, *scores[k])
+        log.debug("K=%d stability=%.3f ± %.3f", k, *scores[k])
     if not scores:
         return max(1, max_k), scores
     candidates = admissible or list(scores)
-    best = max(scores[k][0] for k in candidates)
-    tied = [k for k in candidates if scores[k][0] >= best - STABILITY_TIE]
-    return max(tied, key=lambda k: (scores[k][1], k)), scores
+    best = max(candidates, key=lambda k: (scores[k][0], k))
+    stable, spread = scores[best]
+    return max(
+        k for k in candidates if stable - scores[k][0] <= Z_SPREAD * np.hypot(spread, scores[k][1])
+    ), scores
 
 
 def dominant(weights: np.ndarray) -> np.ndarray:
