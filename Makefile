@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EVAL_OUT := .eval/dev_facts
+REALDEV ?= ../shared/realdev
 CORPUS ?= corpus
 OUT ?= outputs
 WORKERS ?= 1
@@ -33,7 +34,7 @@ format: $(STAMP)  ## Apply ruff formatting and fixes
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gold files
+eval: $(STAMP)  ## Score entities, facts, sentiment and themes against the gold files
 	$(BIN)/recap-nlp evaluate
 	@echo "--- entities, dev set (unseen posts written for tuning, tests/gold/dev):"
 	$(BIN)/recap-nlp evaluate --corpus tests/gold/dev/posts --gold tests/gold/dev/entities.jsonl --no-sentiment
@@ -42,6 +43,11 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	@echo "--- facts, dev set (tests/gold/dev_facts):"
 	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
 	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
+	@echo "--- themes, real posts ($(REALDEV)/theme_groups.json; baseline before issue 21: ARI 0.151, 3 themes):"
+	@if [ -f $(REALDEV)/theme_groups.json ]; then \
+	  $(BIN)/recap-nlp run $(REALDEV)/posts --out .eval/realdev --no-cache --no-reports > /dev/null; \
+	  $(BIN)/python $(REALDEV)/score_themes.py $(REALDEV)/theme_groups.json .eval/realdev; \
+	else echo "$(REALDEV) is missing: theme ARI not measured (set REALDEV=path/to/realdev)"; fi
 
 bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe, 5 to 5,000 posts (~50 min)
 	$(BIN)/python benchmarks/bench.py
