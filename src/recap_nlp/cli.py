@@ -371,6 +371,11 @@ def _frame_or_exit(out: Path, name: str) -> pd.DataFrame:
     return frame
 
 
+class ThemeMethod(StrEnum):
+    nmf = "nmf"
+    lda = "lda"
+
+
 @app.command("themes")
 def themes_command(
     out: OutOption = Path("outputs"),
@@ -378,8 +383,19 @@ def themes_command(
     keywords: Annotated[
         bool, typer.Option("--keywords", help="Keywords per post instead.")
     ] = False,
+    k: Annotated[
+        int | None, typer.Option("--k", min=1, help="Refit with K themes (reruns CORPUS, cached).")
+    ] = None,
+    method: Annotated[
+        ThemeMethod | None, typer.Option("--method", help="Refit with nmf or lda.")
+    ] = None,
+    corpus: Annotated[Path, typer.Option(help="Corpus of the run, for --k/--method.")] = Path(
+        "corpus"
+    ),
 ) -> None:
-    """Themes with their top terms, representative sentences and share in each post."""
+    """Themes with their top terms, representative sentences and posts, share in each post."""
+    if k is not None or method is not None:
+        _refit_themes(corpus, out, k, method)
     if keywords:
         print_frame(_frame_or_exit(out, "keywords"), output)
         return
@@ -393,11 +409,28 @@ def themes_command(
         console.print(f"  terms: {escape(', '.join(json.loads(row.top_terms)))}")
         for sentence in json.loads(row.representative_sentences):
             console.print(f"  « {escape(sentence)} »")
+        if "representative_posts" in frame.columns:
+            console.print(f"  posts: {escape(', '.join(json.loads(row.representative_posts)))}")
         mine = shares[shares["theme_id"] == row.theme_id].sort_values("share", ascending=False)
         console.print(
             "  share: "
             + ", ".join(f"{d} {s:.0%}" for d, s in zip(mine.doc_id, mine.share, strict=True))
         )
+
+
+def _refit_themes(corpus: Path, out: Path, k: int | None, method: ThemeMethod | None) -> None:
+    """Run CORPUS again into OUT with other theme settings (unchanged posts come from the cache)."""
+    if not _corpus_exists(corpus):
+        fail(f"no such corpus: {corpus}")
+    options = RunOptions.from_settings(
+        load_config(None), n_themes=k, theme_method=method.value if method else None
+    )
+    try:
+        result = run(corpus, out, options)
+    except store.OutputLockedError as error:
+        fail(str(error))
+    for note in result.notes:
+        errors.print(f"[dim]{escape(note)}[/]")
 
 
 @app.command()

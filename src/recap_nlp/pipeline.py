@@ -219,13 +219,27 @@ def _set_failures_aside(result: RunResult, per_doc: list[DocumentResult]) -> lis
 
 
 def add_themes(result: RunResult, options: RunOptions) -> None:
-    """Themes over sentence units and keywords per post."""
+    """Themes over posts (entity names among the terms) and keywords per post."""
     units = [
         ThemeUnit(s.doc_id, s.start, s.end, s.text, lemmas)
         for s, lemmas in zip(result.sentences, result.lemmas, strict=True)
     ]
     method = "lda" if options.theme_method == "lda" else "nmf"
-    fitted = fit_themes(units, options.n_themes or None, method=method, seed=options.seed)
+    names: dict[str, list[str]] = {}
+    label_names: dict[str, list[str]] = {}
+    for mention in result.mentions:
+        name = mention.canonical or mention.text
+        names.setdefault(mention.doc_id, []).append(name)
+        if mention.label != "PER":  # a speaker's name says who, not what about
+            label_names.setdefault(mention.doc_id, []).append(name)
+    fitted = fit_themes(
+        units,
+        options.n_themes or None,
+        method=method,
+        seed=options.seed,
+        names=names,
+        label_names=label_names,
+    )
     result.themes, result.doc_themes = fitted.themes, fitted.doc_themes
     result.notes.extend(fitted.notes)
     result.keywords = extract_keywords(units)

@@ -417,6 +417,32 @@ def themes_figure(
     return fig
 
 
+def theme_matrix_figure(
+    doc_themes: pd.DataFrame, themes: pd.DataFrame, labels: Mapping[str, str]
+) -> Figure:
+    """Heat map of the theme–post matrix: each post's share of each theme, posts by main theme."""
+    table = doc_themes.pivot_table(
+        index="doc_id", columns="theme_id", values="share", aggfunc="sum", fill_value=0.0
+    )
+    order = sorted(table.index, key=lambda d: (int(table.loc[d].to_numpy().argmax()), d))
+    table = table.loc[order]
+    names = {int(r.theme_id): _short(f"{r.theme_id}: {r.label}", 30) for r in themes.itertuples()}
+    with _style():
+        fig = _new_figure(2.5 + 0.6 * len(table.columns), 2.0 + 0.3 * len(table))
+        ax = fig.subplots()
+        image = ax.imshow(table.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+        ax.set_xticks(
+            np.arange(len(table.columns)),
+            [names.get(int(t), str(t)) for t in table.columns],
+            rotation=40,
+            ha="right",
+        )
+        ax.set_yticks(np.arange(len(table)), [labels.get(d, d) for d in table.index])
+        ax.set_title("Matrice thèmes × billets (part de chaque thème)")
+        fig.colorbar(image, ax=ax, fraction=0.03)
+    return fig
+
+
 def _read_optional(out_dir: Path, name: str, tables: Sequence[str]) -> pd.DataFrame | None:
     return store.read_table(out_dir, name) if name in tables else None
 
@@ -440,6 +466,7 @@ def run_figures(out_dir: Path) -> dict[str, Figure]:
     themes = _read_optional(out_dir, "themes", tables)
     if doc_themes is not None and themes is not None and len(doc_themes):
         figures["themes"] = themes_figure(doc_themes, themes, labels)
+        figures["theme_matrix"] = theme_matrix_figure(doc_themes, themes, labels)
     return figures
 
 

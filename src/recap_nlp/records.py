@@ -210,6 +210,7 @@ class Theme:
     top_terms: tuple[str, ...]
     weights: tuple[float, ...]
     representative_sentences: tuple[str, ...]
+    representative_posts: tuple[str, ...] = ()  # the posts where the theme weighs most
 
 
 @dataclass(frozen=True, slots=True)

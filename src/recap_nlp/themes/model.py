@@ -1,40 +1,60 @@
-"""Fitting themes over sentence units and sharing each post between them."""
+"""Fitting themes over posts (or sentences of a tiny corpus) and sharing each post between them.
+
+Posts are the units once there are ``MIN_POSTS_AS_UNITS`` of them: a theme is a subject that
+posts share, and a post is weighed as a whole, so its many generic sentences ("merci à tous")
+cannot pull it towards a catch-all theme. A corpus of one to three posts is modelled over its
+sentences instead, so that it still gets a few themes.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
 
 from recap_nlp.records import DocTheme, Theme
+from recap_nlp.themes.labels import clean_name, entity_presence, theme_label, theme_name
 from recap_nlp.themes.selection import N_TOP_TERMS, Method, choose_k, fit_model
 from recap_nlp.themes.vocabulary import (
+    MARKUP_SPAN,
+    TOKEN_PATTERN,
     UNIT_MAX_DF,
     ThemeUnit,
+    clean_lemmas,
     content_units,
     post_boilerplate,
     post_index,
     term_surfaces,
-    unit_counts,
     vectorizer_stopwords,
 )
 
 log = logging.getLogger(__name__)
 
-MAX_K = 10
-# Candidate K stop at n_units // MIN_UNITS_PER_THEME: fewer sentences per theme fit noise.
+Level = Literal["post", "sentence"]
+MAX_K = 20
+# With this many posts, posts are the units; below, sentences are.
+MIN_POSTS_AS_UNITS = 4
+# Candidate K stop at n_posts // MIN_POSTS_PER_THEME: a theme is a subject several posts share.
+MIN_POSTS_PER_THEME = 2
+# Over sentences, K stop at n_units // MIN_UNITS_PER_THEME: fewer sentences per theme fit noise.
 MIN_UNITS_PER_THEME = 8
 MIN_UNITS = 2
-# Below this many units a term seen once is kept; above, it must be seen in two units.
+# From this many rows on, a term must be in two rows and in at most half of them.
+MIN_ROWS_FOR_DF = 10
 MIN_UNITS_FOR_MIN_DF = 20
-N_LABEL_TERMS = 3
 N_REPRESENTATIVE = 3
+# A theme's name is looked for among its this many top terms.
+N_NAME_TERMS = 20
 # Headings and fragments are representative sentences only when nothing longer weighs.
 MIN_REPRESENTATIVE_WORDS = 6
+_SINGLE = re.compile(TOKEN_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -45,13 +65,17 @@ class ThemeResult:
     doc_themes: list[DocTheme]
     notes: list[str] = field(default_factory=list)
     k_scores: dict[int, tuple[float, float]] = field(default_factory=dict)
+    level: Level = "post"
 
 
 @dataclass(frozen=True)
 class _Terms:
-    units: list[ThemeUnit]
-    counts: csr_matrix
+    level: Level
+    units: list[ThemeUnit]  # the sentences, in order
+    row_of_unit: np.ndarray  # the model row each sentence belongs to
+    counts: csr_matrix  # rows (posts or sentences) × terms
     vocabulary: np.ndarray
+    unit_counts: csr_matrix  # sentences × the same terms
 
 
 def fit_themes(
@@ -61,92 +85,221 @@ def fit_themes(
     method: Method = "nmf",
     seed: int = 0,
     extra_stopwords: Iterable[str] = (),
+    names: Mapping[str, Sequence[str]] | None = None,
+    label_names: Mapping[str, Sequence[str]] | None = None,
 ) -> ThemeResult:
-    """Fit a topic model over sentence units and share each post between its themes.
+    """Fit a topic model over posts and share each post between its themes.
 
     Args:
         units: sentences with the lemmas of their content words; units without lemmas, with a
-            phone number, or repeating a lemma string already seen (page chrome) are left out.
+            phone number, or repeating a lemma string already seen (page chrome) are left out,
+            and so are markup words ("div", "gallery", URL pieces).
         n_themes: the number of themes, lowered with a note when the corpus is too small;
             ``None`` chooses it (:func:`recap_nlp.themes.choose_k`).
-        method: ``"nmf"`` on TF-IDF, or ``"lda"`` on counts.
+        method: ``"nmf"`` on sublinear TF-IDF, or ``"lda"`` on counts.
         seed: fixes every random choice: the same seed gives the same result.
         extra_stopwords: words to drop besides ``data/stopwords_fr.txt``.
+        names: the entity names found in each post ("Forum PHP", "Pau"), used as terms and
+            to name the themes.
+        label_names: the names that may name a theme (places, organisations, events: not
+            people, whose names say who spoke, not what about); ``None``: all of ``names``.
 
     Example:
-        Units of posts like "Au programme : visite de l'écosystème numérique d'Angers" give
-        themes labelled like "Angers · mission · France" and "numérique · Québec · projet".
+        Posts like "Au programme : visite de l'écosystème numérique d'Angers" and others on
+        Québec Numérique give themes labelled like "Angers · mission · France".
     """
-    terms = _terms(content_units(units), method, extra_stopwords)
+    names = names or {}
+    terms = _terms(content_units(units), names, extra_stopwords)
     if isinstance(terms, str):
         return ThemeResult([], [], [terms])
-    n_units = len(terms.units)
-    max_k = max(1, min(MAX_K, n_units // MIN_UNITS_PER_THEME, terms.vocabulary.size - 1))
+    n_rows = terms.counts.shape[0]
+    max_k = _max_k(terms)
     matrix = _model_input(terms.counts, method)
-    k, notes, k_scores = _number_of_themes(matrix, n_themes, max_k, method, seed, n_units)
+    k, notes, k_scores = _number_of_themes(matrix, n_themes, max_k, method, seed, terms)
     weights, components = fit_model(matrix, k, method, seed)
+    doc_ids, shares = post_shares(weights, terms)
+    sentence_scores = _sentence_scores(terms, components, shares, doc_ids)
+    name_list, presence = entity_presence(doc_ids, names if label_names is None else label_names)
     themes = [
-        _theme(theme_id, components[theme_id], weights[:, theme_id], terms) for theme_id in range(k)
+        _theme(t, components[t], terms, sentence_scores[:, t], shares, doc_ids, name_list, presence)
+        for t in range(k)
     ]
-    return ThemeResult(themes, doc_shares(weights, terms.units), notes, k_scores)
+    log.debug("themes over %d %s units", n_rows, terms.level)
+    return ThemeResult(themes, _doc_themes(doc_ids, shares), notes, k_scores, terms.level)
 
 
-def _terms(units: list[ThemeUnit], method: Method, extra: Iterable[str]) -> _Terms | str:
-    """Unit × term counts without stop words and boilerplate, or a note saying why not."""
+def _max_k(terms: _Terms) -> int:
+    n_rows = terms.counts.shape[0]
+    per_theme = MIN_POSTS_PER_THEME if terms.level == "post" else MIN_UNITS_PER_THEME
+    return max(1, min(MAX_K, n_rows // per_theme, terms.vocabulary.size - 1))
+
+
+def _terms(
+    units: list[ThemeUnit], names: Mapping[str, Sequence[str]], extra: Iterable[str]
+) -> _Terms | str:
+    """Row × term counts without stop words, markup and boilerplate, or a note saying why not."""
     if len(units) < MIN_UNITS:
         return f"too few sentences with content words ({len(units)}) to model themes"
-    min_df = 2 if len(units) >= MIN_UNITS_FOR_MIN_DF else 1
+    stop = frozenset(vectorizer_stopwords(extra))
+    tokens = [_unit_tokens(unit, stop) for unit in units]
+    doc_ids = sorted({unit.doc_id for unit in units})
+    level: Level = "post" if len(doc_ids) >= MIN_POSTS_AS_UNITS else "sentence"
+    if level == "post":
+        row_of = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+        row_of_unit = np.array([row_of[unit.doc_id] for unit in units], dtype=np.int64)
+        rows: list[list[str]] = [_name_terms(names.get(doc_id, ()), stop) for doc_id in doc_ids]
+        for row, unit_tokens in zip(row_of_unit, tokens, strict=True):
+            rows[row].extend(unit_tokens)
+        min_df = 2 if len(rows) >= MIN_ROWS_FOR_DF else 1
+    else:
+        row_of_unit = np.arange(len(units))
+        rows = tokens
+        min_df = 2 if len(rows) >= MIN_UNITS_FOR_MIN_DF else 1
+    max_df = UNIT_MAX_DF if len(rows) >= MIN_ROWS_FOR_DF else 1.0
+    vectorizer = CountVectorizer(analyzer=_identity, min_df=min_df, max_df=max_df, dtype=np.float64)
     try:
-        counts, vocabulary = unit_counts(
-            units, vectorizer_stopwords(extra), min_df=min_df, max_df=UNIT_MAX_DF
-        )
+        counts = vectorizer.fit_transform(rows).tocsr()
     except ValueError:  # scikit-learn's "no terms remain" / "empty vocabulary"
         return "no vocabulary left after stop words and boilerplate"
-    keep_terms = ~post_boilerplate(counts, post_index(units)[1])
-    counts = counts[:, keep_terms]
-    vocabulary = vocabulary[keep_terms]
-    # A unit left without terms would get LDA's uniform mix and dilute its post's shares.
-    keep_units = np.diff(counts.indptr) > 0
-    units = [unit for unit, keep in zip(units, keep_units, strict=True) if keep]
-    if len(units) < MIN_UNITS or vocabulary.size < 2:
+    vocabulary = vectorizer.get_feature_names_out()
+    unit_counts = vectorizer.transform(tokens).tocsr()
+    if level == "sentence":  # posts are too few for post frequencies but sentences tell
+        keep = ~post_boilerplate(counts, post_index(units)[1])
+        counts, vocabulary, unit_counts = counts[:, keep], vocabulary[keep], unit_counts[:, keep]
+    if (np.diff(counts.indptr) > 0).sum() < MIN_UNITS or vocabulary.size < 2:
         return f"too few sentences with themed terms ({len(units)}) to model themes"
-    return _Terms(units, counts[keep_units], vocabulary)
+    return _Terms(level, units, row_of_unit, counts, vocabulary, unit_counts)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def _unit_tokens(unit: ThemeUnit, stop: frozenset[str]) -> list[str]:
+    return [t for t in clean_lemmas(unit) if t not in stop and _SINGLE.fullmatch(t)]
+
+
+def _name_terms(names: Sequence[str], stop: frozenset[str]) -> list[str]:
+    """Entity names as terms, case-folded ("Forum PHP" -> "forum php"), stop words left out.
+
+    A one-word name is the same term as its lemma ("pau"), which it reinforces.
+    """
+    terms = []
+    for name in names:
+        key = clean_name(name).casefold()
+        if any(_SINGLE.fullmatch(w) and w not in stop for w in key.split()):
+            terms.append(key)
+    return terms
 
 
 def _model_input(counts: csr_matrix, method: Method) -> csr_matrix:
-    # LDA models counts; NMF works on TF-IDF, which tones down terms common to many units.
-    return counts if method == "lda" else TfidfTransformer().fit_transform(counts).tocsr()
+    # LDA models counts; NMF works on sublinear TF-IDF, which tones down terms common to many
+    # posts and the length of long posts.
+    if method == "lda":
+        return counts
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
 
 
 def _number_of_themes(
-    matrix: csr_matrix, n_themes: int | None, max_k: int, method: Method, seed: int, n_units: int
+    matrix: csr_matrix, n_themes: int | None, max_k: int, method: Method, seed: int, terms: _Terms
 ) -> tuple[int, list[str], dict[int, tuple[float, float]]]:
     """K and the notes saying how it was set, with the scores when it was chosen."""
+    size = f"{matrix.shape[0]} {'posts' if terms.level == 'post' else 'sentences'}"
     if n_themes is not None and n_themes > max_k:
-        note = f"corpus too small for K={n_themes} themes ({n_units} sentences), using K={max_k}"
-        return max_k, [note], {}
+        return max_k, [f"corpus too small for K={n_themes} themes ({size}), using K={max_k}"], {}
     if n_themes is not None and n_themes >= 1:
         return n_themes, [], {}
     if max_k < 2:
-        return 1, [f"corpus too small to compare theme counts ({n_units} sentences), K=1"], {}
+        return 1, [f"corpus too small to compare theme counts ({size}), K=1"], {}
     k, scores = choose_k(matrix, max_k, method, seed)
-    stability, coherence = scores[k]
-    note = f"K={k} themes chosen automatically (stability {stability:.2f}, NPMI {coherence:.2f})"
+    stability, spread = scores[k]
+    note = (
+        f"K={k} themes chosen automatically over {size} "
+        f"(stability {stability:.2f} ± {spread:.2f}, {len(scores)} values of K compared)"
+    )
     return k, [note], scores
 
 
-def _theme(theme_id: int, row: np.ndarray, column: np.ndarray, terms: _Terms) -> Theme:
+def post_shares(weights: np.ndarray, terms: _Terms) -> tuple[list[str], np.ndarray]:
+    """The post ids and each post's share of each theme (rows sum to 1, or 0 for no theme).
+
+    Over sentences, a post's share is its sentences' weights summed, then normalised.
+    """
+    if terms.level == "post":
+        doc_ids = sorted({unit.doc_id for unit in terms.units})
+        totals = np.asarray(weights, dtype=np.float64)
+    else:
+        doc_ids, posts = post_index(terms.units)
+        totals = np.asarray(posts @ weights)
+    sums = totals.sum(axis=1, keepdims=True)
+    return doc_ids, np.divide(totals, sums, out=np.zeros_like(totals), where=sums > 0)
+
+
+def _doc_themes(doc_ids: list[str], shares: np.ndarray) -> list[DocTheme]:
+    """Rounded shares that still sum to 1: the largest share absorbs the remainder."""
+    result: list[DocTheme] = []
+    for doc_id, row in zip(doc_ids, shares, strict=True):
+        if row.sum() <= 0:
+            continue  # no theme for a post without themed terms
+        rounded = np.round(row, 4)
+        rounded[int(np.argmax(rounded))] += 1.0 - float(rounded.sum())
+        result.extend(
+            DocTheme(doc_id, theme_id, round(float(value), 4))
+            for theme_id, value in enumerate(rounded)
+        )
+    return result
+
+
+def _sentence_scores(
+    terms: _Terms, components: np.ndarray, shares: np.ndarray, doc_ids: list[str]
+) -> np.ndarray:
+    """Sentences × themes: how well each sentence says the theme, times its post's share."""
+    unit_matrix = normalize(TfidfTransformer().fit(terms.counts).transform(terms.unit_counts))
+    fit = np.asarray(unit_matrix @ normalize(components).T)
+    post_of = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+    post_rows = np.array([post_of[unit.doc_id] for unit in terms.units], dtype=np.int64)
+    return fit * shares[post_rows]
+
+
+def _theme(
+    theme_id: int,
+    row: np.ndarray,
+    terms: _Terms,
+    sentence_column: np.ndarray,
+    shares: np.ndarray,
+    doc_ids: list[str],
+    names: list[str],
+    presence: np.ndarray,
+) -> Theme:
     top = np.argsort(-row, kind="stable")[:N_TOP_TERMS]
     top_terms = tuple(str(terms.vocabulary[i]) for i in top)
     total = float(row[top].sum()) or 1.0
     weights = tuple(round(float(row[i]) / total, 4) for i in top)
-    label_terms = top_terms[:N_LABEL_TERMS]
-    label = " · ".join(term_surfaces(label_terms, terms.counts, terms.vocabulary, terms.units))
-    return Theme(theme_id, label, top_terms, weights, representative(column, terms.units))
+    written = {name.casefold(): name for name in names if " " in name}
+    surfaces = [
+        written.get(term, surface)
+        for term, surface in zip(
+            top_terms,
+            term_surfaces(top_terms, terms.unit_counts, terms.vocabulary, terms.units),
+            strict=True,
+        )
+    ]
+    ranked = [str(terms.vocabulary[i]) for i in np.argsort(-row, kind="stable")[:N_NAME_TERMS]]
+    label = theme_label(theme_name(theme_id, ranked, shares, names, presence), surfaces)
+    sentences = representative(sentence_column, terms.units)
+    return Theme(
+        theme_id, label, top_terms, weights, sentences, top_posts(shares[:, theme_id], doc_ids)
+    )
+
+
+def top_posts(column: np.ndarray, doc_ids: Sequence[str]) -> tuple[str, ...]:
+    """The posts where a theme weighs most, largest share first (ties: by id)."""
+    order = sorted(range(len(doc_ids)), key=lambda i: (-round(float(column[i]), 6), doc_ids[i]))
+    return tuple(doc_ids[i] for i in order[:N_REPRESENTATIVE] if column[i] > 0)
 
 
 def representative(column: np.ndarray, units: Sequence[ThemeUnit]) -> tuple[str, ...]:
-    """The texts of the units weighing most on a theme, full sentences first.
+    """The texts of the units weighing most on a theme, full sentences without markup first.
 
     Example:
         "Du 3 au 11 juin, une délégation de 27 Québécois a participé à une mission en France."
@@ -158,26 +311,8 @@ def representative(column: np.ndarray, units: Sequence[ThemeUnit]) -> tuple[str,
         if column[index] <= 0 or len(full) == N_REPRESENTATIVE:
             break
         text = units[index].text.strip()
-        bucket = full if len(text.split()) >= MIN_REPRESENTATIVE_WORDS else short
+        readable = len(text.split()) >= MIN_REPRESENTATIVE_WORDS and not MARKUP_SPAN.search(text)
+        bucket = full if readable else short
         if text not in bucket:
             bucket.append(text)
     return tuple((full + short)[:N_REPRESENTATIVE])
-
-
-def doc_shares(weights: np.ndarray, units: Sequence[ThemeUnit]) -> list[DocTheme]:
-    """Each post's share of each theme: its units' weights summed, then normalised to 1."""
-    doc_ids, posts = post_index(units)
-    totals = np.asarray(posts @ weights)
-    shares: list[DocTheme] = []
-    for doc_id, row in zip(doc_ids, totals, strict=True):
-        total = float(row.sum())
-        if total <= 0:
-            continue  # no theme for a post whose sentences carry no themed term
-        rounded = np.round(row / total, 4)
-        # Rounding must not break "shares sum to 1": the largest share absorbs the remainder.
-        rounded[int(np.argmax(rounded))] += 1.0 - float(rounded.sum())
-        shares.extend(
-            DocTheme(doc_id, theme_id, round(float(value), 4))
-            for theme_id, value in enumerate(rounded)
-        )
-    return shares

@@ -55,6 +55,46 @@ def french_stopwords() -> frozenset[str]:
 
 
 @cache
+def markup_words() -> frozenset[str]:
+    """Markup words (``data/themes_markup.txt``: "div", "iframe", "gallery", "https", ...)."""
+    return _data_words("themes_markup.txt")
+
+
+# Markup left in a text: tags, shortcodes, attribute="value", URLs, link targets, image files.
+MARKUP_SPAN = re.compile(
+    r"<[^<>\n]*>|\{\{.*?\}\}|\{%.*?%\}|\b\w+=(?:\"[^\"]*\"|'[^']*')"
+    r"|https?://\S+|www\.\S+|\]\([^)\s]*\)|@\w+|\S+\.(?:jpe?g|png|gif|svg|webp)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def markup_only_words(text: str) -> frozenset[str]:
+    """The words of a text that occur only inside markup (tags, shortcodes, URLs, handles).
+
+    Example:
+        ``markup_only_words('Voir [Dan North](https://twitter.com/tastapod) à Lyon')`` ->
+        ``{"https", "twitter", "com", "tastapod"}``: "Dan", "North" and "Lyon" are prose.
+    """
+    inside = {w.lower() for m in MARKUP_SPAN.finditer(text) for w in _WORD.findall(m.group(0))}
+    if not inside:
+        return frozenset()
+    outside = {w.lower() for w in _WORD.findall(MARKUP_SPAN.sub(" ", text))}
+    return frozenset(inside - outside)
+
+
+def clean_lemmas(unit: ThemeUnit) -> list[str]:
+    """A unit's lemmas without markup words, in order.
+
+    Example:
+        The lemmas "gallery expo" of the shortcode line "{{< gallery dir=expo >}}" give
+        ``[]``; "exposition vélo ville" stays as it is.
+    """
+    drop = markup_words() | markup_only_words(unit.text)
+    return [lemma for lemma in unit.lemmas.split() if lemma not in drop]
+
+
+@cache
 def boilerplate_words() -> frozenset[str]:
     """Web page chrome words (``data/themes_boilerplate.txt``: "téléphone", "courriel", ...)."""
     return _data_words("themes_boilerplate.txt")
