@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import platform
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -23,6 +24,7 @@ from rich.table import Table as RichTable
 from recap_nlp import __version__, store
 from recap_nlp.config import ConfigError, load_config
 from recap_nlp.pipeline import RunOptions, RunResult, run
+from recap_nlp.readable import plural
 from recap_nlp.records import Document
 
 app = typer.Typer(
@@ -176,16 +178,50 @@ def _print_summary(result: RunResult, out: Path) -> None:
             console.print(f"  [yellow]warning[/] {escape(doc.source_path)}: {escape(warning)}")
     for note in result.notes:
         console.print(f"  [cyan]note[/] {escape(note)}")
-    counted = [e for e in result.entities if e.label in ("PER", "CITY", "ORG", "EVENT")]
-    console.print(f"[bold]{len(counted)}[/] entities ({len(result.mentions)} mentions)")
-    for name, count in sorted(_extra_counts(result).items()):
-        console.print(f"[bold]{count}[/] {name}")
+    for line in summary_lines(result):
+        console.print(line)
     console.print(f"outputs: {out / store.DATABASE_NAME} and {out / store.TABLES_DIR}/")
 
 
-def _extra_counts(result: RunResult) -> dict[str, int]:
-    names = ("facts", "events", "conflicts", "themes")
-    return {name: len(getattr(result, name)) for name in names if hasattr(result, name)}
+def _bold_count(n: int, word: str, many: str | None = None) -> str:
+    number, text = plural(n, word, many).split(" ", 1)
+    return f"[bold]{number}[/] {text}"
+
+
+def summary_lines(result: RunResult) -> list[str]:
+    """What a run found, counted as the tables count it (rich markup, numbers in bold).
+
+    Entities are the four labels users asked for (PER, CITY, ORG, EVENT); LOC and MISC
+    names are counted apart and said so. Conflicts are genuine disagreements only.
+    """
+    from recap_nlp.records import COUNTED_LABELS
+    from recap_nlp.tables import DISAGREEMENT_STATUSES
+
+    counted = [e for e in result.entities if e.label in COUNTED_LABELS]
+    kept = {e.entity_id for e in counted}
+    n_mentions = sum(m.entity_id in kept for m in result.mentions)
+    apart = Counter(e.label for e in result.entities if e.label not in COUNTED_LABELS)
+    entities = (
+        f"{_bold_count(len(counted), 'entity', 'entities')} "
+        f"({', '.join(COUNTED_LABELS)}; {plural(n_mentions, 'mention')})"
+    )
+    if apart:
+        entities += " · counted apart: " + ", ".join(
+            f"{n} {label}" for label, n in sorted(apart.items())
+        )
+    disputed = [c for c in result.conflicts if c.status in DISAGREEMENT_STATUSES]
+    n_unresolved = sum(c.status == "unresolved" for c in disputed)
+    conflicts = _bold_count(len(disputed), "conflict")
+    if disputed:
+        conflicts += f" ({n_unresolved} unresolved)"
+    conflicts += f" among {plural(len(result.conflicts), 'reconciled value')}"
+    return [
+        entities,
+        _bold_count(len(result.events), "event"),
+        _bold_count(len(result.facts), "fact"),
+        conflicts,
+        _bold_count(len(result.themes), "theme"),
+    ]
 
 
 @app.command()
