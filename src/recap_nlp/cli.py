@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import platform
 from collections import Counter
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -18,10 +20,10 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table as RichTable
 
-from recap_nlp import __version__, store
+from recap_nlp import __version__, readable, store, terminal
 from recap_nlp.config import ConfigError, load_config
 from recap_nlp.pipeline import RunOptions, RunResult, run
 from recap_nlp.readable import plural
@@ -47,6 +49,9 @@ class OutputFormat(StrEnum):
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder of a run.")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", help="Rows to print (0: all).")]
+WideOption = Annotated[
+    bool, typer.Option("--wide", help="Every column of the table (default: the key ones).")
+]
 
 
 def fail(message: str) -> NoReturn:
@@ -61,6 +66,14 @@ def main(
 ) -> None:
     """Read French recap posts and turn them into entities, facts, themes and sentiment."""
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(message)s")
+    _fit_terminal()
+
+
+def _fit_terminal() -> None:
+    """Follow ``COLUMNS`` when it is set (rich reads it only once, at start-up)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        console.width = int(columns)
 
 
 @app.command("run")
@@ -262,7 +275,7 @@ def _package_version(name: str) -> str:
 
 
 def print_frame(frame: object, output: OutputFormat, limit: int = 0) -> None:
-    """Print a pandas DataFrame as a rich table, CSV or JSON."""
+    """Print a pandas DataFrame as CSV, JSON or (every column) a wrapped rich table."""
     assert isinstance(frame, pd.DataFrame)
     if limit:
         frame = frame.head(limit)
@@ -272,12 +285,25 @@ def print_frame(frame: object, output: OutputFormat, limit: int = 0) -> None:
         rows = json.loads(frame.to_json(orient="records", force_ascii=False))
         console.print_json(json.dumps(rows, ensure_ascii=False))
     else:
-        table = RichTable(show_lines=False)
-        for column in frame.columns:
-            table.add_column(str(column), overflow="fold")
-        for row in frame.itertuples(index=False):
-            table.add_row(*("" if pd.isna(v) else str(v) for v in row))
-        console.print(table)
+        console.print(terminal.render(terminal.wide_view(frame)))
+
+
+def show(
+    frame: pd.DataFrame,
+    output: OutputFormat,
+    wide: bool,
+    view: Callable[[pd.DataFrame], terminal.View],
+    limit: int = 0,
+) -> None:
+    """CSV/JSON of every column, or the readable table (``--wide``: every column)."""
+    if limit:
+        frame = frame.head(limit)
+    if output is not OutputFormat.table or wide:
+        print_frame(frame, output)
+    elif frame.empty:
+        console.print("(no rows)")
+    else:
+        console.print(terminal.render(view(frame)))
 
 
 def _read_or_exit(out: Path, name: str) -> object:
@@ -291,16 +317,20 @@ def entities(
     out: OutOption = Path("outputs"),
     output: FormatOption = OutputFormat.table,
     label: Annotated[
-        str | None, typer.Option(help="Only this label (PER, CITY, ORG, EVENT...).")
+        str | None, typer.Option(help="Only this label (PER, CITY, ORG, EVENT, LOC, MISC).")
     ] = None,
     limit: LimitOption = 0,
+    wide: WideOption = False,
 ) -> None:
-    """Canonical entities of the last run, most mentioned first."""
+    """Canonical entities of the last run, most mentioned first (LOC and MISC apart)."""
+    from recap_nlp.records import COUNTED_LABELS
+
     frame = _frame_or_exit(out, "entities")
     if label:
         frame = frame[frame["label"] == label.upper()]
-    frame = frame.sort_values(["n_mentions", "canonical"], ascending=[False, True])
-    print_frame(frame, output, limit)
+    frame = frame.assign(_apart=~frame["label"].isin(COUNTED_LABELS))
+    frame = frame.sort_values(["_apart", "n_mentions", "canonical"], ascending=[True, False, True])
+    show(frame.drop(columns="_apart"), output, wide, terminal.entities_view, limit)
 
 
 @app.command()
@@ -310,6 +340,7 @@ def facts(
     event: Annotated[str | None, typer.Option(help="Only facts of this event id.")] = None,
     attribute: Annotated[str | None, typer.Option(help="Only this attribute.")] = None,
     limit: LimitOption = 0,
+    wide: WideOption = False,
 ) -> None:
     """Facts found in each post, with the event they belong to and their quote."""
     frame = _frame_or_exit(out, "facts")
@@ -331,15 +362,27 @@ def facts(
         "extractor",
         "note",
     ]
-    print_frame(
-        frame.sort_values(["event_id", "attribute", "doc_id", "start"])[columns], output, limit
-    )
+    frame = frame.sort_values(["event_id", "attribute", "doc_id", "start"])[columns]
+    events, posts = _frame_or_exit(out, "events"), _post_labels(out, limit=40)
+    if output is not OutputFormat.table or wide:
+        print_frame(frame, output, limit)
+        return
+    if frame.empty:
+        console.print("(no facts)")
+    for heading, view in terminal.facts_views(frame.head(limit or None), events, posts):
+        console.print(heading, soft_wrap=False)
+        console.print(terminal.render(view))
 
 
 @app.command()
-def events(out: OutOption = Path("outputs"), output: FormatOption = OutputFormat.table) -> None:
-    """Real-world events grouped across posts."""
-    print_frame(_frame_or_exit(out, "events"), output)
+def events(
+    out: OutOption = Path("outputs"),
+    output: FormatOption = OutputFormat.table,
+    wide: WideOption = False,
+) -> None:
+    """Real-world events grouped across posts (ids for --event under each name)."""
+    frame = _frame_or_exit(out, "events")
+    show(frame, output, wide, lambda f: terminal.events_view(f, console.width))
 
 
 @app.command()
@@ -347,34 +390,55 @@ def conflicts(
     out: OutOption = Path("outputs"),
     output: FormatOption = OutputFormat.table,
     all_rows: Annotated[
-        bool, typer.Option("--all", help="Also attributes where sources agree.")
+        bool, typer.Option("--all", help="Every reconciled attribute, also where sources agree.")
     ] = False,
+    wide: WideOption = False,
 ) -> None:
     """Attributes where posts disagree, every source quoted, and the value chosen and why."""
-    frame = _frame_or_exit(out, "conflicts")
-    if not all_rows:
-        frame = frame[frame["status"].isin(["conflict", "unresolved"])]
-    if output is not OutputFormat.table:
+    frame = _frame_or_exit(out, "reconciled" if all_rows else "conflicts")
+    if output is not OutputFormat.table or wide:
         print_frame(frame, output)
         return
     if frame.empty:
         console.print("No conflicting values between sources.")
+    names = readable.event_names(_frame_or_exit(out, "events"))
+    posts = _post_labels(out)
     for row in frame.itertuples():
-        _print_conflict(row)
+        _print_conflict(row, names, posts)
 
 
-def _print_conflict(row: object) -> None:
+def _print_conflict(row: object, names: dict[str, str], posts: dict[str, str]) -> None:
     get = row.__getattribute__
     chosen = get("chosen") or "none (unresolved)"
+    event_id = get("event_id")
     console.print(
-        f"[bold]{escape(get('event_id'))}[/] · {escape(get('attribute'))} · "
-        f"[yellow]{get('status')}[/] · chosen: {escape(chosen)} "
-        f"(confidence {get('confidence'):.2f})"
+        f"[bold]{escape(names.get(event_id, event_id))}[/] [dim]({escape(event_id)})[/] · "
+        f"{escape(get('attribute'))} · [yellow]{get('status')}[/] · chosen: {escape(chosen)} "
+        f"(confidence {get('confidence'):.2f})",
+        soft_wrap=False,
     )
-    console.print(f"  reason: {escape(get('reason'))}")
+    _indented(f"reason: {escape(get('reason'))}", 2)
     values, docs, quotes = (json.loads(get(k)) for k in ("values", "doc_ids", "quotes"))
     for value, doc_id, quote in zip(values, docs, quotes, strict=False):
-        console.print(f"  - {escape(value)} [dim]({escape(doc_id)})[/] « {escape(quote)} »")
+        _indented(f"- {escape(value)} · {_post_cell(doc_id, posts)}", 2)
+        _indented(f"« {escape(quote)} »", 4)
+
+
+def _post_cell(doc_id: str, posts: dict[str, str]) -> str:
+    label = posts.get(doc_id, doc_id)
+    return escape(doc_id) if label == doc_id else f"{escape(label)} [dim]({escape(doc_id)})[/]"
+
+
+def _indented(text: str, indent: int) -> None:
+    """Print rich markup wrapped at word boundaries, every line indented."""
+    console.print(Padding(text, (0, 0, 0, indent)), soft_wrap=False)
+
+
+def _post_labels(out: Path, limit: int = 50) -> dict[str, str]:
+    """Post labels (title, else first words and date) of the run in ``out``."""
+    return readable.post_labels(
+        _frame_or_exit(out, "documents"), _frame_or_exit(out, "sentences"), limit=limit
+    )
 
 
 def _frame_or_exit(out: Path, name: str) -> pd.DataFrame:
@@ -390,26 +454,28 @@ def themes_command(
     keywords: Annotated[
         bool, typer.Option("--keywords", help="Keywords per post instead.")
     ] = False,
+    wide: WideOption = False,
 ) -> None:
     """Themes with their top terms, representative sentences and share in each post."""
     if keywords:
-        print_frame(_frame_or_exit(out, "keywords"), output)
+        frame, posts = _frame_or_exit(out, "keywords"), _post_labels(out)
+        show(frame, output, wide, lambda f: terminal.keywords_view(f, posts))
         return
     frame = _frame_or_exit(out, "themes")
     shares = _frame_or_exit(out, "doc_themes")
-    if output is not OutputFormat.table:
+    if output is not OutputFormat.table or wide:
         print_frame(frame, output)
         return
+    posts = _post_labels(out, limit=40)
     for row in frame.itertuples():
         console.print(f"[bold]theme {row.theme_id}[/]: {escape(row.label)}")
-        console.print(f"  terms: {escape(', '.join(json.loads(row.top_terms)))}")
+        terms = ", ".join(json.loads(row.top_terms))
+        _indented(f"terms: {escape(terms)}", 2)
         for sentence in json.loads(row.representative_sentences):
-            console.print(f"  « {escape(sentence)} »")
+            _indented(f"« {escape(sentence)} »", 2)
         mine = shares[shares["theme_id"] == row.theme_id].sort_values("share", ascending=False)
-        console.print(
-            "  share: "
-            + ", ".join(f"{d} {s:.0%}" for d, s in zip(mine.doc_id, mine.share, strict=True))
-        )
+        line = terminal.share_line(list(mine.doc_id), list(mine.share), posts)
+        _indented(f"share: {escape(line)}", 2)
 
 
 @app.command()
@@ -420,15 +486,20 @@ def sentiment(
         bool, typer.Option("--entities", help="Rank entities instead of posts.")
     ] = False,
     limit: LimitOption = 0,
+    wide: WideOption = False,
 ) -> None:
     """Posts (or entities) ranked by sentiment, with the sentences that drive each score."""
+    from recap_nlp.records import COUNTED_LABELS
+
     if by_entity:
         frame = _frame_or_exit(out, "entity_sentiment")
-        frame = frame[frame["entity_label"].isin(["PER", "CITY", "ORG", "EVENT"])]
+        frame = frame[frame["entity_label"].isin(COUNTED_LABELS)]
         frame = frame.sort_values(["polarity", "entity"], ascending=[False, True])
-    else:
-        frame = _frame_or_exit(out, "doc_sentiment").sort_values("polarity", ascending=False)
-    print_frame(frame, output, limit)
+        show(frame, output, wide, terminal.entity_sentiment_view, limit)
+        return
+    frame = _frame_or_exit(out, "doc_sentiment").sort_values("polarity", ascending=False)
+    posts = _post_labels(out, limit=60)
+    show(frame, output, wide, lambda f: terminal.doc_sentiment_view(f, posts), limit)
 
 
 @app.command()
