@@ -70,7 +70,7 @@ def post_labels(
             labels[doc_id] = f"{doc_id} ({published})" if published else doc_id
             continue
         opening = " ".join(words[:FIRST_WORDS]) + ("…" if len(words) > FIRST_WORDS else "")
-        opening = f"« {shorten(opening, limit - 14)} »"
+        opening = f"« {shorten(opening, max(limit - 14, 32))} »"
         labels[doc_id] = f"{opening} ({published})" if published else opening
     return labels
 
