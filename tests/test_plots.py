@@ -130,7 +130,7 @@ def test_event_strip_is_a_small_valid_svg_placing_the_posts_after_the_event() ->
     assert len(bar) == 1
     event_end = float(bar[0].get("x")) + float(bar[0].get("width"))
     assert float(marker.get("d").split()[2].split(",")[0][1:]) > event_end  # tip after the bar
-    assert any("Retour <sur> la mission" == t.text for t in root.iter(f"{ns}text"))
+    assert any(t.text == "Retour <sur> la mission" for t in root.iter(f"{ns}text"))
     assert plots.event_timeline_svg("2017-06-03", "2017-06-11", posts) == strip  # same bytes
     assert plots.event_timeline_svg("", "", [("d1", "")]) is None
 
