@@ -606,5 +606,8 @@ def _write_reports(out: Path) -> None:
     )
 
 
+# The exploration commands register themselves on ``app`` (kept in their own module).
+from recap_nlp import cli_explore  # noqa: E402, F401
+
 if __name__ == "__main__":
     app()

@@ -451,6 +451,30 @@ def themes_figure(
     return fig
 
 
+def keyness_figure(frame: pd.DataFrame, title: str, top: int = 20) -> Figure:
+    """Bars of the log-likelihood of the most specific terms (label: target/reference counts)."""
+    best = frame.head(top).iloc[::-1]
+    with _style():
+        fig = _new_figure(8, 1.2 + 0.28 * max(len(best), 1))
+        ax = fig.subplots()
+        ax.set_title(_short(f"Mots spécifiques : {title}", 80))
+        if best.empty:
+            ax.text(0.5, 0.5, "aucun mot significatif", ha="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return fig
+        names = [
+            f"{t} ({a}/{b})"
+            for t, a, b in zip(best["term"], best["target"], best["reference"], strict=True)
+        ]
+        _hbars(ax, names, best["log_likelihood"].astype(float).to_numpy(), [ACCENT] * len(best))
+        ax.axvline(3.84, color="#D55E00", linewidth=0.8, linestyle="--")
+        ax.set_xlabel(
+            "log-vraisemblance G² (tirets : p = 0,05) — entre parenthèses : "
+            "occurrences dans la cible / dans le reste"
+        )
+    return fig
+
+
 def _read_optional(out_dir: Path, name: str, tables: Sequence[str]) -> pd.DataFrame | None:
     return store.read_table(out_dir, name) if name in tables else None
 

@@ -253,3 +253,19 @@ def keywords_view(frame: pd.DataFrame, posts: dict[str, str]) -> View:
 def share_line(doc_ids: Sequence[str], shares: Sequence[float], labels: dict[str, str]) -> str:
     """A theme's share in each post, posts by their labels: "« Titre » 42 %, …"."""
     return ", ".join(f"{labels.get(d, d)} {s:.0%}" for d, s in zip(doc_ids, shares, strict=True))
+
+
+def keyness_view(frame: pd.DataFrame) -> View:
+    """Specific terms: term, counts and rates in the target and the rest, G², log ratio."""
+    rows = [
+        (
+            escape(_text(r.term)),
+            f"{r.target} / {r.reference}",
+            f"{r.target_per_10k:.1f} / {r.reference_per_10k:.1f}",
+            f"{r.log_likelihood:.2f}",
+            f"{r.log_ratio:+.2f}",
+        )
+        for r in frame.itertuples()
+    ]
+    columns = ("term", "count", "per 10k", "G²", "log ratio")
+    return View(columns, rows, wrap={"term": 1}, right=frozenset(columns[1:]))
