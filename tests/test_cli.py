@@ -216,3 +216,33 @@ def test_user_gazetteer_adds_entities_and_bad_line_is_named(
     assert result.exit_code == 2
     assert f"{gazetteer}:2:" in result.output
     assert (out / "tables" / "mentions.csv").read_bytes() == before  # nothing else changed
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_concordance_and_keyness_from_the_cli(seed_run: Path, width: int) -> None:
+    env = {"COLUMNS": str(width)}
+    result = runner.invoke(
+        app, ["concordance", "délégation", "--out", str(seed_run), "--width", "30"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= width
+    # "délégation de 27" and "délégation de 28": both posts of the 2017 mission.
+    assert sum("délégation" in line and "de 2" in line for line in lines) >= 2
+    entity = runner.invoke(
+        app, ["concordance", "Québec numérique", "--out", str(seed_run)], env=env
+    )
+    assert "every spelling" in entity.output
+    rows = runner.invoke(
+        app, ["concordance", "Québec numérique", "--out", str(seed_run), "-f", "csv"]
+    ).output
+    frame = pd.read_csv(__import__("io").StringIO(rows))
+    assert {"Québec numérique", "Québec Numérique"} <= set(frame["match"])  # both spellings
+    key = runner.invoke(
+        app, ["keyness", "--out", str(seed_run), "--post", "004_28b78c1437c8c470"], env=env
+    )
+    assert key.exit_code == 0, key.output
+    assert max(len(line) for line in key.output.splitlines()) <= width
+    assert (seed_run / "figures" / "keyness-004_28b78c1437c8c470.png").exists()
+    bad = runner.invoke(app, ["keyness", "--out", str(seed_run)])
+    assert bad.exit_code == 2

@@ -53,7 +53,9 @@ def concordance(
         return
     entity = frame["entity"].iloc[0]
     what = f"entity {entity} (every spelling)" if entity else "text"
-    console.print(f"{plural(len(frame), 'occurrence')} of {escape(query)} ({escape(what)})")
+    console.print(
+        f"{plural(len(frame), 'occurrence')} of {escape(query)} ({escape(what)})", soft_wrap=False
+    )
     longest = int(frame["match"].str.len().max())
     side = max(8, min(width, (console.width - longest - 30) // 2))
     table = Table(box=None, pad_edge=False, show_header=True)
@@ -104,13 +106,14 @@ def keyness(
     else:
         console.print(
             f"{plural(len(frame), 'term')} specific to {escape(target)} "
-            "(G² ≥ 3.84: p < 0.05; counts and rates per 10,000 words, target vs the rest)"
+            "(G² ≥ 3.84: p < 0.05; counts and rates per 10,000 words, target vs the rest)",
+            soft_wrap=False,
         )
         console.print(terminal.render(terminal.keyness_view(frame)))
     if figure:
         path = _write_keyness_figure(out, frame, target)
         if output is OutputFormat.table:
-            console.print(f"figure: {escape(str(path))}")
+            console.print(f"figure: {escape(str(path))}", soft_wrap=False)
 
 
 def _write_keyness_figure(out: Path, frame, target: str) -> Path:  # type: ignore[no-untyped-def]
