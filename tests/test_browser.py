@@ -10,6 +10,8 @@ client is needed. Skipped, with the reason, only when no Chromium binary is inst
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import shutil
@@ -56,6 +58,8 @@ window.addEventListener("load", () => {
       && s.visibility !== "hidden" && Number(s.opacity) > 0;
   };
   document.body.dataset.probe = "done";
+  document.body.dataset.linkTexts = JSON.stringify(
+    Array.from(document.querySelectorAll("a")).map((a) => a.innerText.trim()));
   document.body.dataset.images = String(images.length);
   document.body.dataset.imagesOk = String(images.every((i) => i.complete && i.naturalWidth > 0));
   document.body.dataset.conflicts = String(boxes.length);
@@ -118,7 +122,9 @@ def test_console_capture_works(tmp_path: Path) -> None:
     assert any("bruit" in m for m in console_messages(result.stderr)), result.stderr[-2000:]
 
 
-def test_every_sheet_loads_cleanly_with_images(sheets: Path, tmp_path: Path) -> None:
+def test_every_sheet_loads_cleanly_with_images(
+    sheets: Path, tmp_path: Path, doc_ids: set[str]
+) -> None:
     pages = sorted((sheets / "factsheets").glob("*.html"))
     assert len(pages) >= 3
     for page in pages:
@@ -129,6 +135,14 @@ def test_every_sheet_loads_cleanly_with_images(sheets: Path, tmp_path: Path) -> 
         assert data.get("probe") == "done", page.name
         assert data["images-ok"] == "true", page.name
         assert data["conflicts-visible"] == data["conflicts"], page.name
+        shown = set(json.loads(html.unescape(data["link-texts"])))
+        assert shown, page.name
+        assert not shown & doc_ids, page.name  # a source link reads as the post's title
+
+
+@pytest.fixture(scope="module")
+def doc_ids(sheets: Path) -> set[str]:
+    return set(store.read_table(sheets, "documents")["doc_id"])
 
 
 def test_2017_warning_is_visible_and_screenshots(sheets: Path, tmp_path: Path) -> None:

@@ -25,7 +25,74 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = corpus.parent / "outputs"
     result = runner.invoke(app, ["run", str(corpus), "--out", str(out)])
     assert result.exit_code == 0, result.output
+    (out / "run-output.txt").write_text(result.output, encoding="utf-8")
     return out
+
+
+def test_summary_counts_genuine_conflicts_and_says_what_entities_are(seed_run: Path) -> None:
+    summary = (seed_run / "run-output.txt").read_text(encoding="utf-8")
+    # The seeds disagree once: the 2017 delegation, 27 in one post and 28 in the other.
+    assert "1 conflict (1 unresolved)" in summary
+    reconciled = pd.read_csv(seed_run / "tables" / "reconciled.csv", keep_default_na=False)
+    conflicts = pd.read_csv(seed_run / "tables" / "conflicts.csv", keep_default_na=False)
+    assert len(conflicts) == 1 and len(reconciled) > 10
+    assert f"among {len(reconciled)} reconciled values" in summary
+    assert set(conflicts["status"]) <= {"conflict", "unresolved"}
+    assert {"single", "agree"} <= set(reconciled["status"])
+    entities = pd.read_csv(seed_run / "tables" / "entities.csv", keep_default_na=False)
+    counted = entities["label"].isin(["PER", "CITY", "ORG", "EVENT"])
+    assert f"{counted.sum()} entities (PER, CITY, ORG, EVENT;" in summary
+    n_loc = int((entities["label"] == "LOC").sum())
+    assert n_loc and f"counted apart: {n_loc} LOC" in summary
+
+
+READABLE_COMMANDS = (
+    ["events"],
+    ["facts"],
+    ["conflicts"],
+    ["conflicts", "--all"],
+    ["entities"],
+    ["themes"],
+    ["themes", "--keywords"],
+    ["sentiment"],
+    ["sentiment", "--entities"],
+)
+
+
+@pytest.mark.parametrize("width", [80, 160])
+@pytest.mark.parametrize("command", READABLE_COMMANDS, ids=" ".join)
+def test_readable_output_fits_the_terminal(seed_run: Path, command: list[str], width: int) -> None:
+    result = runner.invoke(app, [*command, "--out", str(seed_run)], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines, command
+    assert max(len(line) for line in lines) <= width, command
+    assert '["' not in result.output  # JSON arrays are shown as lists
+    if command[0] in ("facts", "conflicts") and width > 100:  # posts by title, ids beside
+        assert "Keep calm and feel digital" in result.output
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_events_keep_ids_whole_and_join_places(seed_run: Path, width: int) -> None:
+    result = runner.invoke(app, ["events", "--out", str(seed_run)], env={"COLUMNS": str(width)})
+    events = pd.read_csv(seed_run / "tables" / "events.csv", keep_default_na=False)
+    for event_id in events["event_id"]:
+        assert event_id in result.output  # on one line, never cut into slivers
+    assert "Angers, Nantes" in result.output
+    assert "Mission Québec numérique en France 2017" in result.output
+
+
+def test_formats_and_wide_give_every_column(seed_run: Path) -> None:
+    csv = runner.invoke(app, ["events", "--out", str(seed_run), "--format", "csv"])
+    assert csv.output.splitlines()[0].startswith("event_id,name,kind,start_date")
+    wide = runner.invoke(app, ["events", "--out", str(seed_run), "--wide"], env={"COLUMNS": "200"})
+    assert "n_facts" in wide.output and "organiser" in wide.output
+    narrow = runner.invoke(app, ["events", "--out", str(seed_run)], env={"COLUMNS": "200"})
+    assert "n_facts" not in narrow.output
+    import json
+
+    rows = json.loads(runner.invoke(app, ["facts", "--out", str(seed_run), "-f", "json"]).output)
+    assert {"event_id", "doc_id", "start", "sentence"} <= set(rows[0])
 
 
 def test_run_writes_documented_tables(seed_run: Path) -> None:
@@ -149,3 +216,33 @@ def test_user_gazetteer_adds_entities_and_bad_line_is_named(
     assert result.exit_code == 2
     assert f"{gazetteer}:2:" in result.output
     assert (out / "tables" / "mentions.csv").read_bytes() == before  # nothing else changed
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_concordance_and_keyness_from_the_cli(seed_run: Path, width: int) -> None:
+    env = {"COLUMNS": str(width)}
+    result = runner.invoke(
+        app, ["concordance", "délégation", "--out", str(seed_run), "--width", "30"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= width
+    # "délégation de 27" and "délégation de 28": both posts of the 2017 mission.
+    assert sum("délégation" in line and "de 2" in line for line in lines) >= 2
+    entity = runner.invoke(
+        app, ["concordance", "Québec numérique", "--out", str(seed_run)], env=env
+    )
+    assert "every spelling" in entity.output
+    rows = runner.invoke(
+        app, ["concordance", "Québec numérique", "--out", str(seed_run), "-f", "csv"]
+    ).output
+    frame = pd.read_csv(__import__("io").StringIO(rows))
+    assert {"Québec numérique", "Québec Numérique"} <= set(frame["match"])  # both spellings
+    key = runner.invoke(
+        app, ["keyness", "--out", str(seed_run), "--post", "004_28b78c1437c8c470"], env=env
+    )
+    assert key.exit_code == 0, key.output
+    assert max(len(line) for line in key.output.splitlines()) <= width
+    assert (seed_run / "figures" / "keyness-004_28b78c1437c8c470.png").exists()
+    bad = runner.invoke(app, ["keyness", "--out", str(seed_run)])
+    assert bad.exit_code == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def test_html_is_self_contained_and_printable(seed_run: Path) -> None:
     html = _mission_sheet(seed_run, "2017")
     assert '<meta name="viewport"' in html
     assert "@page" in html and "@media print" in html
-    assert 'src="data:image/png;base64,' in html
+    assert 'src="data:image/svg+xml;base64,' in html  # the event's timeline, drawn as SVG
     assert not re.search(r'(src|href)="(https?:)?//', html), "external resource"
     assert "<script" not in html
 
@@ -315,3 +316,176 @@ def test_post_tone_names_the_criticisms_it_hides() -> None:
     assert _tone(row, load_labels("en")) == "positive, with 4 criticisms"
     calm = SimpleNamespace(label="negative", n_positive=0, n_negative=3)
     assert _tone(calm, load_labels("en")) == "negative"
+
+
+def _section_items(md: str, heading: str) -> list[str]:
+    """The items of the first list after ``## heading``, as markdown-it parses them."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(md)
+    starts = [
+        i
+        for i, t in enumerate(tokens)
+        if t.type == "inline" and t.content == heading and tokens[i - 1].tag == "h2"
+    ]
+    assert starts, heading
+    items, depth = [], 0
+    for token in tokens[starts[0] + 2 :]:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif (
+            token.type in ("bullet_list_close", "ordered_list_close")
+            or token.type == "heading_open"
+        ):
+            break
+        elif token.type == "inline" and depth:
+            items.append(token.content)
+    return items
+
+
+@pytest.mark.slow
+def test_markdown_sheets_render_as_lists(seed_run: Path) -> None:
+    md = _mission_sheet(seed_run, "2017", "md")
+    context = factsheet.event_context(
+        factsheet.read_run(seed_run),
+        store.read_table(seed_run, "events")
+        .query("start_date.str.startswith('2017')")["event_id"]
+        .iloc[0],
+        factsheet.load_labels("fr"),
+    )
+    people = _section_items(md, "Personnes citées")
+    assert len(people) == len(context["people"]) >= 5  # one item per person, none glued
+    assert all(item.count(" mention") == 1 for item in people)
+    organisations = _section_items(md, "Organisations citées")
+    assert len(organisations) == len(context["organisations"])
+    assert len(_section_items(md, "Billets sources")) == 2
+    index = (seed_run / "factsheets" / "index.md").read_text(encoding="utf-8")
+    assert len(_section_items(index, "Entités les plus citées")) == 4  # PER, ORG, CITY, EVENT
+
+
+@pytest.mark.slow
+def test_sheets_speak_french_plurals_and_name_posts_by_title(seed_run: Path) -> None:
+    sheets = sorted((seed_run / "factsheets").glob("*.*"))
+    doc_ids = set(store.read_table(seed_run, "documents")["doc_id"])
+    for path in sheets:
+        text = path.read_text(encoding="utf-8")
+        assert "(s)" not in text, path.name
+    md = _mission_sheet(seed_run, "2017", "md")
+    assert "(1 mention)" in md and "(3 mentions)" in md and "2 billets." in md
+    assert "# Mission Québec numérique en France 2017" in md
+    # The post without a title is cited by its first words; ids only in the sources list.
+    assert "« Du 3 au 11 juin, une délégation" in md
+    assert "Keep calm and feel digital" in md
+    body, _, sources = md.partition("## Billets sources")
+    assert not any(d in body for d in doc_ids)
+    assert all(d in sources for d in ("001_69ef9b9c2667ea03", "002_d5d32f04412ff4de"))
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.titles: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._open = True
+            self.texts.append("")
+            self.titles.append(dict(attrs).get("title") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open = self._open and tag != "a"
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.texts[-1] += data
+
+
+@pytest.mark.slow
+def test_no_post_id_is_the_visible_text_of_a_link(seed_run: Path) -> None:
+    doc_ids = set(store.read_table(seed_run, "documents")["doc_id"])
+    for path in sorted((seed_run / "factsheets").glob("*.html")):
+        links = _Links()
+        links.feed(path.read_text(encoding="utf-8"))
+        assert links.texts, path.name
+        assert not {t.strip() for t in links.texts} & doc_ids, path.name
+        if path.name != "index.html":
+            assert set(links.titles) & doc_ids, path.name  # the id stays in the tooltip
+
+
+@pytest.mark.slow
+def test_overview_counts_the_four_labels_and_says_what_is_apart(seed_run: Path) -> None:
+    entities = store.read_table(seed_run, "entities")
+    n_counted = int(entities["label"].isin(["PER", "CITY", "ORG", "EVENT"]).sum())
+    n_loc = int((entities["label"] == "LOC").sum())
+    md = (seed_run / "factsheets" / "index.md").read_text(encoding="utf-8")
+    assert f"{n_counted} entités" in md
+    assert "personnes, villes, organisations et événements" in md
+    assert f"{n_loc} lieux (LOC)" in md
+
+
+def _with_name_only_event(out: Path) -> Path:
+    result = _hostile_result()
+    result.events.append(Event("ev-2", "Salon cité", "salon", "", "", (), "", ("p1",), 1))
+    result.conflicts.append(
+        Conflict(
+            "ev-2",
+            "event_name",
+            ("Salon",),
+            ("p1",),
+            ("Le Salon.",),
+            "Salon",
+            "single",
+            0.5,
+            "single source",
+        )
+    )
+    store.write_outputs(out, result_tables(result))
+    return out
+
+
+def test_events_named_only_in_passing_get_no_sheet(tmp_path: Path) -> None:
+    out = _with_name_only_event(tmp_path / "run")
+    (out / "factsheets").mkdir()
+    (out / "factsheets" / "ev-2.md").write_text("left by an earlier run")
+    written = {p.name for p in factsheet.write_factsheets(out)}
+    assert {"ev-1.html", "ev-1.md", "index.html", "index.md"} == written
+    assert not (out / "factsheets" / "ev-2.md").exists()
+    index = (out / "factsheets" / "index.md").read_text(encoding="utf-8")
+    assert "Salon cité (pas de fiche" in index and "(ev-2.md)" not in index
+    # Asked for by id, it is written all the same.
+    assert (out / "factsheets" / "ev-2.md") in factsheet.write_factsheets(
+        out, event_id="ev-2", formats=("md",)
+    )
+
+
+def test_templates_compile_once_per_process(hostile_run: Path, monkeypatch) -> None:
+    import jinja2
+
+    factsheet.write_factsheets(hostile_run)
+    compiled = []
+    original = jinja2.Environment.compile
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        compiled.append(args[1] if len(args) > 1 else kwargs.get("name"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    factsheet.write_factsheets(hostile_run)
+    assert compiled == []
+
+
+@pytest.mark.parametrize(
+    ("n", "lang", "expected"),
+    [
+        (0, "fr", "0 billet"),
+        (1, "fr", "1 billet"),
+        (2, "fr", "2 billets"),
+        (0, "en", "0 posts"),
+        (1, "en", "1 post"),
+    ],
+)
+def test_count_uses_each_language_plural_rule(n: int, lang: str, expected: str) -> None:
+    labels = factsheet.load_labels(lang)
+    assert factsheet.count(n, labels["posts_counted"], labels) == expected

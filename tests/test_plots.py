@@ -116,9 +116,24 @@ def test_themes_figure_and_event_strip() -> None:
     fig = plots.themes_figure(doc_themes, themes, {"d1": "Billet un", "d2": "Billet deux"})
     with Image.open(io.BytesIO(plots.figure_bytes(fig, "png"))) as image:
         assert image.width > 300
-    strip = plots.event_timeline_png("2017-06-03", "2017-06-11", [("d1", "2017-06-26")])
-    assert strip is not None and strip.startswith(b"\x89PNG")
-    assert plots.event_timeline_png("", "", [("d1", "")]) is None
+
+
+def test_event_strip_is_a_small_valid_svg_placing_the_posts_after_the_event() -> None:
+    import xml.etree.ElementTree as ET
+
+    posts = [("Retour <sur> la mission", "2017-06-26"), ("Sans date", "")]
+    strip = plots.event_timeline_svg("2017-06-03", "2017-06-11", posts)
+    assert strip is not None
+    root = ET.fromstring(strip)  # well-formed: the post label's "<" is escaped
+    ns = "{http://www.w3.org/2000/svg}"
+    bar = [r for r in root.iter(f"{ns}rect") if r.get("fill") == plots.ACCENT]
+    (marker,) = root.iter(f"{ns}path")
+    assert len(bar) == 1
+    event_end = float(bar[0].get("x")) + float(bar[0].get("width"))
+    assert float(marker.get("d").split()[2].split(",")[0][1:]) > event_end  # tip after the bar
+    assert any(t.text == "Retour <sur> la mission" for t in root.iter(f"{ns}text"))
+    assert plots.event_timeline_svg("2017-06-03", "2017-06-11", posts) == strip  # same bytes
+    assert plots.event_timeline_svg("", "", [("d1", "")]) is None
 
 
 def test_write_atomic_replaces_and_leaves_a_readable_file(tmp_path: Path) -> None:

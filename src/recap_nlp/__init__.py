@@ -5,6 +5,9 @@ The public API in two calls::
     import recap_nlp
     result = recap_nlp.run("corpus", "outputs")   # every record of the run, also stored
     tables = recap_nlp.load("outputs")            # {table name: pandas DataFrame}
+
+and two for exploring it: ``recap_nlp.concordance("outputs", "délégation")`` (keyword in
+context) and ``recap_nlp.keyness("outputs", group="published=2017")`` (specific words).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from recap_nlp.pipeline import RunResult
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "load", "run"]
+__all__ = ["__version__", "concordance", "keyness", "load", "run"]
 
 
 def run(source: str | Path, out: str | Path, **options: Any) -> RunResult:
@@ -38,3 +41,24 @@ def load(out: str | Path) -> dict[str, pd.DataFrame]:
 
     out_dir = Path(out)
     return {name: store.read_table(out_dir, name) for name in store.list_tables(out_dir)}
+
+
+def concordance(out: str | Path, query: str, **options: Any) -> pd.DataFrame:
+    """Every occurrence of a word or entity in the run in ``out``, in context.
+
+    Options: ``width`` (characters each side, 40), ``post`` (one doc id). See
+    :func:`recap_nlp.explore.concordance_frame`.
+    """
+    from recap_nlp.explore import concordance as run_concordance
+
+    return run_concordance(out, query, **options)
+
+
+def keyness(out: str | Path, **options: Any) -> pd.DataFrame:
+    """The words over-represented in a post (``post=``) or group (``group="FIELD=VALUE"``).
+
+    See :func:`recap_nlp.explore.keyness` (log-likelihood, log ratio, counts).
+    """
+    from recap_nlp.explore import keyness as run_keyness
+
+    return run_keyness(out, **options)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import platform
+from collections import Counter
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -17,12 +20,13 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table as RichTable
 
-from recap_nlp import __version__, store
+from recap_nlp import __version__, readable, store, terminal
 from recap_nlp.config import ConfigError, load_config
 from recap_nlp.pipeline import RunOptions, RunResult, run
+from recap_nlp.readable import plural
 from recap_nlp.records import Document
 
 app = typer.Typer(
@@ -45,6 +49,9 @@ class OutputFormat(StrEnum):
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder of a run.")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json.")]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", help="Rows to print (0: all).")]
+WideOption = Annotated[
+    bool, typer.Option("--wide", help="Every column of the table (default: the key ones).")
+]
 
 
 def fail(message: str) -> NoReturn:
@@ -59,6 +66,14 @@ def main(
 ) -> None:
     """Read French recap posts and turn them into entities, facts, themes and sentiment."""
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(message)s")
+    _fit_terminal()
+
+
+def _fit_terminal() -> None:
+    """Follow ``COLUMNS`` when it is set (rich reads it only once, at start-up)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        console.width = int(columns)
 
 
 @app.command("run")
@@ -178,16 +193,50 @@ def _print_summary(result: RunResult, out: Path) -> None:
             console.print(f"  [yellow]warning[/] {escape(doc.source_path)}: {escape(warning)}")
     for note in result.notes:
         console.print(f"  [cyan]note[/] {escape(note)}")
-    counted = [e for e in result.entities if e.label in ("PER", "CITY", "ORG", "EVENT")]
-    console.print(f"[bold]{len(counted)}[/] entities ({len(result.mentions)} mentions)")
-    for name, count in sorted(_extra_counts(result).items()):
-        console.print(f"[bold]{count}[/] {name}")
+    for line in summary_lines(result):
+        console.print(line)
     console.print(f"outputs: {out / store.DATABASE_NAME} and {out / store.TABLES_DIR}/")
 
 
-def _extra_counts(result: RunResult) -> dict[str, int]:
-    names = ("facts", "events", "conflicts", "themes")
-    return {name: len(getattr(result, name)) for name in names if hasattr(result, name)}
+def _bold_count(n: int, word: str, many: str | None = None) -> str:
+    number, text = plural(n, word, many).split(" ", 1)
+    return f"[bold]{number}[/] {text}"
+
+
+def summary_lines(result: RunResult) -> list[str]:
+    """What a run found, counted as the tables count it (rich markup, numbers in bold).
+
+    Entities are the four labels users asked for (PER, CITY, ORG, EVENT); LOC and MISC
+    names are counted apart and said so. Conflicts are genuine disagreements only.
+    """
+    from recap_nlp.records import COUNTED_LABELS
+    from recap_nlp.tables import DISAGREEMENT_STATUSES
+
+    counted = [e for e in result.entities if e.label in COUNTED_LABELS]
+    kept = {e.entity_id for e in counted}
+    n_mentions = sum(m.entity_id in kept for m in result.mentions)
+    apart = Counter(e.label for e in result.entities if e.label not in COUNTED_LABELS)
+    entities = (
+        f"{_bold_count(len(counted), 'entity', 'entities')} "
+        f"({', '.join(COUNTED_LABELS)}; {plural(n_mentions, 'mention')})"
+    )
+    if apart:
+        entities += " · counted apart: " + ", ".join(
+            f"{n} {label}" for label, n in sorted(apart.items())
+        )
+    disputed = [c for c in result.conflicts if c.status in DISAGREEMENT_STATUSES]
+    n_unresolved = sum(c.status == "unresolved" for c in disputed)
+    conflicts = _bold_count(len(disputed), "conflict")
+    if disputed:
+        conflicts += f" ({n_unresolved} unresolved)"
+    conflicts += f" among {plural(len(result.conflicts), 'reconciled value')}"
+    return [
+        entities,
+        _bold_count(len(result.events), "event"),
+        _bold_count(len(result.facts), "fact"),
+        conflicts,
+        _bold_count(len(result.themes), "theme"),
+    ]
 
 
 @app.command()
@@ -228,7 +277,7 @@ def _package_version(name: str) -> str:
 
 
 def print_frame(frame: object, output: OutputFormat, limit: int = 0) -> None:
-    """Print a pandas DataFrame as a rich table, CSV or JSON."""
+    """Print a pandas DataFrame as CSV, JSON or (every column) a wrapped rich table."""
     assert isinstance(frame, pd.DataFrame)
     if limit:
         frame = frame.head(limit)
@@ -238,12 +287,25 @@ def print_frame(frame: object, output: OutputFormat, limit: int = 0) -> None:
         rows = json.loads(frame.to_json(orient="records", force_ascii=False))
         console.print_json(json.dumps(rows, ensure_ascii=False))
     else:
-        table = RichTable(show_lines=False)
-        for column in frame.columns:
-            table.add_column(str(column), overflow="fold")
-        for row in frame.itertuples(index=False):
-            table.add_row(*("" if pd.isna(v) else str(v) for v in row))
-        console.print(table)
+        console.print(terminal.render(terminal.wide_view(frame)))
+
+
+def show(
+    frame: pd.DataFrame,
+    output: OutputFormat,
+    wide: bool,
+    view: Callable[[pd.DataFrame], terminal.View],
+    limit: int = 0,
+) -> None:
+    """CSV/JSON of every column, or the readable table (``--wide``: every column)."""
+    if limit:
+        frame = frame.head(limit)
+    if output is not OutputFormat.table or wide:
+        print_frame(frame, output)
+    elif frame.empty:
+        console.print("(no rows)")
+    else:
+        console.print(terminal.render(view(frame)))
 
 
 def _read_or_exit(out: Path, name: str) -> object:
@@ -257,16 +319,20 @@ def entities(
     out: OutOption = Path("outputs"),
     output: FormatOption = OutputFormat.table,
     label: Annotated[
-        str | None, typer.Option(help="Only this label (PER, CITY, ORG, EVENT...).")
+        str | None, typer.Option(help="Only this label (PER, CITY, ORG, EVENT, LOC, MISC).")
     ] = None,
     limit: LimitOption = 0,
+    wide: WideOption = False,
 ) -> None:
-    """Canonical entities of the last run, most mentioned first."""
+    """Canonical entities of the last run, most mentioned first (LOC and MISC apart)."""
+    from recap_nlp.records import COUNTED_LABELS
+
     frame = _frame_or_exit(out, "entities")
     if label:
         frame = frame[frame["label"] == label.upper()]
-    frame = frame.sort_values(["n_mentions", "canonical"], ascending=[False, True])
-    print_frame(frame, output, limit)
+    frame = frame.assign(_apart=~frame["label"].isin(COUNTED_LABELS))
+    frame = frame.sort_values(["_apart", "n_mentions", "canonical"], ascending=[True, False, True])
+    show(frame.drop(columns="_apart"), output, wide, terminal.entities_view, limit)
 
 
 @app.command()
@@ -276,6 +342,7 @@ def facts(
     event: Annotated[str | None, typer.Option(help="Only facts of this event id.")] = None,
     attribute: Annotated[str | None, typer.Option(help="Only this attribute.")] = None,
     limit: LimitOption = 0,
+    wide: WideOption = False,
 ) -> None:
     """Facts found in each post, with the event they belong to and their quote."""
     frame = _frame_or_exit(out, "facts")
@@ -297,37 +364,27 @@ def facts(
         "extractor",
         "note",
     ]
-    print_frame(
-        frame.sort_values(["event_id", "attribute", "doc_id", "start"])[columns], output, limit
-    )
+    frame = frame.sort_values(["event_id", "attribute", "doc_id", "start"])[columns]
+    events, posts = _frame_or_exit(out, "events"), _post_labels(out, limit=40)
+    if output is not OutputFormat.table or wide:
+        print_frame(frame, output, limit)
+        return
+    if frame.empty:
+        console.print("(no facts)")
+    for heading, view in terminal.facts_views(frame.head(limit or None), events, posts):
+        console.print(heading, soft_wrap=False)
+        console.print(terminal.render(view))
 
 
 @app.command()
-def events(out: OutOption = Path("outputs"), output: FormatOption = OutputFormat.table) -> None:
-    """Real-world events grouped across posts (posts' main events first)."""
+def events(
+    out: OutOption = Path("outputs"),
+    output: FormatOption = OutputFormat.table,
+    wide: WideOption = False,
+) -> None:
+    """Real-world events grouped across posts (ids for --event under each name)."""
     frame = _frame_or_exit(out, "events")
-    if output is OutputFormat.table and "main_in" in frame.columns:
-        frame = _events_view(frame, _frame_or_exit(out, "conflicts"))
-    print_frame(frame, output)
-
-
-_HEADCOUNTS = ("participants", "attendance", "visitors", "delegation_size")
-
-
-def _events_view(events: pd.DataFrame, conflicts: pd.DataFrame) -> pd.DataFrame:
-    """The columns a reader looks at: name, edition, dates, towns, head count, posts."""
-    counts = conflicts[conflicts["attribute"].isin(_HEADCOUNTS)]
-    head = {r.event_id: f"{r.chosen} ({r.attribute})" for r in counts.itertuples() if r.chosen}
-    view = events.assign(
-        event=events["display_name"].where(events["display_name"].fillna("") != "", events["name"]),
-        head_count=events["event_id"].map(head).fillna(""),
-        main=events["main_in"].fillna("[]") != "[]",
-        undated=events["start_date"].fillna("") == "",
-    )
-    order = ["main", "undated", "start_date", "event_id"]
-    view = view.sort_values(order, ascending=[False, True, True, True])
-    columns = ["event_id", "event", "edition_number", "start_date", "end_date", "cities"]
-    return view[[*columns, "head_count", "main_in", "mentioned_in"]]
+    show(frame, output, wide, lambda f: terminal.events_view(f, console.width))
 
 
 @app.command()
@@ -335,34 +392,55 @@ def conflicts(
     out: OutOption = Path("outputs"),
     output: FormatOption = OutputFormat.table,
     all_rows: Annotated[
-        bool, typer.Option("--all", help="Also attributes where sources agree.")
+        bool, typer.Option("--all", help="Every reconciled attribute, also where sources agree.")
     ] = False,
+    wide: WideOption = False,
 ) -> None:
     """Attributes where posts disagree, every source quoted, and the value chosen and why."""
-    frame = _frame_or_exit(out, "conflicts")
-    if not all_rows:
-        frame = frame[frame["status"].isin(["conflict", "unresolved"])]
-    if output is not OutputFormat.table:
+    frame = _frame_or_exit(out, "reconciled" if all_rows else "conflicts")
+    if output is not OutputFormat.table or wide:
         print_frame(frame, output)
         return
     if frame.empty:
         console.print("No conflicting values between sources.")
+    names = readable.event_names(_frame_or_exit(out, "events"))
+    posts = _post_labels(out)
     for row in frame.itertuples():
-        _print_conflict(row)
+        _print_conflict(row, names, posts)
 
 
-def _print_conflict(row: object) -> None:
+def _print_conflict(row: object, names: dict[str, str], posts: dict[str, str]) -> None:
     get = row.__getattribute__
     chosen = get("chosen") or "none (unresolved)"
+    event_id = get("event_id")
     console.print(
-        f"[bold]{escape(get('event_id'))}[/] · {escape(get('attribute'))} · "
-        f"[yellow]{get('status')}[/] · chosen: {escape(chosen)} "
-        f"(confidence {get('confidence'):.2f})"
+        f"[bold]{escape(names.get(event_id, event_id))}[/] [dim]({escape(event_id)})[/] · "
+        f"{escape(get('attribute'))} · [yellow]{get('status')}[/] · chosen: {escape(chosen)} "
+        f"(confidence {get('confidence'):.2f})",
+        soft_wrap=False,
     )
-    console.print(f"  reason: {escape(get('reason'))}")
+    _indented(f"reason: {escape(get('reason'))}", 2)
     values, docs, quotes = (json.loads(get(k)) for k in ("values", "doc_ids", "quotes"))
     for value, doc_id, quote in zip(values, docs, quotes, strict=False):
-        console.print(f"  - {escape(value)} [dim]({escape(doc_id)})[/] « {escape(quote)} »")
+        _indented(f"- {escape(value)} · {_post_cell(doc_id, posts)}", 2)
+        _indented(f"« {escape(quote)} »", 4)
+
+
+def _post_cell(doc_id: str, posts: dict[str, str]) -> str:
+    label = posts.get(doc_id, doc_id)
+    return escape(doc_id) if label == doc_id else f"{escape(label)} [dim]({escape(doc_id)})[/]"
+
+
+def _indented(text: str, indent: int) -> None:
+    """Print rich markup wrapped at word boundaries, every line indented."""
+    console.print(Padding(text, (0, 0, 0, indent)), soft_wrap=False)
+
+
+def _post_labels(out: Path, limit: int = 50) -> dict[str, str]:
+    """Post labels (title, else first words and date) of the run in ``out``."""
+    return readable.post_labels(
+        _frame_or_exit(out, "documents"), _frame_or_exit(out, "sentences"), limit=limit
+    )
 
 
 def _frame_or_exit(out: Path, name: str) -> pd.DataFrame:
@@ -392,30 +470,32 @@ def themes_command(
     corpus: Annotated[Path, typer.Option(help="Corpus of the run, for --k/--method.")] = Path(
         "corpus"
     ),
+    wide: WideOption = False,
 ) -> None:
     """Themes with their top terms, representative sentences and posts, share in each post."""
     if k is not None or method is not None:
         _refit_themes(corpus, out, k, method)
     if keywords:
-        print_frame(_frame_or_exit(out, "keywords"), output)
+        frame, posts = _frame_or_exit(out, "keywords"), _post_labels(out)
+        show(frame, output, wide, lambda f: terminal.keywords_view(f, posts))
         return
     frame = _frame_or_exit(out, "themes")
     shares = _frame_or_exit(out, "doc_themes")
-    if output is not OutputFormat.table:
+    if output is not OutputFormat.table or wide:
         print_frame(frame, output)
         return
+    posts = _post_labels(out, limit=40)
     for row in frame.itertuples():
         console.print(f"[bold]theme {row.theme_id}[/]: {escape(row.label)}")
-        console.print(f"  terms: {escape(', '.join(json.loads(row.top_terms)))}")
+        terms = ", ".join(json.loads(row.top_terms))
+        _indented(f"terms: {escape(terms)}", 2)
         for sentence in json.loads(row.representative_sentences):
-            console.print(f"  « {escape(sentence)} »")
+            _indented(f"« {escape(sentence)} »", 2)
         if "representative_posts" in frame.columns:
-            console.print(f"  posts: {escape(', '.join(json.loads(row.representative_posts)))}")
+            _indented(f"posts: {escape(', '.join(json.loads(row.representative_posts)))}", 2)
         mine = shares[shares["theme_id"] == row.theme_id].sort_values("share", ascending=False)
-        console.print(
-            "  share: "
-            + ", ".join(f"{d} {s:.0%}" for d, s in zip(mine.doc_id, mine.share, strict=True))
-        )
+        line = terminal.share_line(list(mine.doc_id), list(mine.share), posts)
+        _indented(f"share: {escape(line)}", 2)
 
 
 def _refit_themes(corpus: Path, out: Path, k: int | None, method: ThemeMethod | None) -> None:
@@ -441,15 +521,20 @@ def sentiment(
         bool, typer.Option("--entities", help="Rank entities instead of posts.")
     ] = False,
     limit: LimitOption = 0,
+    wide: WideOption = False,
 ) -> None:
     """Posts (or entities) ranked by sentiment, with the sentences that drive each score."""
+    from recap_nlp.records import COUNTED_LABELS
+
     if by_entity:
         frame = _frame_or_exit(out, "entity_sentiment")
-        frame = frame[frame["entity_label"].isin(["PER", "CITY", "ORG", "EVENT"])]
+        frame = frame[frame["entity_label"].isin(COUNTED_LABELS)]
         frame = frame.sort_values(["polarity", "entity"], ascending=[False, True])
-    else:
-        frame = _frame_or_exit(out, "doc_sentiment").sort_values("polarity", ascending=False)
-    print_frame(frame, output, limit)
+        show(frame, output, wide, terminal.entity_sentiment_view, limit)
+        return
+    frame = _frame_or_exit(out, "doc_sentiment").sort_values("polarity", ascending=False)
+    posts = _post_labels(out, limit=60)
+    show(frame, output, wide, lambda f: terminal.doc_sentiment_view(f, posts), limit)
 
 
 @app.command()
@@ -607,6 +692,9 @@ def _print_reports(out: Path) -> None:
         f"figures: {escape(str(out / 'figures'))} ({len(drawn)} files)"
     )
 
+
+# The exploration commands register themselves on ``app`` (kept in their own module).
+from recap_nlp import cli_explore  # noqa: E402, F401
 
 if __name__ == "__main__":
     app()

@@ -30,7 +30,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from recap_nlp import store
+from recap_nlp import readable, store
 
 log = logging.getLogger(__name__)
 
@@ -150,13 +150,9 @@ def _short(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def post_labels(documents: pd.DataFrame) -> dict[str, str]:
-    """A short readable label per post: its title, else its id."""
-    labels: dict[str, str] = {}
-    for row in documents.itertuples():
-        title = row.title if isinstance(row.title, str) and row.title.strip() else ""
-        labels[str(row.doc_id)] = _short(title or str(row.doc_id))
-    return labels
+def post_labels(documents: pd.DataFrame, sentences: pd.DataFrame | None = None) -> dict[str, str]:
+    """A short readable label per post: its title, else its first words and date, else its id."""
+    return readable.post_labels(documents, sentences, limit=38)
 
 
 def entities_figure(entities: pd.DataFrame, top: int = 15) -> Figure:
@@ -288,7 +284,7 @@ def timeline_figure(events: pd.DataFrame, documents: pd.DataFrame) -> Figure:
             ax.text(
                 mdates.date2num(start) + width + 8,
                 y,
-                f"{n_docs} billet(s)",
+                readable.plural(n_docs, "billet"),
                 va="center",
                 fontsize=8,
             )
@@ -308,46 +304,84 @@ def _dated_events(events: pd.DataFrame) -> list[tuple[str, date, date, int]]:
         start = parse_partial_date(row.start_date)
         end = parse_partial_date(row.end_date or row.start_date, end=True)
         if start is not None and end is not None:
-            rows.append((str(row.name), start, end, len(json_list(row.doc_ids))))
+            name = readable.event_display_name(row)
+            rows.append((name, start, end, len(json_list(row.doc_ids))))
     return sorted(rows, key=lambda r: (r[1], r[0]))
 
 
-def event_timeline_png(
-    start_date: str, end_date: str, posts: Sequence[tuple[str, str]]
-) -> bytes | None:
-    """A small strip: the event's dates and the publication date of each source post.
+def event_timeline_svg(
+    start_date: str, end_date: str, posts: Sequence[tuple[str, str]], width: int = 640
+) -> str | None:
+    """A small vector strip: the event's dates and the publication date of each source post.
+
+    Written as SVG text directly (no matplotlib): a sheet per event costs microseconds, and
+    the same inputs give the same bytes.
 
     Args:
         start_date: ISO start ("2017-06-03", "2018-11" or "").
         end_date: ISO end, "" when it is the start.
-        posts: (label, ISO publication date) of each source post.
+        posts: (label, ISO publication date) of each source post; labels are escaped.
+        width: of the drawing, in pixels.
 
     Returns:
-        PNG bytes, or None when neither the event nor any post is dated.
+        SVG text, or None when neither the event nor any post is dated.
     """
     start = parse_partial_date(start_date)
     end = parse_partial_date(end_date or start_date, end=True)
     dated = [(label, d) for label, p in posts if (d := parse_partial_date(p)) is not None]
     if start is None and not dated:
         return None
-    with _style():
-        fig = _new_figure(6.5, 1.0 + 0.18 * len(dated))
-        ax = fig.subplots()
-        if start is not None and end is not None:
-            width = max((end - start).days + 1, 2)
-            ax.barh(0, width, left=mdates.date2num(start), height=0.6, color=ACCENT)
-        for i, (label, day) in enumerate(dated, start=1):
-            ax.plot([mdates.date2num(day)], [i], marker="v", color="#D55E00")
-            ax.text(
-                mdates.date2num(day) - 1, i, _short(label, 30), ha="right", va="center", fontsize=7
-            )
-        ax.set_yticks([])
-        ax.invert_yaxis()
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=6))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m/%Y"))
-        ax.margins(x=0.25)
-        ax.grid(axis="x", alpha=0.3)
-    return figure_bytes(fig, "png")
+    days = [d for d in (start, end) if d is not None] + [d for _, d in dated]
+    low, high = min(days) - timedelta(days=3), max(days) + timedelta(days=3)
+    span = max((high - low).days, 1)
+    left, right = 230, width - 20
+
+    def x(day: date) -> float:
+        return round(left + (right - left) * (day - low).days / span, 1)
+
+    row, top = 18, 12
+    height = top + row * (len(dated) + 1) + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif" font-size="11">',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    if start is not None and end is not None:
+        x0, x1 = x(start), max(x(end + timedelta(days=1)), x(start) + 4)
+        parts.append(
+            f'<rect x="{x0}" y="{top}" width="{round(x1 - x0, 1)}" height="{row - 6}" '
+            f'fill="{ACCENT}"/>'
+        )
+    for i, (label, day) in enumerate(dated, start=1):
+        y = top + row * i + 6
+        cx = x(day)
+        parts.append(
+            f'<path d="M{cx - 5},{y - 5} L{cx + 5},{y - 5} L{cx},{y + 4} Z" fill="#D55E00"/>'
+        )
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 3}" text-anchor="end">{_xml(_short(label, 34))}</text>'
+        )
+    axis = top + row * (len(dated) + 1) + 4
+    parts.append(f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#333333"/>')
+    for tick in _ticks(low, high):
+        parts.append(
+            f'<text x="{x(tick)}" y="{axis + 16}" text-anchor="middle" fill="#333333">'
+            f"{tick.strftime('%d/%m/%Y')}</text>"
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _ticks(low: date, high: date, n: int = 3) -> list[date]:
+    """``n`` evenly spaced dates inside [low, high] (both ends kept off the edge)."""
+    span = (high - low).days
+    if span < 6:
+        return [low + timedelta(days=span // 2)]
+    return [low + timedelta(days=round(span * (i + 0.5) / n)) for i in range(n)]
+
+
+def _xml(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def sentiment_figure(
@@ -443,6 +477,30 @@ def theme_matrix_figure(
     return fig
 
 
+def keyness_figure(frame: pd.DataFrame, title: str, top: int = 20) -> Figure:
+    """Bars of the log-likelihood of the most specific terms (label: target/reference counts)."""
+    best = frame.head(top).iloc[::-1]
+    with _style():
+        fig = _new_figure(8, 1.2 + 0.28 * max(len(best), 1))
+        ax = fig.subplots()
+        ax.set_title(_short(f"Mots spécifiques : {title}", 80))
+        if best.empty:
+            ax.text(0.5, 0.5, "aucun mot significatif", ha="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return fig
+        names = [
+            f"{t} ({a}/{b})"
+            for t, a, b in zip(best["term"], best["target"], best["reference"], strict=True)
+        ]
+        _hbars(ax, names, best["log_likelihood"].astype(float).to_numpy(), [ACCENT] * len(best))
+        ax.axvline(3.84, color="#D55E00", linewidth=0.8, linestyle="--")
+        ax.set_xlabel(
+            "log-vraisemblance G² (tirets : p = 0,05) — entre parenthèses : "
+            "occurrences dans la cible / dans le reste"
+        )
+    return fig
+
+
 def _read_optional(out_dir: Path, name: str, tables: Sequence[str]) -> pd.DataFrame | None:
     return store.read_table(out_dir, name) if name in tables else None
 
@@ -452,7 +510,7 @@ def run_figures(out_dir: Path) -> dict[str, Figure]:
     tables = store.list_tables(out_dir)
     documents = store.read_table(out_dir, "documents")
     entities = store.read_table(out_dir, "entities")
-    labels = post_labels(documents)
+    labels = post_labels(documents, store.read_table(out_dir, "sentences"))
     figures = {
         "entities": entities_figure(entities),
         "network": network_figure(store.read_table(out_dir, "mentions"), entities),

@@ -73,7 +73,7 @@ def build_tables(result: RunResult) -> list[Table]:
         table_from_records("entities", Entity, sorted(result.entities, key=lambda e: e.entity_id)),
         table_from_records("facts", FactMention, _by_position(result.facts)),
         table_from_records("events", Event, sorted(result.events, key=lambda e: e.event_id)),
-        table_from_records("conflicts", Conflict, sorted(result.conflicts, key=_conflict_key)),
+        *reconciliation_tables(result.conflicts),
         copies_table(result.copies),
         table_from_records("themes", Theme, result.themes),
         table_from_records("doc_themes", DocTheme, result.doc_themes),
@@ -82,6 +82,25 @@ def build_tables(result: RunResult) -> list[Table]:
         table_from_records("entity_sentiment", EntitySentiment, result.entity_sentiment),
         table_from_records("theme_sentiment", ThemeSentiment, result.theme_sentiment),
     ]
+
+
+# A genuine disagreement between sources; the other statuses (single, agree, compatible) are
+# reconciled values with nothing to dispute.
+DISAGREEMENT_STATUSES = ("conflict", "unresolved")
+
+
+def reconciliation_tables(rows: list[Conflict]) -> tuple[Table, Table]:
+    """``reconciled`` (every attribute of every event) and ``conflicts`` (only disagreements).
+
+    Example: the 2017 mission's delegation ("27" in one post, "28" in the other) is in both
+    tables; its dates, on which both posts agree, only in ``reconciled``.
+    """
+    ordered = sorted(rows, key=_conflict_key)
+    disputed = [r for r in ordered if r.status in DISAGREEMENT_STATUSES]
+    return (
+        table_from_records("reconciled", Conflict, ordered),
+        table_from_records("conflicts", Conflict, disputed),
+    )
 
 
 def _conflict_key(conflict: Conflict) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from recap_nlp.factsheet.context import (
     event_context,
     index_context,
     read_run,
+    worth_a_sheet,
 )
 from recap_nlp.factsheet.text import (
     display_value,
@@ -37,6 +39,7 @@ __all__ = [
     "FACTSHEETS_DIR",
     "RunTables",
     "UnknownEventError",
+    "count",
     "display_value",
     "event_context",
     "format_date",
@@ -48,6 +51,7 @@ __all__ = [
     "render_index",
     "sheet_stem",
     "translate_reason",
+    "worth_a_sheet",
     "write_factsheets",
 ]
 
@@ -56,7 +60,9 @@ log = logging.getLogger(__name__)
 FACTSHEETS_DIR = "factsheets"
 
 
+@cache
 def _environment(fmt: str) -> jinja2.Environment:
+    """One Jinja environment per format for the whole process: each template compiles once."""
     loader = jinja2.PackageLoader("recap_nlp", "templates")
     if fmt == "html":
         env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
@@ -70,29 +76,55 @@ def _environment(fmt: str) -> jinja2.Environment:
         )
     env.trim_blocks = True
     env.lstrip_blocks = True
+    env.globals["count"] = count
+    env.filters["posts"] = _post_names
     return env
+
+
+@jinja2.pass_context
+def _post_names(context: Any, doc_ids: Sequence[str]) -> str:
+    """Posts by the names people read (the context's ``P``), joined with ", "."""
+    names = context.get("P", {})
+    return ", ".join(names.get(d, d) for d in doc_ids)
+
+
+def _template(fmt: str, kind: str) -> jinja2.Template:
+    return _environment(fmt).get_template(f"{kind}.{fmt}.j2")
+
+
+def count(n: int, forms: Sequence[str], labels: dict[str, Any] | None = None) -> str:
+    """``n`` with the singular or plural of ``forms`` ([one, many]), as the language wants.
+
+    French puts 0 and 1 in the singular ("0 billet", "1 mention", "2 mentions"); English only 1
+    (pass its labels: "0 posts").
+    """
+    n = int(n)
+    zero_plural = bool(labels and labels.get("zero_is_plural"))
+    singular = n == 1 or (n == 0 and not zero_plural)
+    return f"{n} {forms[0] if singular else forms[1]}"
 
 
 def _common(labels: dict[str, Any], n_docs: int) -> dict[str, Any]:
     return {
         "L": labels,
         "lang": labels["lang"],
-        "footer": labels["footer"].format(version=__version__, n_docs=n_docs),
+        "footer": labels["footer"].format(
+            version=__version__, posts=count(n_docs, labels["posts_counted"], labels)
+        ),
     }
 
 
 def render_event(tables: RunTables, event_id: str, fmt: str, labels: dict[str, Any]) -> str:
     """One event's sheet as HTML or Markdown text."""
     context = event_context(tables, event_id, labels)
-    template = _environment(fmt).get_template(f"event.{fmt}.j2")
-    return template.render(**context, **_common(labels, len(context["doc_ids"])))
+    return _template(fmt, "event").render(**context, **_common(labels, len(context["doc_ids"])))
 
 
 def render_index(tables: RunTables, fmt: str, labels: dict[str, Any]) -> str:
     """The corpus overview as HTML or Markdown text (figures inline in HTML only)."""
     context = index_context(tables, labels, fmt)
-    template = _environment(fmt).get_template(f"index.{fmt}.j2")
-    return template.render(**context, **_common(labels, context["counts"]["n_posts"]))
+    common = _common(labels, context["counts"]["n_posts"])
+    return _template(fmt, "index").render(**context, **common)
 
 
 def write_factsheets(
@@ -104,11 +136,15 @@ def write_factsheets(
 ) -> list[Path]:
     """Write one sheet per event and the overview into ``out_dir/factsheets/``.
 
+    Only events with a fact beyond their name get a sheet (:func:`worth_a_sheet`); the
+    overview lists them all. Sheets left from an earlier run for events that no longer get
+    one are removed, so every file in the folder belongs to this run.
+
     Args:
         out_dir: folder of a finished run (holds ``recap.duckdb``).
         lang: "fr" (default) or "en" labels.
         formats: any of "html" and "md".
-        event_id: write only this event's sheet (and the overview).
+        event_id: write only this event's sheet (and the overview), worth one or not.
 
     Raises:
         UnknownEventError: ``event_id`` is not in the run.
@@ -120,7 +156,10 @@ def write_factsheets(
     out_dir = Path(out_dir)
     labels = load_labels(lang)
     tables = read_run(out_dir)
-    event_ids = sorted(tables.events["event_id"]) if event_id is None else [event_id]
+    if event_id is None:
+        event_ids = [e for e in sorted(tables.events["event_id"]) if worth_a_sheet(tables, e)]
+    else:
+        event_ids = [event_id]
     target = out_dir / FACTSHEETS_DIR
     written = []
     for fmt in formats:
@@ -133,5 +172,13 @@ def write_factsheets(
         path = target / f"index.{fmt}"
         write_atomic(path, render_index(tables, fmt, labels).encode("utf-8"))
         written.append(path)
+        if event_id is None:
+            _remove_stale(target, fmt, {p.name for p in written})
     log.info("wrote %d fact sheets into %s", len(written), target)
     return sorted(written)
+
+
+def _remove_stale(target: Path, fmt: str, keep: set[str]) -> None:
+    for path in target.glob(f"*.{fmt}"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)

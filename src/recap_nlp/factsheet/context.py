@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import base64
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from recap_nlp import plots, store
+from recap_nlp import plots, readable, store
 from recap_nlp.factsheet.text import display_value, format_date, sheet_stem, translate_reason
 from recap_nlp.plots import json_list
+from recap_nlp.records import COUNTED_LABELS
 
 WARNING_STATUSES = ("conflict", "unresolved")
 ATTRIBUTE_ORDER = ("date", "city", "organiser", "sponsor", "delegation_size", "participants")
@@ -25,12 +27,18 @@ class UnknownEventError(KeyError):
 
 @dataclass(frozen=True)
 class RunTables:
-    """The tables a sheet reads; the optional ones are None when the run did not make them."""
+    """The tables a sheet reads; the optional ones are None when the run did not make them.
+
+    ``reconciled`` holds every reconciled attribute of every event (the ``conflicts`` table
+    of runs made before the split). ``post_labels``/``post_short`` name each post as people
+    read it (title, else first words and date); ``by_doc``/``by_event`` index the large
+    tables once so each sheet reads only its rows.
+    """
 
     documents: pd.DataFrame
     mentions: pd.DataFrame
     events: pd.DataFrame
-    conflicts: pd.DataFrame
+    reconciled: pd.DataFrame
     entities: pd.DataFrame
     n_sentences: int
     n_facts: int
@@ -38,35 +46,75 @@ class RunTables:
     themes: pd.DataFrame | None = None
     doc_themes: pd.DataFrame | None = None
     keywords: pd.DataFrame | None = None
+    post_labels: dict[str, str] = field(default_factory=dict)
+    post_short: dict[str, str] = field(default_factory=dict)
+    by_doc: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    by_event: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def read_run(out_dir: Path) -> RunTables:
     """Read the tables of the run in ``out_dir`` (the themes tables may be missing)."""
     present = set(store.list_tables(out_dir))
     optional = {n: store.read_table(out_dir, n) for n in OPTIONAL_TABLES if n in present}
+    documents = store.read_table(out_dir, "documents").fillna("")
+    sentences = store.read_table(out_dir, "sentences")
+    mentions = store.read_table(out_dir, "mentions").fillna("")
+    reconciled = store.read_table(
+        out_dir, "reconciled" if "reconciled" in present else "conflicts"
+    ).fillna("")
+    by_doc = {"mentions": _groups(mentions, "doc_id")}
+    for name in ("doc_sentiment", "doc_themes", "keywords"):
+        if name in optional:
+            by_doc[name] = _groups(optional[name], "doc_id")
     return RunTables(
-        documents=store.read_table(out_dir, "documents").fillna(""),
-        mentions=store.read_table(out_dir, "mentions").fillna(""),
+        documents=documents,
+        mentions=mentions,
         events=store.read_table(out_dir, "events").astype(object).fillna(""),
-        conflicts=store.read_table(out_dir, "conflicts").fillna(""),
+        reconciled=reconciled,
         entities=store.read_table(out_dir, "entities").fillna(""),
-        n_sentences=len(store.read_table(out_dir, "sentences")),
+        n_sentences=len(sentences),
         n_facts=len(store.read_table(out_dir, "facts")),
+        post_labels=readable.post_labels(documents, sentences, limit=90),
+        post_short=readable.post_labels(documents, sentences, limit=40),
+        by_doc=by_doc,
+        by_event=_groups(reconciled, "event_id"),
         **optional,
     )
 
 
-def _titles(tables: RunTables) -> dict[str, str]:
-    return {str(r.doc_id): str(r.title).strip() for r in tables.documents.itertuples()}
+def _groups(frame: pd.DataFrame, key: str) -> dict[str, pd.DataFrame]:
+    return {str(k): g for k, g in frame.groupby(key, sort=False)}
+
+
+def _rows(tables: RunTables, name: str, doc_ids: Iterable[str]) -> pd.DataFrame:
+    """The rows of table ``name`` for these posts, read from the index (no full scan)."""
+    groups = tables.by_doc.get(name, {})
+    parts = [groups[d] for d in dict.fromkeys(doc_ids) if d in groups]
+    if parts:
+        return pd.concat(parts)
+    frame = getattr(tables, name)
+    return frame.iloc[0:0]
+
+
+def worth_a_sheet(tables: RunTables, event_id: str) -> bool:
+    """An event gets a sheet when a post gives at least one fact beyond its name.
+
+    Example: an event only named in passing ("la Connected Week") has an ``event_name`` row
+    and nothing else: no sheet; a mission with its dates or its delegation has one.
+    """
+    rows = tables.by_event.get(event_id)
+    return rows is not None and bool((rows["attribute"] != "event_name").any())
 
 
 def _posts(tables: RunTables, doc_ids: Sequence[str], labels: dict[str, Any]) -> list[dict]:
-    rows = tables.documents[tables.documents["doc_id"].isin(doc_ids)].sort_values("doc_id")
+    wanted = set(doc_ids)
+    rows = tables.documents[tables.documents["doc_id"].isin(wanted)].sort_values("doc_id")
     return [
         {
             "doc_id": str(r.doc_id),
-            "title": str(r.title).strip() or labels["untitled"],
+            "title": tables.post_labels.get(str(r.doc_id), "") or labels["untitled"],
             "published": format_date(str(r.published), labels) if r.published else "",
+            "published_iso": str(r.published),
             "url": str(r.url) if str(r.url).startswith(("https://", "http://")) else "",
         }
         for r in rows.itertuples()
@@ -98,7 +146,7 @@ def _display(row: Any, labels: dict[str, Any]) -> str:
     return display_value(row.attribute, row.chosen, labels)
 
 
-def _warning(row: Any, titles: dict[str, str], labels: dict[str, Any]) -> dict[str, Any]:
+def _warning(row: Any, labels: dict[str, Any]) -> dict[str, Any]:
     seen: set[tuple[str, str, str]] = set()
     sources = []
     for value, doc_id, quote in zip(
@@ -108,9 +156,7 @@ def _warning(row: Any, titles: dict[str, str], labels: dict[str, Any]) -> dict[s
         if key not in seen:
             seen.add(key)
             shown = display_value(row.attribute, str(value), labels)
-            sources.append(
-                {"value": shown, "doc_id": doc_id, "title": titles.get(doc_id, ""), "quote": quote}
-            )
+            sources.append({"value": shown, "doc_id": doc_id, "quote": quote})
     return {
         "event_id": row.event_id,
         "label": labels["attributes"].get(row.attribute, row.attribute.replace("_", " ")),
@@ -122,8 +168,8 @@ def _warning(row: Any, titles: dict[str, str], labels: dict[str, Any]) -> dict[s
 
 
 def _people(tables: RunTables, doc_ids: Sequence[str], label: str) -> list[dict[str, Any]]:
-    m = tables.mentions
-    chosen = m[m["doc_id"].isin(doc_ids) & (m["label"] == label) & (m["entity_id"] != "")]
+    m = _rows(tables, "mentions", doc_ids)
+    chosen = m[(m["label"] == label) & (m["entity_id"] != "")]
     people = []
     for entity_id, group in chosen.groupby("entity_id"):
         name = group["canonical"].iloc[0] or group["text"].iloc[0]
@@ -165,7 +211,7 @@ def _sentiment(
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     if tables.doc_sentiment is None:
         return [], []
-    frame = tables.doc_sentiment[tables.doc_sentiment["doc_id"].isin(doc_ids)]
+    frame = _rows(tables, "doc_sentiment", doc_ids)
     rows, quotes = [], []
     for r in frame.sort_values("doc_id").itertuples():
         rows.append(
@@ -186,7 +232,7 @@ def _sentiment(
 def _themes(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
     if tables.themes is None or tables.doc_themes is None:
         return []
-    shares = tables.doc_themes[tables.doc_themes["doc_id"].isin(doc_ids)]
+    shares = _rows(tables, "doc_themes", doc_ids)
     if shares.empty:
         return []
     mean = shares.groupby("theme_id")["share"].sum() / max(len(set(doc_ids)), 1)
@@ -212,7 +258,7 @@ def _themes(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
 def _keywords(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
     if tables.keywords is None:
         return []
-    frame = tables.keywords[tables.keywords["doc_id"].isin(doc_ids)]
+    frame = _rows(tables, "keywords", doc_ids)
     grouped = frame.groupby("keyword").agg(score=("score", "sum"), docs=("doc_id", set))
     best = grouped.sort_values("score", ascending=False).head(10)
     return [
@@ -223,12 +269,17 @@ def _keywords(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]
 
 def _timeline_uri(event: Any, posts: Iterable[dict[str, Any]], tables: RunTables) -> str:
     published = dict(zip(tables.documents["doc_id"], tables.documents["published"], strict=True))
-    png = plots.event_timeline_png(
+    svg = plots.event_timeline_svg(
         str(event.start_date),
         str(event.end_date),
-        [(p["doc_id"], str(published.get(p["doc_id"], ""))) for p in posts],
+        [
+            (tables.post_short.get(p["doc_id"], p["doc_id"]), str(published.get(p["doc_id"], "")))
+            for p in posts
+        ],
     )
-    return _data_uri(png) if png else ""
+    if not svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def _data_uri(png: bytes) -> str:
@@ -242,14 +293,13 @@ def event_context(tables: RunTables, event_id: str, labels: dict[str, Any]) -> d
         raise UnknownEventError(f"no event {event_id!r} in this run")
     event = next(matches.itertuples())
     doc_ids = sorted(json_list(event.doc_ids))
-    rows = tables.conflicts[tables.conflicts["event_id"] == event_id]
-    titles = _titles(tables)
+    rows = tables.by_event.get(event_id, tables.reconciled.iloc[0:0])
     posts = _posts(tables, doc_ids, labels)
     sentiment, quotes = _sentiment(tables, doc_ids, labels)
     return {
         "event": {
             "event_id": event_id,
-            "name": event.name,
+            "name": readable.event_display_name(event),
             "kind": event.kind,
             "dates": format_date(_event_dates(event), labels) if event.start_date else "",
             "places": json_list(event.cities),
@@ -258,7 +308,7 @@ def event_context(tables: RunTables, event_id: str, labels: dict[str, Any]) -> d
         "doc_ids": doc_ids,
         "facts": _fact_rows(rows, labels),
         "warnings": [
-            _warning(r, titles, labels) for r in rows.itertuples() if r.status in WARNING_STATUSES
+            _warning(r, labels) for r in rows.itertuples() if r.status in WARNING_STATUSES
         ],
         "people": _people(tables, doc_ids, "PER"),
         "organisations": _people(tables, doc_ids, "ORG"),
@@ -268,6 +318,7 @@ def event_context(tables: RunTables, event_id: str, labels: dict[str, Any]) -> d
         "keywords": _keywords(tables, doc_ids),
         "posts": posts,
         "timeline": _timeline_uri(event, posts, tables),
+        "P": tables.post_short,
     }
 
 
@@ -279,8 +330,10 @@ def _event_dates(event: Any) -> str:
 
 def index_context(tables: RunTables, labels: dict[str, Any], fmt: str) -> dict[str, Any]:
     """The corpus overview: counts, events, every disagreement, top entities, tone, themes."""
-    titles = _titles(tables)
-    conflicts = tables.conflicts
+    reconciled = tables.reconciled
+    disputed = reconciled[reconciled["status"].isin(WARNING_STATUSES)]
+    n_warnings = Counter(disputed["event_id"])
+    names = readable.event_names(tables.events)
     events = []
     # Posts' main events first, then events mentioned in passing; dated ones in time order.
     ordered = sorted(
@@ -293,37 +346,38 @@ def index_context(tables: RunTables, labels: dict[str, Any], fmt: str) -> dict[s
         ),
     )
     for e in ordered:
-        n_warn = int(
-            (
-                (conflicts["event_id"] == e.event_id) & conflicts["status"].isin(WARNING_STATUSES)
-            ).sum()
-        )
         events.append(
             {
                 "event_id": e.event_id,
-                "name": e.name,
+                "name": names[str(e.event_id)],
                 "kind": e.kind,
                 "dates": format_date(_event_dates(e), labels) if e.start_date else "",
                 "places": json_list(e.cities),
                 "doc_ids": sorted(json_list(e.doc_ids)),
-                "n_warnings": n_warn,
-                "file": f"{sheet_stem(e.event_id)}.{fmt}",
+                "n_warnings": n_warnings[e.event_id],
+                "file": f"{sheet_stem(e.event_id)}.{fmt}"
+                if worth_a_sheet(tables, e.event_id)
+                else "",
             }
         )
-    names = dict(zip(tables.events["event_id"], tables.events["name"], strict=True))
     warnings = [
-        _warning(r, titles, labels) | {"event_name": names.get(r.event_id, r.event_id)}
-        for r in conflicts[conflicts["status"].isin(WARNING_STATUSES)].itertuples()
+        _warning(r, labels) | {"event_name": names.get(r.event_id, r.event_id)}
+        for r in disputed.itertuples()
     ]
     all_docs = sorted(tables.documents["doc_id"])
     sentiment, _ = _sentiment(tables, all_docs, labels)
+    counted = tables.entities["label"].isin(COUNTED_LABELS)
     return {
         "counts": {
             "n_posts": len(all_docs),
             "n_sentences": tables.n_sentences,
-            "n_entities": len(tables.entities),
+            "n_entities": int(counted.sum()),
             "n_events": len(events),
             "n_facts": tables.n_facts,
+        },
+        "entities_apart": {
+            str(k): int(v)
+            for k, v in tables.entities[~counted].groupby("label").size().sort_index().items()
         },
         "events": events,
         "warnings": warnings,
@@ -332,6 +386,7 @@ def index_context(tables: RunTables, labels: dict[str, Any], fmt: str) -> dict[s
         "themes": _themes(tables, all_docs),
         "posts": _posts(tables, all_docs, labels),
         "figures": _index_figures(tables) if fmt == "html" else [],
+        "P": tables.post_short,
     }
 
 

@@ -49,7 +49,10 @@ def _read(out: Path, name: str) -> list[dict[str, str]]:
 def score(out: Path, verbose: bool = False) -> dict[str, tuple[int, int]]:
     """Counts (right, total) for facts found, facts well placed, absences and conflicts."""
     expected = [json.loads(line) for line in (HERE / "expected.jsonl").read_text().splitlines()]
-    facts, conflicts = _read(out, "facts"), _read(out, "conflicts")
+    facts = _read(out, "facts")
+    # Every reconciled attribute (the "conflicts" table of runs made before the split).
+    reconciled = "reconciled" if (out / "tables" / "reconciled.csv").exists() else "conflicts"
+    conflicts = _read(out, reconciled)
     fact_rows = [e for e in expected if e.get("kind", "fact") == "fact" and not e.get("absent")]
     found = {i: [r for r in facts if _matches(e, r)] for i, e in enumerate(fact_rows)}
     votes: dict[str, Counter[str]] = {}
