@@ -153,17 +153,17 @@ def event_display_name(event: Mapping[str, Any] | Any) -> str:
     """
     get = event.get if isinstance(event, Mapping) else lambda k, d="": getattr(event, k, d)
     display = _cell(get("display_name", "")).strip()
-    if display:
-        return display
     name = _cell(get("name", "")).strip()
+    fallback = display or name or _cell(get("event_id", ""))
     kind = _cell(get("kind", "")).strip().lower()
-    if kind not in TRIP_KINDS:
-        return name or _cell(get("event_id", ""))
+    # A trip's own name ("Mission Montréal 2019") wins; a generated "mission 2017 – X" does not.
+    if kind not in TRIP_KINDS or (display and not display.lower().startswith(kind)):
+        return fallback
     organiser = _cell(get("organiser", "")).strip()
     where = place_phrase(json_items(get("cities", "")))
     year = _cell(get("start_date", ""))[:4]
     if not (organiser or where):
-        return name or _cell(get("event_id", ""))
+        return fallback
     parts = [kind.capitalize(), organiser, where, year if re.fullmatch(r"\d{4}", year) else ""]
     return " ".join(p for p in parts if p)
 
