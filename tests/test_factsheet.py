@@ -68,14 +68,20 @@ def test_2018_sheet_has_no_warning(seed_run: Path) -> None:
 
 
 @pytest.mark.slow
-def test_every_event_has_a_sheet_and_the_overview_links_them(seed_run: Path) -> None:
-    events = store.read_table(seed_run, "events")
+def test_every_event_worth_a_sheet_has_one_and_the_overview_links_them(seed_run: Path) -> None:
+    from recap_nlp.factsheet.context import worth_a_sheet
+
+    tables = factsheet.read_run(seed_run)
     index = (seed_run / "factsheets" / "index.html").read_text(encoding="utf-8")
-    for event_id in events["event_id"]:
+    with_sheet = 0
+    for event_id in tables.events["event_id"]:
         stem = factsheet.sheet_stem(event_id)
-        assert (seed_run / "factsheets" / f"{stem}.html").exists()
-        assert (seed_run / "factsheets" / f"{stem}.md").exists()
-        assert f'href="{stem}.html"' in index
+        expected = worth_a_sheet(tables, event_id)
+        with_sheet += expected
+        assert (seed_run / "factsheets" / f"{stem}.html").exists() == expected, event_id
+        assert (seed_run / "factsheets" / f"{stem}.md").exists() == expected, event_id
+        assert (f'href="{stem}.html"' in index) == expected, event_id
+    assert with_sheet >= 4  # the two missions, the Semaine numérique, the SCENIC day at least
     assert not list((seed_run / "factsheets").glob(".*")), "temporary files left behind"
 
 
