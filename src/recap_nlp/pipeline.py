@@ -37,6 +37,7 @@ from recap_nlp.records import (
     Sentence,
     SentenceSpan,
     Skipped,
+    Source,
     Theme,
 )
 from recap_nlp.sentiment import (
@@ -46,6 +47,7 @@ from recap_nlp.sentiment import (
     entity_sentiment,
     score_sentences,
 )
+from recap_nlp.sources import describe_sources
 from recap_nlp.themes import ThemeUnit, extract_keywords, fit_themes
 
 log = logging.getLogger(__name__)
@@ -123,6 +125,7 @@ class RunResult:
     doc_sentiment: list[DocSentiment] = field(default_factory=list)
     entity_sentiment: list[EntitySentiment] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
 
 
 def read_documents(
@@ -205,7 +208,12 @@ def add_facts(result: RunResult) -> None:
         )
     result.events, result.facts = resolve_events(facts, result.documents)
     result.copies = copied_passages(result.documents)
-    result.conflicts = reconcile(result.events, result.facts, result.documents, result.copies)
+    result.sources = describe_sources(
+        result.documents, result.facts, result.events, result.copies, result.mentions
+    )
+    result.conflicts = reconcile(
+        result.events, result.facts, result.documents, result.copies, result.sources
+    )
 
 
 def _group_by_doc(records: Iterable[_WithDocId]) -> dict[str, list[_WithDocId]]:

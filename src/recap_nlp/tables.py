@@ -17,6 +17,7 @@ from recap_nlp.records import (
     Mention,
     Sentence,
     Skipped,
+    Source,
     Theme,
 )
 from recap_nlp.sentiment import DocSentiment, EntitySentiment
@@ -61,6 +62,7 @@ def build_tables(result: RunResult) -> list[Table]:
         table_from_records("events", Event, sorted(result.events, key=lambda e: e.event_id)),
         table_from_records("conflicts", Conflict, sorted(result.conflicts, key=_conflict_key)),
         copies_table(result.copies),
+        table_from_records("sources", Source, sorted(result.sources, key=lambda s: s.doc_id)),
         table_from_records("themes", Theme, result.themes),
         table_from_records("doc_themes", DocTheme, result.doc_themes),
         table_from_records("keywords", Keyword, result.keywords),
