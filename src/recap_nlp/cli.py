@@ -336,6 +336,8 @@ def _print_conflict(row: object) -> None:
         f"(confidence {get('confidence'):.2f})"
     )
     console.print(f"  reason: {escape(get('reason'))}")
+    if getattr(row, "basis", ""):
+        console.print(f"  rests on: {escape(str(get('basis')))}")
     values, docs, quotes = (json.loads(get(k)) for k in ("values", "doc_ids", "quotes"))
     for value, doc_id, quote in zip(values, docs, quotes, strict=False):
         console.print(f"  - {escape(value)} [dim]({escape(doc_id)})[/] « {escape(quote)} »")

@@ -418,8 +418,8 @@ def _correction(fact: FactMention, context: _Context) -> str:
     if doc is None or not fact.sentence:
         return ""
     cues = load_source_cues()["corrections"]
-    begin = doc.text.rfind(fact.sentence[:40], 0, fact.start + 1)
-    if begin < 0:
+    begin = doc.text.find(fact.sentence[:40], max(0, fact.start - len(fact.sentence)))
+    if not 0 <= begin <= fact.start:
         return ""
     before, after = doc.text[begin : fact.start], doc.text[fact.end : fact.end + 25]
     lead = find_cue(after, cues["before"])

@@ -68,10 +68,8 @@ def find_cue(text: str, cues: Iterable[str], start: int = 0) -> re.Match[str] | 
 
 def _last_cue(text: str, cues: Iterable[str]) -> re.Match[str] | None:
     """The last cue of ``cues`` in ``text``: the one nearest to what follows it."""
-    found = None
-    for found in _cue_pattern(tuple(cues)).finditer(text.lower().replace("’", "'")):
-        pass
-    return found
+    matches = list(_cue_pattern(tuple(cues)).finditer(text.lower().replace("’", "'")))
+    return matches[-1] if matches else None
 
 
 def _sentence_at(text: str, position: int) -> str:
@@ -98,29 +96,30 @@ def post_author(doc: Document, people: Sequence[Mention] = ()) -> tuple[str, str
     if doc.author and fold_name(doc.author) not in {fold_name(g) for g in cues["generic"]}:
         return doc.author, "metadata"
     lines = [line.strip() for line in doc.text.splitlines() if line.strip()]
-    byline = re.compile(r"^(?:" + "|".join(re.escape(c) for c in cues["byline"]) + r")\s+" + _NAME)
+    byline = re.compile(r"^(?i:" + "|".join(re.escape(c) for c in cues["byline"]) + r")\s+" + _NAME)
     for line in lines[:_HEAD_LINES] + lines[-_HEAD_LINES:]:
         found = byline.match(line.replace("’", "'")) if len(line) < 80 else None
         if found and _is_name(found.group(1), people):
             return found.group(1).strip(), line
-    self_id = re.compile(
-        r"(?<!\w)(?:"
-        + "|".join(re.escape(c) for c in cues["self_identification"])
-        + r")\s+"
-        + _NAME,
-        re.IGNORECASE,
-    )
+    words = "|".join(re.escape(c.replace("’", "'")) for c in cues["self_identification"])
+    self_id = re.compile(r"(?<!\w)(?i:" + words + r")\s+" + _NAME)
     for found in self_id.finditer(doc.text.replace("’", "'")):
         if _is_name(found.group(1), people):
             return found.group(1).strip(), _sentence_at(doc.text, found.start())
     return "", ""
 
 
-def _is_name(candidate: str, people: Sequence[Mention]) -> bool:
-    """A person's name: a PER mention of the post, or two capitalised words when none given."""
-    candidate = candidate.strip()
-    if people:
-        return any(fold_name(candidate) == fold_name(p.text) for p in people if p.label == "PER")
+def _is_name(candidate: str, mentions: Sequence[Mention]) -> bool:
+    """A person's name: a PER mention of the post inside it, else two capitalised words
+    that no place or organisation mention of the post covers.
+
+    Example: "Jeanne Roy" -> True; "Beau Temps" when "Beau" is a place -> False.
+    """
+    folded = fold_name(candidate)
+    if any(m.label == "PER" and fold_name(m.text) in folded for m in mentions if m.text):
+        return True
+    if any(m.label != "PER" and fold_name(m.text) in folded for m in mentions if m.text.strip()):
+        return False
     return len(candidate.split()) >= 2
 
 
@@ -149,9 +148,14 @@ def _press_byline(doc: Document, author_evidence: str) -> bool:
 
 
 def post_publisher(
-    doc: Document, orgs: Sequence[Mention], organisers: Sequence[FactMention], role: str
+    doc: Document, mentions: Sequence[Mention], organisers: Sequence[FactMention], role: str
 ) -> tuple[str, str]:
     """The site or the organisation speaking as "nous" in the post, with the evidence.
+
+    In order: the URL's host; a name after "Toute l'équipe de", "Chez", ... at the start of a
+    sentence; an organisation opening one of the first sentences as its subject ("Vélo Cité
+    était présent ...") in a post speaking as "nous"; the organiser a post written in the
+    organiser's voice names at least twice (not a city).
 
     Example:
         "Toute l'équipe de Vélo Cité vous donne des nouvelles" -> ("Vélo Cité", that sentence)
@@ -160,16 +164,48 @@ def post_publisher(
         host = urlparse(doc.url).netloc.removeprefix("www.")
         if host:
             return host, doc.url
-    low = doc.text.lower().replace("’", "'")
-    for cue in load_source_cues()["publisher"]["self_presentation"]:
-        for found in re.finditer(r"(?:^|(?<=[.!?…\n]\s)|(?<=\n))" + re.escape(cue) + r"\s*", low):
-            org = next((m for m in orgs if abs(m.start - found.end()) <= 2), None)
-            if org is not None:
-                return org.text, _sentence_at(doc.text, found.start())
-    if role == "organiser" and organisers and _WE.search(doc.text):
-        fact = organisers[0]
-        return fact.value, fact.sentence[:_EVIDENCE]
+    orgs = [m for m in mentions if m.label == "ORG"]
+    found = _self_presented(doc, orgs) or _opening_subject(doc, orgs)
+    if found:
+        return found
+    cities = {fold_name(m.text) for m in mentions if m.label in ("CITY", "LOC")}
+    if role == "organiser" and _WE.search(doc.text):
+        for fact in organisers:
+            name = fold_name(fact.value)
+            if name and name not in cities and fold_name(doc.text).count(name) >= 2:
+                return fact.value, fact.sentence[:_EVIDENCE]
     return "", ""
+
+
+def _self_presented(doc: Document, orgs: Sequence[Mention]) -> tuple[str, str] | None:
+    """ "Toute l'équipe de X vous ...", "Chez X, nous ...": X, at the start of a sentence."""
+    low = doc.text.lower().replace("’", "'")
+    name = re.compile(_NAME)
+    for cue in load_source_cues()["publisher"]["self_presentation"]:
+        cue = cue.replace("’", "'")
+        for found in re.finditer(r"(?:^|(?<=[.!?…]\s)|(?<=\n))" + re.escape(cue) + r"\s*", low):
+            org = next((m.text for m in orgs if abs(m.start - found.end()) <= 2), None)
+            team = "équipe" in cue or "membres" in cue  # a team's name, even untagged
+            named = name.match(doc.text, found.end()) if team else None
+            if org or named:
+                return org or named.group(1), _sentence_at(doc.text, found.start())  # type: ignore[union-attr]
+    return None
+
+
+def _opening_subject(doc: Document, orgs: Sequence[Mention]) -> tuple[str, str] | None:
+    """An organisation followed by its verb in one of the first sentences of a "nous" post."""
+    if not _WE.search(doc.text):
+        return None
+    verbs = load_source_cues()["publisher"]["subject_verbs"]
+    head = _SENTENCE_END.split(doc.text.lstrip(), maxsplit=3)[:3]
+    limit = doc.text.find(head[-1]) + len(head[-1]) if head else 0
+    for org in sorted(orgs, key=lambda m: m.start):
+        if org.start >= limit:
+            break
+        after = doc.text[org.end : org.end + 30].lower().replace("’", "'")
+        if re.match(r"\s+(?:" + "|".join(re.escape(v) for v in verbs) + r")(?!\w)", after):
+            return org.text, _sentence_at(doc.text, org.start)
+    return None
 
 
 def _copy_direction(
@@ -386,8 +422,7 @@ def _source(
     if role == "other" and _press_byline(doc, author[1]):
         role, role_evidence = "press", author[1]
     own_organisers = [f for f in facts if f.attribute == "organiser"]
-    orgs = [m for m in mentions if m.label == "ORG"]
-    publisher, publisher_evidence = post_publisher(doc, orgs, own_organisers, role)
+    publisher, publisher_evidence = post_publisher(doc, mentions, own_organisers, role)
     return Source(
         doc_id=doc.doc_id,
         author=author[0],

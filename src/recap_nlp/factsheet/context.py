@@ -16,7 +16,7 @@ from recap_nlp.plots import json_list
 
 WARNING_STATUSES = ("conflict", "unresolved")
 ATTRIBUTE_ORDER = ("date", "city", "organiser", "sponsor", "delegation_size", "participants")
-OPTIONAL_TABLES = ("doc_sentiment", "themes", "doc_themes", "keywords")
+OPTIONAL_TABLES = ("doc_sentiment", "themes", "doc_themes", "keywords", "sources")
 
 
 class UnknownEventError(KeyError):
@@ -38,6 +38,7 @@ class RunTables:
     themes: pd.DataFrame | None = None
     doc_themes: pd.DataFrame | None = None
     keywords: pd.DataFrame | None = None
+    sources: pd.DataFrame | None = None
 
 
 def read_run(out_dir: Path) -> RunTables:
@@ -98,7 +99,12 @@ def _display(row: Any, labels: dict[str, Any]) -> str:
     return display_value(row.attribute, row.chosen, labels)
 
 
-def _warning(row: Any, titles: dict[str, str], labels: dict[str, Any]) -> dict[str, Any]:
+def _warning(
+    row: Any,
+    titles: dict[str, str],
+    labels: dict[str, Any],
+    sources_table: pd.DataFrame | None = None,
+) -> dict[str, Any]:
     seen: set[tuple[str, str, str]] = set()
     sources = []
     for value, doc_id, quote in zip(
@@ -118,7 +124,41 @@ def _warning(row: Any, titles: dict[str, str], labels: dict[str, Any]) -> dict[s
         "chosen": _display(row, labels) if row.chosen else "",
         "reason": translate_reason(row.reason, labels),
         "confidence": round(100 * float(row.confidence or 0)),
+        "basis": str(getattr(row, "basis", "") or ""),
+        "who": _who(sources_table, row, labels),
     }
+
+
+def _who(sources: pd.DataFrame | None, row: Any, labels: dict[str, Any]) -> list[dict[str, Any]]:
+    """For each post behind a contested value: its role, author, publisher and relations."""
+    if sources is None or sources.empty:
+        return []
+    doc_ids = sorted(set(json_list(row.doc_ids)))
+    frame = sources[sources["doc_id"].isin(doc_ids)].fillna("").sort_values("doc_id")
+    who = []
+    for r in frame.itertuples():
+        role = next(
+            (
+                e.split("=", 1)[1]
+                for e in json_list(r.event_roles)
+                if e.startswith(f"{row.event_id}=")
+            ),
+            str(r.role),
+        )
+        related = [
+            t for t in json_list(r.relations) if any(d in t for d in doc_ids if d != r.doc_id)
+        ]
+        who.append(
+            {
+                "doc_id": str(r.doc_id),
+                "role": labels.get("source_roles", {}).get(role, role),
+                "author": str(r.author),
+                "publisher": str(r.publisher),
+                "evidence": str(r.role_evidence),
+                "relations": related,
+            }
+        )
+    return who
 
 
 def _people(tables: RunTables, doc_ids: Sequence[str], label: str) -> list[dict[str, Any]]:
@@ -236,7 +276,9 @@ def event_context(tables: RunTables, event_id: str, labels: dict[str, Any]) -> d
         "doc_ids": doc_ids,
         "facts": _fact_rows(rows, labels),
         "warnings": [
-            _warning(r, titles, labels) for r in rows.itertuples() if r.status in WARNING_STATUSES
+            _warning(r, titles, labels, tables.sources)
+            for r in rows.itertuples()
+            if r.status in WARNING_STATUSES
         ],
         "people": _people(tables, doc_ids, "PER"),
         "organisations": _people(tables, doc_ids, "ORG"),
@@ -284,7 +326,8 @@ def index_context(tables: RunTables, labels: dict[str, Any], fmt: str) -> dict[s
         )
     names = dict(zip(tables.events["event_id"], tables.events["name"], strict=True))
     warnings = [
-        _warning(r, titles, labels) | {"event_name": names.get(r.event_id, r.event_id)}
+        _warning(r, titles, labels, tables.sources)
+        | {"event_name": names.get(r.event_id, r.event_id)}
         for r in conflicts[conflicts["status"].isin(WARNING_STATUSES)].itertuples()
     ]
     all_docs = sorted(tables.documents["doc_id"])
