@@ -487,6 +487,8 @@ def _decide_values(observations: list[_Observation], context: _Context) -> _Deci
         decision = rule()
         if decision is not None:
             return decision
+    if n_posts == 1:
+        return _Decision("", "unresolved", 0.0, f"unresolved: {len(groups)} values in one post")
     counted = f"{n} sources" if n_posts == n else f"{n_posts} posts ({n} independent)"
     reason = f"unresolved: {len(groups)} values from {counted}, no majority, no organiser source"
     return _Decision("", "unresolved", 0.0, reason)
