@@ -221,3 +221,16 @@ def test_a_named_post_of_the_corpus_is_a_dependence() -> None:
 def test_find_cue_ignores_case_and_apostrophes() -> None:
     assert find_cue("Comme je l’écrivais hier", ["comme je l'écrivais"]) is not None
     assert find_cue("enfaitement", ["en fait"]) is None
+
+
+def test_a_first_name_alone_points_at_a_post_only_when_one_writer_has_it() -> None:
+    docs = [
+        _doc("b", "Notre mission en images.", author="Mathieu Roy"),
+        _doc("c", "Un autre regard.", author="Mathieu Caron"),
+        _doc("a", "Lisez le texte de Mathieu sur la mission."),
+    ]
+    sources = {s.doc_id: s for s in describe_sources(docs)}
+    assert sources["a"].depends_on == ()
+    assert sources["a"].relations == ("refers to a post by Mathieu, not in the corpus",)
+    alone = {s.doc_id: s for s in describe_sources([docs[0], docs[2]])}
+    assert alone["a"].depends_on == ("b",)

@@ -321,8 +321,12 @@ def _link_references(docs: dict[str, Document], authors: dict[str, str], links: 
             if part:
                 by_author[fold_name(part)].append(doc_id)
     for doc_id, doc in sorted(docs.items()):
-        for found in pattern.finditer(doc.text.replace("’", "'")):
+        found_all = list(pattern.finditer(doc.text.replace("’", "'")))
+        names = {fold_name(f.group(1)) for f in found_all}
+        for found in found_all:
             name = found.group(1)
+            if any(other.startswith(fold_name(name) + " ") for other in names):
+                continue  # "Mathieu" when the post also says "Mathieu Laferrière"
             targets = _authors_named(name, by_author, doc_id)
             evidence = _sentence_at(doc.text, found.start())
             for target in targets:
@@ -338,7 +342,8 @@ def _authors_named(name: str, by_author: dict[str, list[str]], doc_id: str) -> l
     folded = fold_name(name)
     found = by_author.get(folded, [])
     if not found and " " not in folded:
-        found = [d for key, ids in by_author.items() if key.split()[:1] == [folded] for d in ids]
+        keys = [key for key in by_author if key.split()[:1] == [folded]]
+        found = by_author[keys[0]] if len(keys) == 1 else []  # one writer of that first name
     return sorted(d for d in set(found) if d != doc_id)
 
 
