@@ -62,6 +62,8 @@ def test_2017_markdown_sheet_has_the_same_warning(seed_run: Path) -> None:
     assert "⚠" in md
     assert "délégation de 27 Québécois" in md and "délégation de 28 Québécois" in md
     assert "Qui dit quoi" in md and "organiser's post, later" in md
+    assert re.search(r"^> - 001_\w+ : organisateur, Québec numérique", md, re.M)
+    assert re.search(r"^> - 002_\w+ : participant", md, re.M)  # one line per post
 
 
 @pytest.mark.slow
