@@ -172,7 +172,9 @@ def test_conflicts_show_the_2017_delegation_with_both_quotes(seed_run: Path) -> 
     quotes = json.loads(row["quotes"])
     assert any("délégation de 27 Québécois" in q for q in quotes)
     assert any("délégation de 28 Québécois" in q for q in quotes)
-    assert row["chosen"] in ("", None)
+    # One author wrote both posts; the organiser's later post says 27: chosen, still a conflict.
+    assert (row["chosen"], row["status"]) == ("27", "conflict")
+    assert "organiser" in row["reason"] and "one author" in row["basis"]
 
 
 def test_facts_show_the_two_missions_as_two_events(seed_run: Path) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,23 @@ def test_markdown_front_matter_gives_metadata(tmp_path: Path) -> None:
     start = doc.text.index("Du 3 au 11 juin")
     assert path.read_text(encoding="utf-8").index("Du 3 au 11 juin") == start
     assert not doc.text[:start].strip()  # the front matter is blanked, offsets unchanged
+
+
+@pytest.mark.parametrize(
+    ("author_lines", "expected"),
+    [
+        ("author:\n  name: Jeanne Roy, Paul Martin\n", "Jeanne Roy, Paul Martin"),
+        ("author:\n  display_name: Jeanne Roy\n", "Jeanne Roy"),
+        ("author_username: jroy\nco_authors: [pmartin]\n", "jroy"),
+        ("authors: [Jeanne Roy, Paul Martin]\n", "Jeanne Roy, Paul Martin"),
+    ],
+)
+def test_front_matter_author_as_mapping_list_or_username(
+    tmp_path: Path, author_lines: str, expected: str
+) -> None:
+    path = tmp_path / "billet.md"
+    path.write_text(f"---\ntitle: Retour\n{author_lines}---\n{FRENCH}\n", encoding="utf-8")
+    assert _only_document(read_file(path)).author == expected
 
 
 def test_broken_front_matter_is_a_warning_not_a_skip(tmp_path: Path) -> None:

@@ -48,7 +48,13 @@ def test_2017_sheet_warns_about_27_and_28_with_both_quotes(seed_run: Path) -> No
     assert "une délégation de 27 Québécois" in box
     assert "une délégation de 28 Québécois" in box
     assert "<strong>27</strong>" in box and "<strong>28</strong>" in box
-    assert "non résolu" in box
+    # Chosen by the organiser's own account, and the sheet says who said what.
+    assert "parole de l’organisateur (001_" in box
+    assert "Qui dit quoi" in box
+    assert re.search(r"<code>001_\w+</code> : organisateur, Québec numérique", box)
+    assert re.search(r"<code>002_\w+</code> : participant", box)
+    assert "same author as 002_" in box and "un autre résumé que j’ai publié" in box
+    assert "repose sur : 2 posts, 1 independent source" in box
 
 
 @pytest.mark.slow
@@ -56,6 +62,9 @@ def test_2017_markdown_sheet_has_the_same_warning(seed_run: Path) -> None:
     md = _mission_sheet(seed_run, "2017", "md")
     assert "⚠" in md
     assert "délégation de 27 Québécois" in md and "délégation de 28 Québécois" in md
+    assert "Qui dit quoi" in md and "organiser's post, later" in md
+    assert re.search(r"^> - 001_\w+ : organisateur, Québec numérique", md, re.M)
+    assert re.search(r"^> - 002_\w+ : participant", md, re.M)  # one line per post
 
 
 @pytest.mark.slow
@@ -292,6 +301,11 @@ def test_sheet_stem_is_a_plain_file_name(event_id: str, expected: str) -> None:
     ("reason", "lang", "expected"),
     [
         ("all 2 sources agree", "fr", "les 2 sources concordent"),
+        (
+            "organiser's own account (p1); posts by one author counted once",
+            "fr",
+            "parole de l’organisateur (p1) ; les billets d’un même auteur ne comptent qu’une fois",
+        ),
         (
             "unresolved: 2 values from 2 sources, no majority, no organiser source",
             "fr",

@@ -17,11 +17,20 @@ def test_seed_delegation_conflict_27_vs_28_with_both_quotes() -> None:
         c for c in conflicts if c.event_id == m2017.event_id and c.attribute == "delegation_size"
     ]
     assert sorted(size.values) == ["27", "28"]
-    assert size.status == "unresolved" and size.chosen == "" and size.confidence == 0.0
+    # The post saying 27 quotes the other as "un autre résumé que j'ai publié": one author,
+    # one independent source; it speaks as the organiser and was written later.
+    assert (size.status, size.chosen) == ("conflict", "27")
+    assert size.reason.startswith("organiser's own account (001_")
+    assert "posts by one author counted once" in size.reason
+    assert size.basis == (
+        "2 posts, 1 independent source (posts by one author counted once): organiser's post, later"
+    )
     assert any("27 Québécois" in q for q in size.quotes)
     assert any("28 Québécois" in q for q in size.quotes)
     (dates,) = [c for c in conflicts if c.event_id == m2017.event_id and c.attribute == "date"]
     assert dates.status == "agree" and dates.chosen == "2017-06-03..2017-06-11"
+    agreement = _one([_count("a", 27), _count("b", 27)], [_doc("a"), _doc("b")])
+    assert agreement.status == "agree" and size.confidence < agreement.confidence
 
 
 def test_no_conflict_across_editions() -> None:

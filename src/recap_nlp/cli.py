@@ -420,6 +420,8 @@ def _print_conflict(row: object, names: dict[str, str], posts: dict[str, str]) -
         soft_wrap=False,
     )
     _indented(f"reason: {escape(get('reason'))}", 2)
+    if getattr(row, "basis", ""):
+        _indented(f"rests on: {escape(str(get('basis')))}", 2)
     values, docs, quotes = (json.loads(get(k)) for k in ("values", "doc_ids", "quotes"))
     for value, doc_id, quote in zip(values, docs, quotes, strict=False):
         _indented(f"- {escape(value)} · {_post_cell(doc_id, posts)}", 2)

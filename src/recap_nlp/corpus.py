@@ -252,10 +252,30 @@ def _metadata_fields(meta: dict[str, Any]) -> dict[str, str]:
     for key in ("title", "author", "url"):
         if isinstance(meta.get(key), str | int | float):
             fields[key] = str(meta[key]).strip()
+    if "author" not in fields and _author_field(meta):
+        fields["author"] = _author_field(meta)
     published = meta.get("published", meta.get("date"))
     if published is not None and _ISO_DATE.match(str(published)):
         fields["published"] = str(published)[:10]
     return fields
+
+
+def _author_field(meta: dict[str, Any]) -> str:
+    """An author given as a mapping ({name: ...}), a list, or under another usual key.
+
+    Example: ``{"author": {"display_name": "Jeanne Roy"}}`` -> "Jeanne Roy";
+    ``{"author_username": "jroy"}`` -> "jroy"; ``{"authors": ["A", "B"]}`` -> "A, B".
+    """
+    for key in ("author", "authors", "auteur", "author_username", "author_name"):
+        value = meta.get(key)
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("display_name") or value.get("username")
+        if isinstance(value, list):
+            names = [v.get("name", "") if isinstance(v, dict) else v for v in value]
+            value = ", ".join(str(n).strip() for n in names if str(n).strip())
+        if isinstance(value, str | int | float) and str(value).strip():
+            return str(value).strip()
+    return ""
 
 
 def _build_document(

@@ -40,6 +40,7 @@ from recap_nlp.records import (
     Sentence,
     SentenceSpan,
     Skipped,
+    Source,
     Theme,
 )
 from recap_nlp.sentiment import (
@@ -51,6 +52,7 @@ from recap_nlp.sentiment import (
     score_sentences,
     theme_sentiment,
 )
+from recap_nlp.sources import describe_sources
 from recap_nlp.themes import ThemeUnit, extract_keywords, fit_themes
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,7 @@ class RunResult:
     theme_sentiment: list[ThemeSentiment] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     tracebacks: list[str] = field(default_factory=list)  # unexpected errors, for OUT/run.log
+    sources: list[Source] = field(default_factory=list)
 
 
 def read_documents(
@@ -256,7 +259,12 @@ def add_facts(result: RunResult) -> None:
         )
     result.events, result.facts = resolve_events(facts, result.documents)
     result.copies = copied_passages(result.documents)
-    result.conflicts = reconcile(result.events, result.facts, result.documents, result.copies)
+    result.sources = describe_sources(
+        result.documents, result.facts, result.events, result.copies, result.mentions
+    )
+    result.conflicts = reconcile(
+        result.events, result.facts, result.documents, result.copies, result.sources
+    )
 
 
 def _group_by_doc(records: Iterable[_WithDocId]) -> dict[str, list[_WithDocId]]:

@@ -6,16 +6,20 @@ contains an exact one, a month that contains a day) or in conflict. The policy, 
 
 1. all agree or are compatible -> the most specific value;
 2. a strict majority of independent sources -> that value;
-3. a source speaking as the organiser over sources speaking as participants -> its value;
-4. otherwise "unresolved": nothing is chosen and every value is shown.
+3. the organiser's own account (a post whose role for the event is organiser) -> its value;
+4. a later correction ("en fait", "rectification", "27, et non 28") -> the corrected value;
+5. the same writer's later post, when every value comes from one author -> its value;
+6. precision: one exact figure against approximate ones ("une vingtaine") -> the exact one;
+7. otherwise "unresolved": nothing is chosen and every value is shown.
 
-Sources are posts, except that a value stated inside a passage one post copied from another
-counts once. A single source is never certain (confidence at most 0.5).
+Independent sources are the ``group`` of ``sources.describe_sources``: posts by one author,
+or copying or quoting one another, count once. A single source is never certain (confidence
+at most 0.5); a value chosen by rules 3-6 stays a conflict, with a confidence under 0.6 and a
+``basis`` saying what it rests on ("2 posts, 1 independent source: organiser's post, later").
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -24,16 +28,20 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from recap_nlp.dates import has_cue, load_fact_cues, strip_accents
-from recap_nlp.records import Conflict, Document, Event, FactMention
+from recap_nlp.copies import copied_passages, copies_by_doc, passage_source
+from recap_nlp.dates import strip_accents
+from recap_nlp.records import Conflict, Document, Event, FactMention, Source
+from recap_nlp.sources import (
+    describe_sources,
+    event_role,
+    find_cue,
+    load_source_cues,
+    post_voice,
+)
 
 _SET_ATTRIBUTES = frozenset({"city", "sponsor", "event_name", "main_event"})
 _NAME_ATTRIBUTES = frozenset({"organiser"})
-_MIN_PASSAGE = 80  # characters: shorter sentences repeat by chance ("Merci à tous !")
-_COPY_SCORE = 90.0
-_MAX_SHINGLE_PASSAGES = 50
 _NAME_SCORE = 90.0
-_PASSAGE_SPLIT = re.compile(r"(?<=[.!?…])\s+|\n+|[«»“”]")
 
 
 @dataclass(frozen=True)
@@ -44,69 +52,6 @@ class _Observation:
     source: str
 
 
-def _passages(text: str) -> list[str]:
-    return [p.strip() for p in _PASSAGE_SPLIT.split(text) if len(p.strip()) >= _MIN_PASSAGE]
-
-
-def _shingles(passage: str) -> set[str]:
-    words = re.findall(r"\w+", strip_accents(passage))
-    return {" ".join(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
-
-
-def copied_passages(docs: list[Document]) -> list[tuple[str, str, str]]:
-    """Passages of at least 80 characters that two posts share (one copied or quoted the other).
-
-    Identical passages (up to case, accents and punctuation) are grouped by fingerprint, and
-    each later post is paired with the first one only, so N copies give N - 1 pairs, not N².
-    Then one passage per group is compared with the others that share word 4-grams (so only
-    likely pairs are compared); a pair is kept when rapidfuzz's ``partial_ratio`` is at least 90.
-
-    Returns:
-        (doc_a, doc_b, passage as written in doc_a), doc_a < doc_b, sorted.
-
-    Example:
-        two posts both holding "On revient nécessairement grandi de ce genre d'expérience.
-        Découverte d'une autre culture, ..." -> one tuple per shared passage
-    """
-    items = [(d.doc_id, p) for d in sorted(docs, key=lambda d: d.doc_id) for p in _passages(d.text)]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, (_, passage) in enumerate(items):
-        groups[_fingerprint(passage)].append(i)
-    found = {pair for members in groups.values() for pair in _identical_pairs(items, members)}
-    firsts = [members[0] for members in groups.values()]
-    found.update(_near_pairs(items, firsts))
-    return sorted(found)
-
-
-def _fingerprint(passage: str) -> str:
-    return " ".join(re.findall(r"\w+", strip_accents(passage).lower()))
-
-
-def _identical_pairs(items: list[tuple[str, str]], members: list[int]) -> set[tuple[str, str, str]]:
-    first_doc, passage = items[members[0]]
-    return {(first_doc, items[i][0], passage) for i in members[1:] if items[i][0] != first_doc}
-
-
-def _near_pairs(items: list[tuple[str, str]], candidates: list[int]) -> set[tuple[str, str, str]]:
-    index: dict[str, set[int]] = defaultdict(set)
-    for i in candidates:
-        for shingle in _shingles(items[i][1]):
-            index[shingle].add(i)
-    pairs: dict[tuple[int, int], int] = defaultdict(int)
-    for members in index.values():
-        # A 4-gram in one post only pairs nothing; one in very many passages is a set phrase.
-        if len(members) > _MAX_SHINGLE_PASSAGES or len({items[i][0] for i in members}) < 2:
-            continue
-        for i, j in combinations(sorted(members), 2):
-            if items[i][0] != items[j][0]:
-                pairs[(i, j)] += 1
-    return {
-        (items[i][0], items[j][0], items[i][1])
-        for (i, j), shared in pairs.items()
-        if shared >= 2 and fuzz.partial_ratio(items[i][1], items[j][1]) >= _COPY_SCORE
-    }
-
-
 def source_role(doc: Document) -> str:
     """ "organiser", "participant" or "unknown", from how the post speaks of itself.
 
@@ -114,39 +59,8 @@ def source_role(doc: Document) -> str:
         "J'étais fière d'être à la tête d'une organisation qui rendait cette aventure possible"
         -> "organiser"
     """
-    roles = load_fact_cues()["roles"]
-    if has_cue(doc.text, roles["organiser_voice"]):
-        return "organiser"
-    if has_cue(doc.text, roles["participant_voice"]):
-        return "participant"
-    return "unknown"
-
-
-def _copies_by_doc(copies: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
-    """Each post's copied passages as (first post, passage), once each, in the order of ``copies``.
-
-    A passage copied by N posts appears once per post, not N times for the first one.
-    """
-    by_doc: dict[str, dict[tuple[str, str], None]] = defaultdict(dict)
-    for doc_a, doc_b, passage in copies:
-        by_doc[doc_a][(doc_a, passage)] = None
-        by_doc[doc_b][(doc_a, passage)] = None
-    return {doc_id: list(found) for doc_id, found in by_doc.items()}
-
-
-def _source_of(fact: FactMention, copies: dict[str, list[tuple[str, str]]]) -> str:
-    """The post a fact counts for, or one shared key when it sits in a copied passage."""
-    if not fact.sentence:
-        return fact.doc_id
-    passages = copies.get(fact.doc_id, ())
-    # Exact containment first: cheap, and the usual case for a copied passage.
-    exact = (p for p in passages if fact.sentence in p[1] or p[1] in fact.sentence)
-    fuzzy = (p for p in passages if fuzz.partial_ratio(fact.sentence, p[1]) >= _COPY_SCORE)
-    found = next(exact, None) or next(fuzzy, None)
-    if found is None:
-        return fact.doc_id
-    doc_a, passage = found
-    return f"copy:{doc_a}:{hashlib.sha1(passage.encode()).hexdigest()[:8]}"
+    role = post_voice(doc)[0]
+    return role if role in ("organiser", "participant") else "unknown"
 
 
 def _bounds(fact: FactMention) -> tuple[str, str] | tuple[float, float]:
@@ -263,12 +177,17 @@ def _most_specific(groups: dict[str, list[_Observation]]) -> FactMention:
     return groups[min(groups, key=rank)][0].fact
 
 
-def _agreeing(groups: dict[str, list[_Observation]], n: int) -> _Decision | None:
-    """Rule 1: one value, or values all compatible -> the most specific one."""
+def _agreeing(groups: dict[str, list[_Observation]], n: int, n_posts: int) -> _Decision | None:
+    """Rule 1: one value, or values all compatible -> the most specific one.
+
+    Several posts of one independent source agree, but count as one (confidence <= 0.5).
+    """
     facts = [g[0].fact for g in groups.values()]
     if len(groups) == 1:
-        status = "single" if n == 1 else "agree"
-        reason = "single source" if n == 1 else f"all {n} sources agree"
+        status = "single" if n_posts == 1 else "agree"
+        reason = "single source" if n_posts == 1 else f"all {n} sources agree"
+        if n == 1 < n_posts:
+            reason = f"all {n_posts} posts agree, 1 independent source"
         base = 0.5 if facts[0].precision != "approximate" else 0.4
         return _Decision(_display(facts[0]), status, _confidence(n, base + 0.2), reason)
     if all(compatible(a, b) for a, b in combinations(facts, 2)):
@@ -278,19 +197,26 @@ def _agreeing(groups: dict[str, list[_Observation]], n: int) -> _Decision | None
     return None
 
 
-def _sharpest(groups: dict[str, list[_Observation]]) -> dict[str, tuple[str, FactMention]]:
-    """Each source's most specific statement (key and fact): what it really claims.
+def _sharpest(
+    groups: dict[str, list[_Observation]], by_post: bool = False
+) -> dict[str, tuple[str, FactMention]]:
+    """Each source's (or post's) most specific statement (key and fact): what it really claims.
 
     A post saying "début novembre" and "du 4 au 9 novembre" claims the 4-9, so it does not
-    back another post's "du 3 au 9" through its vaguer month.
+    back another post's "du 3 au 9" through its vaguer month. A source whose posts claim
+    values that cannot both be true (27 and 28) claims nothing: it does not vote.
     """
     best: dict[str, tuple[str, FactMention]] = {}
+    split: set[str] = set()
     for key, group in groups.items():
         for obs in group:
-            held = best.get(obs.source)
+            who = obs.fact.doc_id if by_post else obs.source
+            held = best.get(who)
+            if held is not None and not compatible(held[1], obs.fact):
+                split.add(who)
             if held is None or _specificity(obs.fact) < _specificity(held[1]):
-                best[obs.source] = (key, obs.fact)
-    return best
+                best[who] = (key, obs.fact)
+    return {who: claim for who, claim in best.items() if by_post or who not in split}
 
 
 def _by_majority(groups: dict[str, list[_Observation]], n: int) -> _Decision | None:
@@ -300,6 +226,8 @@ def _by_majority(groups: dict[str, list[_Observation]], n: int) -> _Decision | N
     a candidate when its own most specific value is compatible with it.
     """
     claims = _sharpest(groups)
+    if not claims:
+        return None
     candidates = sorted({key for key, _ in claims.values()})
     support = {
         key: sum(compatible(groups[key][0].fact, fact) for _, fact in claims.values())
@@ -321,30 +249,156 @@ def _one_reading(groups: dict[str, list[_Observation]], winners: list[str]) -> b
     return all(compatible(a, b) for a, b in combinations(facts, 2))
 
 
-def _by_role(groups: dict[str, list[_Observation]], roles: dict[str, str]) -> _Decision | None:
-    """Rule 3: the only value stated by a post written by the organiser."""
-    claims = _sharpest(groups)  # the organiser's most specific value, not its vaguer ones
-    backed = sorted({key for key, fact in claims.values() if roles.get(fact.doc_id) == "organiser"})
+@dataclass(frozen=True)
+class _Context:
+    copies: dict[str, list[tuple[str, str]]]  # by doc id
+    sources: dict[str, Source]
+    docs: dict[str, Document]
+    event_id: str = ""
+
+    def role(self, doc_id: str) -> str:
+        source = self.sources.get(doc_id)
+        return event_role(source, self.event_id) if source else "other"
+
+    def later(self, a: str, b: str) -> bool:
+        """Post ``a`` was written after post ``b`` (dates, or ``a`` quotes ``b``)."""
+        doc_a, doc_b = self.docs.get(a), self.docs.get(b)
+        if doc_a and doc_b and doc_a.published and doc_b.published:
+            return doc_a.published > doc_b.published
+        source = self.sources.get(a)
+        return source is not None and b in source.depends_on
+
+    def one_author(self, doc_ids: set[str]) -> bool:
+        first = min(doc_ids)
+        same = set(self.sources[first].same_author_as) if first in self.sources else set()
+        return doc_ids - {first} <= same
+
+
+def _posts_of(group: list[_Observation]) -> set[str]:
+    return {o.fact.doc_id for o in group}
+
+
+def _signals(key: str, groups: dict[str, list[_Observation]], context: _Context) -> list[str]:
+    """What backs one value beside its count: the organiser's post, a later post, a correction."""
+    mine = _posts_of(groups[key])
+    others = set().union(*(_posts_of(g) for k, g in groups.items() if k != key)) - mine
+    signals = []
+    if any(context.role(d) == "organiser" for d in mine):
+        signals.append("organiser's post")
+    if others and all(any(context.later(m, o) for m in mine) for o in others):
+        signals.append("later")
+    if any(_correction(o.fact, context) == "corrects" for o in groups[key]):
+        signals.append("correction")
+    return signals
+
+
+def _rule_decision(
+    key: str, groups: dict[str, list[_Observation]], context: _Context, reason: str
+) -> _Decision:
+    """A value chosen by a rule over a conflict: still a conflict, confidence under 0.6."""
+    signals = _signals(key, groups, context)
+    bonus = {"organiser's post": 0.1, "later": 0.05, "correction": 0.05}
+    confidence = 0.35 + sum(bonus[s] for s in signals)
+    fact = _most_specific({key: groups[key]})
+    return _Decision(_display(fact), "conflict", round(min(confidence, 0.55), 2), reason)
+
+
+def _by_role(groups: dict[str, list[_Observation]], context: _Context) -> _Decision | None:
+    """Rule 3: the only value stated by a post whose role for the event is organiser."""
+    claims = _sharpest(groups, by_post=True)  # the organiser's most specific value
+    backed = sorted(
+        {key for key, fact in claims.values() if context.role(fact.doc_id) == "organiser"}
+    )
+    if len(backed) != 1 or len(claims) < 2:
+        return None
+    posts = sorted(d for d in _posts_of(groups[backed[0]]) if context.role(d) == "organiser")
+    reason = f"organiser's own account ({', '.join(posts)})"
+    return _rule_decision(backed[0], groups, context, reason)
+
+
+def _correction(fact: FactMention, context: _Context) -> str:
+    """ "corrects" when the value follows "en fait"/"rectification" or precedes "et non";
+    "withdrawn" when it follows "et non"; "" otherwise.
+
+    Example: "Nous étions 27, et non 28." -> 27 "corrects", 28 "withdrawn".
+    """
+    doc = context.docs.get(fact.doc_id)
+    if doc is None or not fact.sentence:
+        return ""
+    cues = load_source_cues()["corrections"]
+    begin = doc.text.find(fact.sentence[:40], max(0, fact.start - len(fact.sentence)))
+    if not 0 <= begin <= fact.start:
+        return ""
+    before, after = doc.text[begin : fact.start], doc.text[fact.end : fact.end + 25]
+    lead = find_cue(after, cues["before"])
+    if lead is not None and not after[: lead.start()].strip(" ,;()–-"):
+        return "corrects"
+    cue = find_cue(before[-40:], cues["before"])
+    if cue is not None:
+        return "withdrawn"
+    return "corrects" if find_cue(before, cues["after"]) is not None else ""
+
+
+def _by_correction(groups: dict[str, list[_Observation]], context: _Context) -> _Decision | None:
+    """Rule 4: the only value stated as a correction, by a post not written before the others."""
+    marks = {key: {_correction(o.fact, context) for o in g} for key, g in groups.items()}
+    backed = [k for k, m in marks.items() if "corrects" in m]
     if len(backed) != 1:
         return None
-    fact = groups[backed[0]][0].fact
-    reason = "source role: the organiser's post over participants'"
-    return _Decision(_display(fact), "conflict", 0.5, reason)
+    mine = _posts_of(groups[backed[0]])
+    others = set().union(*(_posts_of(g) for k, g in groups.items() if k != backed[0])) - mine
+    if any(context.later(o, m) for o in others for m in mine):
+        return None  # the correction was itself corrected, or is older than the other value
+    posts = ", ".join(sorted(mine))
+    return _rule_decision(backed[0], groups, context, f"later correction ({posts})")
 
 
-def _decide_values(observations: list[_Observation], roles: dict[str, str]) -> _Decision:
+def _by_later_post(groups: dict[str, list[_Observation]], context: _Context) -> _Decision | None:
+    """Rule 5: every value from one author: the value of that author's latest post."""
+    posts = set().union(*(_posts_of(g) for g in groups.values()))
+    if len(posts) < 2 or not context.one_author(posts):
+        return None
+    latest = [p for p in posts if all(context.later(p, o) for o in posts - {p})]
+    claims = _sharpest(groups, by_post=True)
+    if len(latest) != 1 or latest[0] not in claims:
+        return None
+    reason = f"the same author's later post ({latest[0]})"
+    return _rule_decision(claims[latest[0]][0], groups, context, reason)
+
+
+def _by_precision(groups: dict[str, list[_Observation]], context: _Context) -> _Decision | None:
+    """Rule 6: one exact figure against approximate ones ("une vingtaine") -> the exact one."""
+    exact = [k for k, g in groups.items() if g[0].fact.precision in ("exact", "day")]
+    if len(exact) != 1 or any(
+        g[0].fact.precision not in ("approximate", "month", "year")
+        for k, g in groups.items()
+        if k != exact[0]
+    ):
+        return None
+    reason = "precision: an exact value over approximate ones"
+    return _rule_decision(exact[0], groups, context, reason)
+
+
+def _decide_values(observations: list[_Observation], context: _Context) -> _Decision:
     groups = _groups(observations)
     n = len({o.source for o in observations})
+    n_posts = len({o.fact.doc_id for o in observations})
     rules: list[Callable[[], _Decision | None]] = [
-        lambda: _agreeing(groups, n),
+        lambda: _agreeing(groups, n, n_posts),
         lambda: _by_majority(groups, n),
-        lambda: _by_role(groups, roles),
+        lambda: _by_role(groups, context),
+        lambda: _by_correction(groups, context),
+        lambda: _by_later_post(groups, context),
+        lambda: _by_precision(groups, context),
     ]
     for rule in rules:
         decision = rule()
         if decision is not None:
             return decision
-    reason = f"unresolved: {len(groups)} values from {n} sources, no majority, no organiser source"
+    if n_posts == 1:
+        return _Decision("", "unresolved", 0.0, f"unresolved: {len(groups)} values in one post")
+    counted = f"{n} sources" if n_posts == n else f"{n_posts} posts ({n} independent)"
+    reason = f"unresolved: {len(groups)} values from {counted}, no majority, no organiser source"
     return _Decision("", "unresolved", 0.0, reason)
 
 
@@ -356,26 +410,66 @@ def _decide_set(observations: list[_Observation]) -> _Decision:
         by_source[obs.source].add(value_key(obs.fact))
         names.setdefault(value_key(obs.fact), obs.fact.value)
     n = len(by_source)
+    n_posts = len({o.fact.doc_id for o in observations})
     chosen = "; ".join(sorted(names.values()))
-    if n == 1:
+    if n_posts == 1:
         return _Decision(chosen, "single", 0.5, "single source")
+    if n == 1:
+        return _Decision(chosen, "agree", 0.5, f"all {n_posts} posts agree, 1 independent source")
     if len({frozenset(v) for v in by_source.values()}) == 1:
         return _Decision(chosen, "agree", _confidence(n, 0.7), f"all {n} sources name the same")
     reason = f"set-valued: union of what {n} sources name"
     return _Decision(chosen, "compatible", _confidence(n, 0.5), reason)
 
 
+def _source_of(fact: FactMention, context: _Context) -> str:
+    """The independent source a fact counts for: its post's group of related posts."""
+    source = context.sources.get(fact.doc_id)
+    if source is not None and source.group:
+        return f"group:{source.group}"
+    return passage_source(fact, context.copies)
+
+
+def _merged(observations: list[_Observation], context: _Context) -> list[str]:
+    """Why several posts counted as one source ("posts by one author counted once")."""
+    posts_of: dict[str, set[str]] = defaultdict(set)
+    for obs in observations:
+        posts_of[obs.source].add(obs.fact.doc_id)
+    notes = []
+    for posts in (p for p in posts_of.values() if len(p) > 1):
+        one_author = context.one_author(posts)
+        notes.append("posts by one author counted once" if one_author else "")
+        notes.append("" if one_author else "a copied passage counted once")
+    return sorted({note for note in notes if note})
+
+
+def _basis(observations: list[_Observation], decision: _Decision, context: _Context) -> str:
+    """What a confidence rests on: "2 posts, 1 independent source: organiser's post, later"."""
+    n_posts = len({o.fact.doc_id for o in observations})
+    n = len({o.source for o in observations})
+    text = f"{n_posts} post{'s' * (n_posts > 1)}, {n} independent source{'s' * (n > 1)}"
+    merged = _merged(observations, context)
+    if merged:
+        text += " (" + "; ".join(merged) + ")"
+    groups = _groups(observations)
+    chosen = [k for k, g in groups.items() if _display(g[0].fact) == decision.chosen]
+    if decision.status != "conflict" or not chosen:
+        return text
+    signals = _signals(chosen[0], groups, context)
+    return text + (": " + ", ".join(signals) if signals else "")
+
+
 def _conflict_for(
     event_id: str, attribute: str, facts: list[FactMention], context: _Context
 ) -> Conflict:
     facts = sorted(facts, key=lambda f: (f.doc_id, f.start, f.fact_id))
-    observations = [_Observation(f, _source_of(f, context.copies)) for f in facts]
+    context = _Context(context.copies, context.sources, context.docs, event_id)
+    observations = [_Observation(f, _source_of(f, context)) for f in facts]
     if attribute in _SET_ATTRIBUTES:
         decision = _decide_set(observations)
     else:
-        decision = _decide_values(observations, context.roles)
-    copied = len({o.source for o in observations}) < len({f.doc_id for f in facts})
-    reason = decision.reason + ("; a copied passage counted once" if copied else "")
+        decision = _decide_values(observations, context)
+    reason = "; ".join([decision.reason, *_merged(observations, context)])
     return Conflict(
         event_id=event_id,
         attribute=attribute,
@@ -387,13 +481,8 @@ def _conflict_for(
         confidence=decision.confidence,
         reason=reason,
         fact_ids=tuple(f.fact_id for f in facts),
+        basis=_basis(observations, decision, context),
     )
-
-
-@dataclass(frozen=True)
-class _Context:
-    copies: dict[str, list[tuple[str, str]]]  # by doc id
-    roles: dict[str, str]
 
 
 def reconcile(
@@ -401,18 +490,26 @@ def reconcile(
     facts: list[FactMention],
     docs: list[Document],
     copies: list[tuple[str, str, str]] | None = None,
+    sources: list[Source] | None = None,
 ) -> list[Conflict]:
     """Reconcile every attribute of every event across posts (one record each, sorted).
 
     Example:
         "une délégation de 27 Québécois" (post A) vs "une délégation de 28 Québécois" (post B)
         -> Conflict(status="unresolved", values=("27", "28"), chosen="", quotes=both sentences)
+        when A and B are independent; when A is B's author's later post, written as the
+        organiser -> chosen="27", reason "organiser's own account (A)", confidence 0.5.
 
-    ``copies`` are the passages shared between posts (``copied_passages(docs)`` when not given).
+    ``copies`` are the passages shared between posts (``copied_passages(docs)`` when not given);
+    ``sources`` who wrote each post (``describe_sources`` over the same records when not given).
     """
     if copies is None:
         copies = copied_passages(docs)
-    context = _Context(_copies_by_doc(copies), {d.doc_id: source_role(d) for d in docs})
+    if sources is None:
+        sources = describe_sources(docs, facts, events, copies)
+    context = _Context(
+        copies_by_doc(copies), {s.doc_id: s for s in sources}, {d.doc_id: d for d in docs}
+    )
     known = {e.event_id for e in events}
     grouped: dict[tuple[str, str], list[FactMention]] = defaultdict(list)
     for fact in facts:

@@ -185,6 +185,33 @@ class Conflict:
     confidence: float
     reason: str
     fact_ids: tuple[str, ...] = field(default=())
+    basis: str = ""  # what the confidence rests on: "2 posts, 1 independent source: ..."
+
+
+SourceRole = Literal["organiser", "participant", "press", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Who speaks in one post, for whom, and which other posts it relies on.
+
+    ``event_roles`` are "event_id=role" for every event the post states facts about;
+    ``depends_on`` the posts it copies or quotes; ``relations`` say in words how it is tied to
+    other posts (with the quote that shows it); posts sharing ``group`` count once.
+    """
+
+    doc_id: str
+    author: str = ""
+    author_evidence: str = ""
+    publisher: str = ""
+    publisher_evidence: str = ""
+    role: SourceRole = "other"
+    role_evidence: str = ""
+    event_roles: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    same_author_as: tuple[str, ...] = ()
+    relations: tuple[str, ...] = ()
+    group: str = ""
 
 
 @dataclass(frozen=True, slots=True)

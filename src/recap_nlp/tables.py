@@ -17,6 +17,7 @@ from recap_nlp.records import (
     Mention,
     Sentence,
     Skipped,
+    Source,
     Theme,
 )
 from recap_nlp.sentiment import DocSentiment, EntitySentiment, ThemeSentiment
@@ -75,6 +76,7 @@ def build_tables(result: RunResult) -> list[Table]:
         table_from_records("events", Event, sorted(result.events, key=lambda e: e.event_id)),
         *reconciliation_tables(result.conflicts),
         copies_table(result.copies),
+        table_from_records("sources", Source, sorted(result.sources, key=lambda s: s.doc_id)),
         table_from_records("themes", Theme, result.themes),
         table_from_records("doc_themes", DocTheme, result.doc_themes),
         table_from_records("keywords", Keyword, result.keywords),

@@ -18,7 +18,7 @@ from recap_nlp.records import COUNTED_LABELS
 
 WARNING_STATUSES = ("conflict", "unresolved")
 ATTRIBUTE_ORDER = ("date", "city", "organiser", "sponsor", "delegation_size", "participants")
-OPTIONAL_TABLES = ("doc_sentiment", "themes", "doc_themes", "keywords")
+OPTIONAL_TABLES = ("doc_sentiment", "themes", "doc_themes", "keywords", "sources")
 
 
 class UnknownEventError(KeyError):
@@ -50,6 +50,7 @@ class RunTables:
     post_short: dict[str, str] = field(default_factory=dict)
     by_doc: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
     by_event: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sources: pd.DataFrame | None = None
 
 
 def read_run(out_dir: Path) -> RunTables:
@@ -146,7 +147,9 @@ def _display(row: Any, labels: dict[str, Any]) -> str:
     return display_value(row.attribute, row.chosen, labels)
 
 
-def _warning(row: Any, labels: dict[str, Any]) -> dict[str, Any]:
+def _warning(
+    row: Any, labels: dict[str, Any], sources_table: pd.DataFrame | None = None
+) -> dict[str, Any]:
     seen: set[tuple[str, str, str]] = set()
     sources = []
     for value, doc_id, quote in zip(
@@ -164,7 +167,41 @@ def _warning(row: Any, labels: dict[str, Any]) -> dict[str, Any]:
         "chosen": _display(row, labels) if row.chosen else "",
         "reason": translate_reason(row.reason, labels),
         "confidence": round(100 * float(row.confidence or 0)),
+        "basis": str(getattr(row, "basis", "") or ""),
+        "who": _who(sources_table, row, labels),
     }
+
+
+def _who(sources: pd.DataFrame | None, row: Any, labels: dict[str, Any]) -> list[dict[str, Any]]:
+    """For each post behind a contested value: its role, author, publisher and relations."""
+    if sources is None or sources.empty:
+        return []
+    doc_ids = sorted(set(json_list(row.doc_ids)))
+    frame = sources[sources["doc_id"].isin(doc_ids)].fillna("").sort_values("doc_id")
+    who = []
+    for r in frame.itertuples():
+        role = next(
+            (
+                e.split("=", 1)[1]
+                for e in json_list(r.event_roles)
+                if e.startswith(f"{row.event_id}=")
+            ),
+            str(r.role),
+        )
+        related = [
+            t for t in json_list(r.relations) if any(d in t for d in doc_ids if d != r.doc_id)
+        ]
+        who.append(
+            {
+                "doc_id": str(r.doc_id),
+                "role": labels.get("source_roles", {}).get(role, role),
+                "author": str(r.author),
+                "publisher": str(r.publisher),
+                "evidence": str(r.role_evidence),
+                "relations": related,
+            }
+        )
+    return who
 
 
 def _people(tables: RunTables, doc_ids: Sequence[str], label: str) -> list[dict[str, Any]]:
@@ -308,7 +345,9 @@ def event_context(tables: RunTables, event_id: str, labels: dict[str, Any]) -> d
         "doc_ids": doc_ids,
         "facts": _fact_rows(rows, labels),
         "warnings": [
-            _warning(r, labels) for r in rows.itertuples() if r.status in WARNING_STATUSES
+            _warning(r, labels, tables.sources)
+            for r in rows.itertuples()
+            if r.status in WARNING_STATUSES
         ],
         "people": _people(tables, doc_ids, "PER"),
         "organisations": _people(tables, doc_ids, "ORG"),
@@ -361,7 +400,7 @@ def index_context(tables: RunTables, labels: dict[str, Any], fmt: str) -> dict[s
             }
         )
     warnings = [
-        _warning(r, labels) | {"event_name": names.get(r.event_id, r.event_id)}
+        _warning(r, labels, tables.sources) | {"event_name": names.get(r.event_id, r.event_id)}
         for r in disputed.itertuples()
     ]
     all_docs = sorted(tables.documents["doc_id"])
