@@ -131,8 +131,6 @@ def with_path_date(fields: dict[str, Any], path: Path) -> dict[str, Any]:
     if fields.get("published"):
         return fields
     found = date_from_path(path)
-    if len(found) == 10:
+    if len(found) == 10:  # a year folder alone is no publication date
         return {**fields, "published": found, "published_source": "file_name"}
-    if found:
-        return {**fields, "year_from_path": found}
     return fields
