@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EVAL_OUT := .eval/dev_facts
+REALDEV ?= ../shared/realdev
 CORPUS ?= corpus
 OUT ?= outputs
 WORKERS ?= 1
@@ -42,6 +43,12 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	@echo "--- facts, dev set (tests/gold/dev_facts):"
 	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
 	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
+	@if [ -d $(REALDEV)/posts ]; then \
+	  echo "--- real posts ($(REALDEV)): entities, then event facts"; \
+	  $(BIN)/recap-nlp run $(REALDEV)/posts --out .eval/realdev --no-cache --no-reports > /dev/null; \
+	  $(BIN)/python $(REALDEV)/score_entities.py $(REALDEV)/gold.json .eval/realdev/tables/mentions.csv; \
+	  $(BIN)/python $(REALDEV)/score_facts.py $(REALDEV)/gold.json .eval/realdev; \
+	else echo "--- $(REALDEV) is missing: real-post figures not computed"; fi
 
 bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe, 5 to 5,000 posts (~50 min)
 	$(BIN)/python benchmarks/bench.py

@@ -1,4 +1,4 @@
-"""Reading a corpus: folders or globs of .txt, .md, .html and .jsonl posts.
+"""Reading a corpus: folders or globs of .txt, .md, .rst, .html and .jsonl posts.
 
 Errors are values here: a file that cannot be read becomes a ``Skipped`` record naming the
 file and the reason, and the rest of the corpus is still read.
@@ -25,7 +25,7 @@ from typing import Any
 from recap_nlp.docids import unique_ids
 from recap_nlp.encodings import UndecodableError, decode_bytes
 from recap_nlp.language import guess_language
-from recap_nlp.readers import read_markdown, read_text_post, with_path_date
+from recap_nlp.readers import read_markdown, read_rst, read_text_post, with_path_date
 from recap_nlp.readers.htmlmeta import html_metadata
 from recap_nlp.records import Document, Skipped
 
@@ -35,6 +35,7 @@ SUPPORTED_SUFFIXES = {
     ".txt": "txt",
     ".md": "md",
     ".markdown": "md",
+    ".rst": "rst",
     ".html": "html",
     ".htm": "html",
     ".jsonl": "jsonl",
@@ -168,7 +169,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document |
     warnings = (decoded.warning,) if decoded.warning else ()
     if kind == "jsonl":
         return _read_jsonl(path, decoded.text, decoded.encoding)
-    reader = {"txt": read_text_post, "md": read_markdown, "html": _read_html}[kind]
+    reader = {"txt": read_text_post, "md": read_markdown, "rst": read_rst, "html": _read_html}[kind]
     try:
         fields = reader(decoded.text)
         fields = with_path_date(fields, path)
@@ -268,6 +269,8 @@ def _build_document(
     text: str = fields["text"]
     if len(text.strip()) < _MIN_CHARS:
         reason = "empty file" if not text.strip() else "too little text to analyse"
+        if kind in ("md", "rst") and text and not text.strip():
+            reason = "no text left once markup, code, templates and front matter are dropped"
         return Skipped(str(path), reason, doc_id)
     language = guess_language(text)
     if language.language not in ("fr", "unknown"):

@@ -14,7 +14,41 @@ from recap_nlp.readers.header import read_header, title_repeated
 from recap_nlp.readers.markdown import render_markdown
 from recap_nlp.readers.postmeta import date_from_path, metadata_fields
 
-__all__ = ["dropped_summary", "read_markdown", "read_text_post", "with_path_date"]
+__all__ = ["dropped_summary", "read_markdown", "read_rst", "read_text_post", "with_path_date"]
+
+
+def read_rst(text: str) -> dict[str, Any]:
+    """The fields of a reStructuredText post: its title and field list, the text in place.
+
+    Example:
+        ``"Retour sur PyCon FR\n===================\n\n:date: 2019-11-02\n\nÀ Bordeaux."``
+        gives title "Retour sur PyCon FR", published "2019-11-02" (source ``rst``).
+    """
+    from docutils import ApplicationError
+    from docutils.utils import SystemMessage
+
+    from recap_nlp.readers.rst import render_rst
+
+    try:
+        rendered, meta = render_rst(text)
+    except (ApplicationError, SystemMessage) as error:  # docutils gave up on the markup
+        reason = " ".join(str(error).split())[:200]
+        return {"text": text, "warnings": [f"docutils could not parse it ({reason}), read as text"]}
+    fields: dict[str, Any] = {"warnings": []}
+    if meta:
+        fields.update(metadata_fields(meta, where="field list"))
+        if fields.get("published"):
+            fields["published_source"] = "rst"
+    fields["text"], fields["links"], fields["joined"] = (
+        rendered.text,
+        rendered.links,
+        rendered.joined,
+    )
+    fields["warnings"] = [*fields["warnings"], *rendered.warnings]
+    _check_date_line(fields, rendered.text)
+    if summary := dropped_summary(rendered.dropped):
+        fields["warnings"].append(summary)
+    return fields
 
 
 def read_text_post(text: str) -> dict[str, Any]:
