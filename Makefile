@@ -46,11 +46,12 @@ eval: $(STAMP)  ## Score entities, facts and sentiment against the hand-made gol
 	@echo "--- facts, seeds (corpus/): the checks issue 14 keeps"
 	$(BIN)/recap-nlp run corpus --out .eval/seed_facts --no-cache --no-reports > /dev/null
 	$(BIN)/python benchmarks/seed_facts.py .eval/seed_facts
-	@echo "--- facts, real posts ($(REALDEV), checks of score_facts.py; baseline = before issue 14):"
 	@if [ -d $(REALDEV)/posts ]; then \
-		$(BIN)/recap-nlp run $(REALDEV)/posts --out .eval/realdev_facts --no-cache --no-reports > /dev/null && \
-		$(BIN)/python benchmarks/realdev_facts.py $(REALDEV) .eval/realdev_facts; \
-	else echo "$(REALDEV) is missing: real-post fact checks skipped"; fi
+	  echo "--- real posts ($(REALDEV)): entities, then event facts (baseline = before issue 14)"; \
+	  $(BIN)/recap-nlp run $(REALDEV)/posts --out .eval/realdev --no-cache --no-reports > /dev/null; \
+	  $(BIN)/python $(REALDEV)/score_entities.py $(REALDEV)/gold.json .eval/realdev/tables/mentions.csv; \
+	  $(BIN)/python benchmarks/realdev_facts.py $(REALDEV) .eval/realdev; \
+	else echo "--- $(REALDEV) is missing: real-post figures not computed"; fi
 
 bench: $(STAMP)  ## Throughput and memory against bare nlp.pipe, 5 to 5,000 posts (~50 min)
 	$(BIN)/python benchmarks/bench.py

@@ -16,7 +16,7 @@ from recap_nlp.normalize import normalize
 from recap_nlp.pipeline import process_document
 from recap_nlp.readers import read_markdown
 from recap_nlp.readers.markdown import Rendered, render_markdown
-from recap_nlp.records import Document
+from recap_nlp.records import Document, Skipped
 
 # ../shared/realdev beside the repository; RECAP_REALDEV points elsewhere (a git worktree).
 REALDEV = Path(
@@ -258,3 +258,19 @@ def test_realdev_posts_leave_no_markup_in_the_analysed_text() -> None:
         found = leftovers.findall(doc.text)
         assert not found, (path.name, found[:5])
         assert not re.search(r"^\s*#{1,6}\s", doc.text, re.M), path.name
+
+
+def test_binary_file_named_md_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    path = tmp_path / "image.md"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (skip,) = read_file(path)
+    assert isinstance(skip, Skipped) and "binary" in skip.reason
+
+
+def test_markdown_with_only_code_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "code.md"
+    path.write_text(
+        "---\ntitle: Notes\n---\n```\nimport os\nos.listdir('.')\n```\n", encoding="utf-8"
+    )
+    (skip,) = read_file(path)
+    assert isinstance(skip, Skipped) and "text" in skip.reason

@@ -54,3 +54,16 @@ def test_any_span_maps_into_original(original: str, data: st.DataObject) -> None
     end = data.draw(st.integers(start, n))
     o_start, o_end = normalized.to_original(start, end)
     assert 0 <= o_start <= o_end <= len(original)
+
+
+def test_joined_markup_is_deleted_for_the_model_and_in_span_texts() -> None:
+    from recap_nlp.normalize import visible_text
+
+    text = "La vexil  LOL  ogie pour tous"  # "vexil**LOL**ogie" with its marks blanked
+    joined = ((8, 10), (13, 15))
+    normalized = normalize(text, joined)
+    assert normalized.text == "La vexilLOLogie pour tous"
+    assert normalized.to_original(3, 15) == (3, 19)
+    assert visible_text(text, joined, 3, 19) == "vexilLOLogie"
+    assert visible_text(text, joined, 9, 19) == "LOLogie"
+    assert visible_text(text, (), 3, 8) == "vexil"

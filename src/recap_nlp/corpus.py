@@ -227,6 +227,8 @@ def _build_document(
     text: str = fields["text"]
     if len(text.strip()) < _MIN_CHARS:
         reason = "empty file" if not text.strip() else "too little text to analyse"
+        if kind in ("md", "rst") and text and not text.strip():
+            reason = "no text left once markup, code, templates and front matter are dropped"
         return Skipped(str(path), reason, doc_id)
     language = guess_language(text)
     if language.language not in ("fr", "unknown"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 
 # Characters rewritten one for one or one for several (typographic ligatures).
@@ -96,6 +97,27 @@ def normalize(original: str, joined: tuple[tuple[int, int], ...] = ()) -> Normal
     _copy_unchanged(original, cursor, len(original), pieces, origin)
     origin.append(len(original))
     return Normalized("".join(pieces), origin)
+
+
+def visible_text(text: str, joined: tuple[tuple[int, int], ...], start: int, end: int) -> str:
+    """``text[start:end]`` without the joined blanks inside it (inline markup of a word).
+
+    Example:
+        The span of "vexil**LOL**ogie" reads "vexilLOLogie", not "vexil  LOL  ogie".
+    """
+    if not joined:
+        return text[start:end]
+    k = bisect_left(joined, (start, -1))
+    if k > 0 and joined[k - 1][1] > start:
+        k -= 1
+    pieces, cursor = [], start
+    while k < len(joined) and joined[k][0] < end:
+        a, b = max(joined[k][0], start), min(joined[k][1], end)
+        pieces.append(text[cursor:a])
+        cursor = max(cursor, b)
+        k += 1
+    pieces.append(text[cursor:end])
+    return "".join(pieces)
 
 
 def _copy_unchanged(original: str, start: int, end: int, pieces: list[str], origin: array) -> None:

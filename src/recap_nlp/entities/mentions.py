@@ -6,7 +6,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
-from recap_nlp.normalize import Normalized
+from recap_nlp.normalize import Normalized, visible_text
 from recap_nlp.records import Document, EntityLabel, Mention, SentenceSpan
 
 _LABELS: frozenset[str] = frozenset({"PER", "CITY", "ORG", "EVENT", "LOC", "MISC"})
@@ -34,7 +34,7 @@ def extract_mentions(
                 doc_id=doc.doc_id,
                 start=start,
                 end=end,
-                text=doc.text[start:end],
+                text=visible_text(doc.text, doc.joined, start, end),
                 label=_label(label),
                 sentence=sentence.text if sentence else "",
                 sentence_start=sentence.start if sentence else 0,

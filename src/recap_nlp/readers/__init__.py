@@ -24,9 +24,16 @@ def read_rst(text: str) -> dict[str, Any]:
         ``"Retour sur PyCon FR\n===================\n\n:date: 2019-11-02\n\nÀ Bordeaux."``
         gives title "Retour sur PyCon FR", published "2019-11-02" (source ``rst``).
     """
+    from docutils import ApplicationError
+    from docutils.utils import SystemMessage
+
     from recap_nlp.readers.rst import render_rst
 
-    rendered, meta = render_rst(text)
+    try:
+        rendered, meta = render_rst(text)
+    except (ApplicationError, SystemMessage) as error:  # docutils gave up on the markup
+        reason = " ".join(str(error).split())[:200]
+        return {"text": text, "warnings": [f"docutils could not parse it ({reason}), read as text"]}
     fields: dict[str, Any] = {"warnings": []}
     if meta:
         fields.update(metadata_fields(meta, where="field list"))
@@ -124,8 +131,6 @@ def with_path_date(fields: dict[str, Any], path: Path) -> dict[str, Any]:
     if fields.get("published"):
         return fields
     found = date_from_path(path)
-    if len(found) == 10:
+    if len(found) == 10:  # a year folder alone is no publication date
         return {**fields, "published": found, "published_source": "file_name"}
-    if found:
-        return {**fields, "year_from_path": found}
     return fields
