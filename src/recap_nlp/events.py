@@ -163,8 +163,7 @@ def _main_local(main: FactMention, own: list[FactMention], published: str) -> Lo
     if year is None and main.post_kind == "recap" and re.match(r"\d{4}", published):
         year = int(published[:4])
     dated = [f for f in dates if _year(f) == year]
-    days = [f for f in dated if f.precision == "day"]
-    dated = days or dated  # "le vendredi 13" is sharper than "juillet"
+    dated = _sharpest_dates(dated)
     first = min((f.value_min for f in dated), default=str(year or ""))
     last = max((f.value_max for f in dated), default=str(year or ""))
     facts = tuple(sorted(own, key=lambda f: f.start))
@@ -172,10 +171,20 @@ def _main_local(main: FactMention, own: list[FactMention], published: str) -> Lo
     return LocalEvent(main.doc_id, key, first, last, year, facts, main.value_min, True)
 
 
+def _sharpest_dates(dates: list[FactMention]) -> list[FactMention]:
+    """The dates of the finest precision told: "le vendredi 13" is sharper than "juillet",
+    "du 11 au 14 juin 2025" than "l'an prochain"."""
+    for precision in ("day", "month"):
+        found = [f for f in dates if f.precision == precision]
+        if found:
+            return found
+    return dates
+
+
 def _edition_local(main: FactMention, year: int, facts: list[FactMention]) -> LocalEvent:
     """Another edition of the post's series, with only what the post states of it
     ("l'année dernière c'était 52 000", "En 2018 (40e édition)")."""
-    dates = [f for f in facts if f.attribute == "date"]
+    dates = _sharpest_dates([f for f in facts if f.attribute == "date"])
     first = min((f.value_min for f in dates), default=str(year))
     last = max((f.value_max for f in dates), default=str(year))
     ordered = tuple(sorted(facts, key=lambda f: f.start))
