@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -243,3 +244,19 @@ def test_dev_corpus_date_forms(
 
 def test_relative_weekday_needs_a_publication_date() -> None:
     assert find_dates("Mardi dernier, la journée") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aeéèêëiîïoôöuùûüçœÉÈÀÂÇ AZaz-'’\u0301\u0327", max_size=40))
+def test_strip_accents_drops_every_combining_mark(text: str) -> None:
+    from recap_nlp.dates import strip_accents
+
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    expected = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert strip_accents(text) == expected
+
+
+def test_a_year_alone_is_found_without_a_month_name() -> None:
+    # The month patterns are skipped in a text without a month name: the year ones still run.
+    found = find_dates("Le salon a ouvert ses portes en 2017 à Lyon.")
+    assert [(d.text, d.start_date, d.precision) for d in found] == [("2017", "2017", "year")]

@@ -229,3 +229,16 @@ def test_quality_gate() -> None:
     gain = full.macro_f1 - scores.get("lexicon_only", "all").macro_f1
     assert gain >= MIN_GAIN_OVER_BASELINE
     assert "confusion" in format_sentiment_scores(scores)
+
+
+def test_tokenize_gives_each_caller_its_own_list() -> None:
+    # Tokens are computed once per sentence and shared: a caller's edits must not leak.
+    from recap_nlp.sentiment.scorer import tokenize
+
+    first = tokenize("Un vrai coup de cœur, bravo !")
+    first.clear()
+    assert [t.key for t in tokenize("Un vrai coup de cœur, bravo !")][:3] == [
+        "un",
+        "vrai",
+        "coup de coeur",
+    ]

@@ -78,7 +78,9 @@ def load_fact_cues() -> dict[str, Any]:
 def strip_accents(word: str) -> str:
     """Return ``word`` lowercased without diacritics ("Février" -> "fevrier")."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Each distinct character tested once, not each of a whole post's characters.
+    marks = {ord(c): None for c in set(decomposed) if unicodedata.combining(c)}
+    return decomposed.translate(marks) if marks else decomposed
 
 
 @cache
@@ -144,6 +146,11 @@ def _patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
 
 
 @lru_cache(maxsize=1)
+def _month_search() -> re.Pattern[str]:
+    return re.compile(_month_regex(), re.IGNORECASE)
+
+
+@cache
 def _may_hold_date() -> re.Pattern[str]:
     return re.compile(rf"{_YEAR}|{_month_regex()}", re.IGNORECASE)
 
@@ -176,7 +183,10 @@ def _raw_mentions(text: str) -> list[_Raw]:
         return []  # most sentences: every pattern needs a month name or a year
     taken: list[tuple[int, int]] = []
     found: list[_Raw] = []
+    has_month = _month_search().search(text) is not None
     for pattern, at_date in _patterns():
+        if not has_month and ("m1" in pattern.groupindex or "m2" in pattern.groupindex):
+            continue  # a pattern with a month group cannot match a text without a month name
         for match in pattern.finditer(text):
             if any(match.start() < e and s < match.end() for s, e in taken):
                 continue

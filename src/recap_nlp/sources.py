@@ -183,6 +183,8 @@ def _self_presented(doc: Document, orgs: Sequence[Mention]) -> tuple[str, str] |
     name = re.compile(_NAME)
     for cue in load_source_cues()["publisher"]["self_presentation"]:
         cue = cue.replace("’", "'")
+        if cue not in low:
+            continue  # cheap test first: the cue is written somewhere in the post
         for found in re.finditer(r"(?:^|(?<=[.!?…]\s)|(?<=\n))" + re.escape(cue) + r"\s*", low):
             org = next((m.text for m in orgs if abs(m.start - found.end()) <= 2), None)
             team = "équipe" in cue or "membres" in cue  # a team's name, even untagged

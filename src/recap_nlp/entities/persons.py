@@ -126,7 +126,12 @@ def person_references(
     i = 0
     while i < len(doc):
         j = word_end(doc, i)
-        if not covered & set(range(i, j)) and _reference_at(doc, i, j, parts, lex):
+        if (
+            parts  # no full name in the post: no later reference to look for
+            and is_capitalised(doc[i])
+            and not covered & set(range(i, j))
+            and _reference_at(doc, i, j, parts, lex)
+        ):
             result.append(Candidate(i, j, "PER", "lookup"))
         i = j
     return sorted(result, key=lambda c: c.start)

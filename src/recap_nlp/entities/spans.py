@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -260,9 +261,14 @@ def _org_suffix_head(token: Token, cues: Cues) -> bool:
 
 def head_candidates(doc: Doc, cues: Cues, places: Places) -> Iterator[Candidate]:
     """Names starting with an event or organisation head word: "Semaine numérique de Québec"."""
+    texts = [token.text for token in doc]
+    starts = _head_starts(cues.event_heads, cues.org_heads)
     i = 0
     while i < len(doc):
-        found = _head_at(doc, i, cues)
+        text = texts[i]
+        # Cheap test first: most tokens start no head word and are not a trade noun.
+        maybe = text in starts or (len(text) > 5 and text[0].isupper())
+        found = _head_at(doc, i, cues) if maybe else None
         if found is None:
             i += 1
             continue
@@ -280,6 +286,17 @@ def head_candidates(doc: Doc, cues: Cues, places: Places) -> Iterator[Candidate]
         if end > i + size or not doc[i].is_sent_start:
             yield Candidate(i, end, label, "cue")
         i = end
+
+
+@lru_cache(maxsize=4)
+def _head_starts(*head_sets: frozenset[str]) -> frozenset[str]:
+    """Every head word and every first word (before a space) of a two-word head."""
+    starts = set()
+    for heads in head_sets:
+        for head in heads:
+            starts.add(head)
+            starts.update(head[:k] for k, char in enumerate(head) if char == " ")
+    return frozenset(starts)
 
 
 def _head_at(doc: Doc, i: int, cues: Cues) -> tuple[str, int] | None:

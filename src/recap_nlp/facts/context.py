@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from recap_nlp.dates import load_fact_cues, sentence_bounds
@@ -64,8 +64,14 @@ def make_context(
 def contains_word(text: str, word: str) -> int:
     """Offset of ``word`` as a whole word of ``text`` (case-insensitive), or -1."""
     pattern = r"(?<![\w-])" + re.escape(word.replace("’", "'")) + r"(?![\w-])"
-    found = re.search(pattern, text.lower().replace("’", "'"))
+    found = re.search(pattern, _folded(text))
     return found.start() if found else -1
+
+
+@lru_cache(maxsize=64)
+def _folded(text: str) -> str:
+    # The same post text is searched for many words: lowered once.
+    return text.lower().replace("’", "'")
 
 
 def mention_name(mention: Mention) -> str:

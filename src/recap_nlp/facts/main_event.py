@@ -212,9 +212,11 @@ def _with_town_series(name: EventName) -> EventName:
 
 def _quoted_in_text(ctx: FactContext, series: str) -> bool:
     """The text calls the series an event: "l'évènement « faites du vélo »"."""
+    quoted = rf"[«\"“]\s*{re.escape(series)}\s*[»\"”]"
+    if not re.search(quoted, ctx.doc.text, re.I):
+        return False  # cheap test first: the series quoted somewhere
     nouns = "|".join(re.escape(n) for n in _nouns())
-    pattern = rf"(?:{nouns})\s*[«\"“]\s*{re.escape(series)}\s*[»\"”]"
-    return bool(re.search(pattern, ctx.doc.text, re.I))
+    return bool(re.search(rf"(?:{nouns})\s*{quoted}", ctx.doc.text, re.I))
 
 
 def _named_in_text(ctx: FactContext, word: str) -> bool:

@@ -80,11 +80,16 @@ def tokenize(text: str) -> list[_Token]:
         >>> [t.key for t in tokenize("Un vrai coup de cœur !")]
         ['un', 'vrai', 'coup de coeur', '!']
     """
-    tokens = []
-    for match in phrase_pattern().finditer(normalise(text)):
-        kind = match.lastgroup or "punct"
-        tokens.append(_Token(kind, _SPACES.sub(" ", match.group())))
-    return tokens
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[_Token, ...]:
+    # The scorer, the features and the classifier tokenize each sentence: once is enough.
+    return tuple(
+        _Token(match.lastgroup or "punct", _SPACES.sub(" ", match.group()))
+        for match in phrase_pattern().finditer(normalise(text))
+    )
 
 
 @lru_cache(maxsize=2**16)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import logging
 import warnings
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -29,7 +30,7 @@ from scipy.sparse import csr_matrix
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,17 @@ def fit_model(
         model = NMF(n_components=k, random_state=seed, init="nndsvda", max_iter=max_iter)
     # One BLAS thread: on small blocks, threads fighting over the cores make a fit ten times
     # slower (and the per-document stage may be using the cores).
-    with warnings.catch_warnings(), threadpool_limits(limits=1):
+    with warnings.catch_warnings(), _threadpools().limit(limits=1):
         # A fit that stops short of convergence still shows which topics are there.
         warnings.simplefilter("ignore", ConvergenceWarning)
         weights = model.fit_transform(matrix)
     return weights, model.components_
+
+
+@cache
+def _threadpools() -> ThreadpoolController:
+    """The BLAS and OpenMP pools, looked up once (each lookup scans the loaded libraries)."""
+    return ThreadpoolController()
 
 
 def choose_k(
