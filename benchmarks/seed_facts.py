@@ -3,8 +3,9 @@
 Usage: ``python benchmarks/seed_facts.py RUN_DIR`` (the ``--out`` of ``recap-nlp run corpus``).
 The checks: the June 2017 and June 2018 missions are two events with their dates; the 2017
 delegation conflict (27 against 28) stays a conflict row with both quotes, either unresolved or
-with 27 chosen (the organiser's own account, issue 19) at a confidence below an agreement's; the interview's main event
-is the pique-nique, not an event it mentions; no main event is named by a generic noun and a year.
+with 27 chosen (the organiser's own account, issue 19) at a confidence below an agreement's;
+the interview's main event is the pique-nique, not an event it mentions; no main event is named
+by a generic noun and a year.
 """
 
 from __future__ import annotations
