@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span
 
+from recap_nlp.entities import terms
 from recap_nlp.entities.lexicon import Cues, Places
 from recap_nlp.entities.spans import is_acronym, is_capitalised, is_glued_hyphen
 
@@ -161,8 +162,19 @@ def _org_word_close(before: Span, lex: Lexicon) -> bool:
 def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str | None:
     """The project label for a model entity ``doc[start:end]`` labelled ``label``, or None.
 
-    Example: the model's LOC "Astrid" -> PER, LOC "Nantes" -> CITY, PER "WeForge" -> ORG.
+    Example: the model's LOC "Astrid" -> PER, LOC "Nantes" -> CITY, PER "WeForge" -> ORG;
+    ORG "PHP" -> MISC (a technology, see ``not_a_name_kind``).
     """
+    found = _model_label(doc, start, end, label, lex)
+    if found != "ORG":
+        return found
+    kind = not_a_name_kind(doc[start:end], lex)
+    if kind is None:
+        return found
+    return "PER" if kind == "person" else "MISC"
+
+
+def _model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str | None:
     span = doc[start:end]
     text = span.text
     place = place_label(doc, start, end, lex)
@@ -184,6 +196,37 @@ def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str
     if (len(span) == 1 and text in lex.first_names) or _first_name_led(span, lex):
         return "PER"
     return _other_label(doc, start, end, label, lex)
+
+
+def not_a_name_kind(span: Span, lex: Lexicon) -> str | None:
+    """Why a model ORG/MISC/LOC span is no organisation, or None; ``"person"`` after "M.".
+
+    Example: "PHP" -> "technical", "Guitare" -> "common word", "VP Opération" -> "job",
+    "M. [Bayrou]" -> "person". An organisation word close before the name keeps it
+    ("chez Orange").
+    """
+    cues, doc = lex.cues, span.doc
+    if span.start > 0 and doc[span.start - 1].text in cues.person_titles:
+        return "person" if all(is_capitalised(t) for t in span) else None
+    if terms.is_technical(span.text, cues.technical_terms):
+        return "technical"
+    if span[0].text in cues.job_words:
+        return "job"
+    if span[0].text in cues.org_heads or span[-1].text in cues.org_tails:
+        return None
+    if terms.is_phrase(span):
+        return "phrase"
+    if terms.is_heading_capitals(span):
+        return "heading"
+    if _is_known(span.text, lex) or span[0].text in lex.first_names:
+        return None
+    if context_label(doc, span.start, span.end, lex) == "ORG":
+        return None
+    if terms.is_common_word(span, cues.english_words):
+        return "common word"
+    if terms.is_common_phrase(span, cues.english_words):
+        return "common words"
+    return None
 
 
 def _first_name_led(span: Span, lex: Lexicon) -> bool:
