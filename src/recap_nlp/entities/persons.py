@@ -172,6 +172,8 @@ def lone_words_as_orgs(
         label = "ORG" if lone or member else c.label
         if lone and not member:
             label = _lone_word_label(doc[c.start : c.end], lex)
+        elif member and not_a_name_kind(doc[c.start : c.end], lex) in {"job", "technical"}:
+            label = "MISC"  # "Julie Martin (VP Ventes)": her job, not her employer
         result.append(Candidate(c.start, c.end, label, c.source) if label != c.label else c)
     return result
 
