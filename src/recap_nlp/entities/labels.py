@@ -224,8 +224,6 @@ def not_a_name_kind(span: Span, lex: Lexicon) -> str | None:
         return None
     if terms.is_common_word(span, cues.english_words):
         return "common word"
-    if terms.is_common_phrase(span, cues.english_words):
-        return "common words"
     return None
 
 

@@ -93,16 +93,3 @@ def is_phrase(span: Span) -> bool:
     if any(t.pos_ in _PHRASE_POS for t in lower):
         return True
     return sum(t.pos_ in _CONTENT_POS for t in lower) >= 2
-
-
-def is_common_phrase(span: Span, english_words: frozenset[str]) -> bool:
-    """Two or more capitalised common words and nothing else: "Programmation Asynchrone".
-
-    A name that starts with an article ("Le Monde") is left alone: titles of newspapers.
-    """
-    words = [t for t in span if not t.is_punct and t.lower_ not in _CONNECTORS]
-    if len(words) < 2 or span[0].lower_ in {"le", "la", "les", "l'", "l’"}:
-        return False
-    return all(
-        t.is_alpha and (t.lower_ in english_words or is_french_lemma(t.lower_)) for t in words
-    )
