@@ -60,9 +60,15 @@ def trim(doc: Doc, start: int, end: int, titles: frozenset[str] = frozenset()) -
     """
     while start < end and (_edge_token(doc, start) or _title_before_name(doc, start, end, titles)):
         start += 1
-    while end > start and _edge_token(doc, end - 1):
+    while end > start and (_edge_token(doc, end - 1) or _trailing_verb(doc, start, end)):
         end -= 1
     return start, end
+
+
+def _trailing_verb(doc: Doc, start: int, end: int) -> bool:
+    """A lowercase verb or participle glued after a name: "Salon africain | placé sous"."""
+    tok = doc[end - 1]
+    return end - start > 1 and tok.is_lower and tok.pos_ in {"VERB", "AUX"}
 
 
 def _title_before_name(doc: Doc, i: int, end: int, titles: frozenset[str]) -> bool:
@@ -149,9 +155,25 @@ def context_label(doc: Doc, start: int, end: int, lex: Lexicon) -> str | None:
     lowers_before = {t.lower_ for t in before}
     if lowers_before & lex.cues.org_context and _org_word_close(before, lex):
         return "ORG"
+    if _organiser_of_event(doc, start, lex):
+        return "ORG"
     # a capitalised "Festival" heads another name; only plain words are context
     words = {t.lower_ for t in [*before, *after] if t.is_lower or t.is_sent_start}
     return "EVENT" if words & lex.cues.event_context else None
+
+
+_EDITION_WORDS = frozenset({"édition", "éditions", "anniversaire"})
+
+
+def _organiser_of_event(doc: Doc, start: int, lex: Lexicon) -> bool:
+    """A name right after "<event noun> de": its organiser, "le congrès de Projet Avenir".
+
+    "l'édition 2015 du X" names the event itself, so edition words are left out.
+    """
+    if start < 2 or doc[start - 1].lower_ not in {"de", "d'", "d’", "du"}:
+        return False
+    noun = doc[start - 2]
+    return noun.is_lower and noun.lower_ in lex.cues.event_context - _EDITION_WORDS
 
 
 def _org_word_close(before: Span, lex: Lexicon) -> bool:
@@ -216,7 +238,7 @@ def not_a_name_kind(span: Span, lex: Lexicon) -> str | None:
         return None
     if terms.is_phrase(span):
         return "phrase"
-    if terms.is_heading_capitals(span):
+    if terms.is_heading_capitals(span, cues.english_words):
         return "heading"
     if _is_known(span.text, lex) or span[0].text in lex.first_names:
         return None
@@ -315,7 +337,22 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
     found = context_label(doc, start, end, lex)
     if found is not None:
         return found
+    if label == "MISC" and _event_shaped(doc[start:end], lex):
+        return "EVENT"
     return "ORG" if label == "ORG" else "MISC"
+
+
+def _event_shaped(span: Span, lex: Lexicon) -> bool:
+    """A name led by an event word or ending with one, maybe before a city and a year.
+
+    Example: "Hackathon Winter Edition", "Salon africain", "Startup Day Lyon".
+    """
+    if len(span) > 1 and span[0].text in lex.cues.event_heads:
+        return True
+    k = len(span)
+    while k > 1 and (span[k - 1].like_num or lex.places.label(span[k - 1].text) == "CITY"):
+        k -= 1
+    return k > 1 and span[k - 1].text in lex.cues.event_tails
 
 
 def first_name_at(doc: Doc, i: int, lex: Lexicon) -> int:

@@ -53,16 +53,20 @@ def _folded_lemmas() -> frozenset[str]:
     return frozenset(strip_accents(w) for w in lemmas)
 
 
-def is_heading_capitals(span: Span) -> bool:
+def is_heading_capitals(span: Span, english_words: frozenset[str] = frozenset()) -> bool:
     """Words of a heading written in capitals: "DEUXIÈME POSITION", "VIDEO" (not "AFUP").
 
     Every word of the span is in capitals, four letters or more, and a French word once
-    lowercased; acronyms such as "SNCF" or "UNESCO" are not words.
+    lowercased (or a common English word: "INCOMING"); acronyms such as "SNCF" or "UNESCO"
+    are not words.
     """
     words = [t for t in span if t.is_alpha]
     if not words or len(words) != len(span):
         return False
-    return all(t.is_upper and len(t) >= 4 and is_french_lemma(t.lower_) for t in words)
+    return all(
+        t.is_upper and len(t) >= 4 and (t.lower_ in english_words or is_french_lemma(t.lower_))
+        for t in words
+    )
 
 
 def is_common_word(span: Span, english_words: frozenset[str]) -> bool:
