@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from recap_nlp.entities import lexicon, terms
+from recap_nlp.entities import labels, lexicon, terms
 from recap_nlp.nlp import load_pipeline
 
 
@@ -76,3 +76,31 @@ def test_phrases_and_names(nlp) -> None:
     doc = nlp("Beyond the code et Agence nationale de la recherche")
     assert terms.is_phrase(doc[0:2])
     assert not terms.is_phrase(doc[4:9])
+
+
+def test_a_subject_is_not_an_organisation(nlp) -> None:
+    doc = nlp.make_doc("Intelligence Artificielle et Café Rivière")
+    assert terms.is_topic(doc[0:2])
+    assert not terms.is_topic(doc[3:5])  # two nouns: a business name
+
+
+def _lex():
+    return labels.Lexicon(lexicon.cues(), lexicon.places(), lexicon.first_names())
+
+
+def test_the_organiser_after_congres_de_is_an_organisation(nlp) -> None:
+    doc = nlp("Samedi, j'ai participé au congrès de Vision Citoyenne à Lyon.")
+    start = [t.text for t in doc].index("Vision")
+    assert labels.context_label(doc, start, start + 2, _lex()) == "ORG"
+    doc = nlp("Cette édition du Mixeur Tech était réussie.")
+    start = [t.text for t in doc].index("Mixeur")
+    assert labels.context_label(doc, start, start + 2, _lex()) != "ORG"
+
+
+def test_a_name_the_model_calls_misc_with_an_event_word_is_an_event(nlp) -> None:
+    doc = nlp("On y trouvait le Salon africain et le Startup Day Lyon 2024, puis la Maison bleue.")
+    words = [t.text for t in doc]
+    salon, day, maison = words.index("Salon"), words.index("Startup"), words.index("Maison")
+    assert labels.model_label(doc, salon, salon + 2, "MISC", _lex()) == "EVENT"
+    assert labels.model_label(doc, day, day + 4, "MISC", _lex()) == "EVENT"
+    assert labels.model_label(doc, maison, maison + 2, "MISC", _lex()) != "EVENT"

@@ -246,6 +246,8 @@ def not_a_name_kind(span: Span, lex: Lexicon) -> str | None:
         return None
     if terms.is_common_word(span, cues.english_words):
         return "common word"
+    if terms.is_topic(span) and not any(_is_known(t.text, lex) for t in span):
+        return "topic"
     return None
 
 

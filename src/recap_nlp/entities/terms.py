@@ -97,3 +97,32 @@ def is_phrase(span: Span) -> bool:
     if any(t.pos_ in _PHRASE_POS for t in lower):
         return True
     return sum(t.pos_ in _CONTENT_POS for t in lower) >= 2
+
+
+def is_adjective(word: str) -> bool:
+    """A French adjective by the model's tables, any gender or number: "artificielle"."""
+    lemmas = _adjectives()
+    forms = {word, word.removesuffix("s"), word.removesuffix("s").removesuffix("e")}
+    if word.endswith("elle") or word.endswith("elles"):
+        forms.add(word[: word.rindex("elle")] + "el")
+    return any(f in lemmas for f in forms)
+
+
+@cache
+def _adjectives() -> frozenset[str]:
+    from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline
+
+    lookups = load_pipeline(DEFAULT_MODEL).get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    return frozenset(lookups.get_table("lemma_index").get("adj", ()))
+
+
+def is_topic(span: Span) -> bool:
+    """A capitalised noun and adjective naming a subject: "Intelligence Artificielle".
+
+    "Programmation Asynchrone", "Assemblée générale": a common noun then an adjective (two
+    words); names of businesses made of two nouns ("Café Rivière") are left alone.
+    """
+    if len(span) != 2 or not all(t.is_alpha for t in span):
+        return False
+    noun, adjective = span[0].lower_, span[1].lower_
+    return is_french_lemma(noun) and not is_adjective(noun) and is_adjective(adjective)
