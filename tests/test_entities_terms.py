@@ -104,3 +104,16 @@ def test_a_name_the_model_calls_misc_with_an_event_word_is_an_event(nlp) -> None
     assert labels.model_label(doc, salon, salon + 2, "MISC", _lex()) == "EVENT"
     assert labels.model_label(doc, day, day + 4, "MISC", _lex()) == "EVENT"
     assert labels.model_label(doc, maison, maison + 2, "MISC", _lex()) != "EVENT"
+
+
+def test_a_talk_title_after_intitulee_is_not_an_event(nlp) -> None:
+    found = _labels(nlp, "Elle a donné une conférence intitulée Oubliez tout sur Python hier.")
+    assert "EVENT" not in found.values()
+
+
+def test_descriptions_headed_by_an_event_word_are_not_names(nlp) -> None:
+    doc = nlp("Exposition sur les usages du vélo. Ce Forum était utile. La Fête de la musique.")
+    assert not any(
+        e.label_ == "EVENT" and e.text.startswith(("Exposition", "Ce")) for e in doc.ents
+    )
+    assert any(e.label_ == "EVENT" and e.text.startswith("Fête") for e in doc.ents)

@@ -162,6 +162,7 @@ def context_label(doc: Doc, start: int, end: int, lex: Lexicon) -> str | None:
     return "EVENT" if words & lex.cues.event_context else None
 
 
+_TITLE_WORDS = frozenset({"intitulé", "intitulée", "intitulés", "intitulées", "titré", "titrée"})
 _EDITION_WORDS = frozenset({"édition", "éditions", "anniversaire"})
 
 
@@ -188,10 +189,10 @@ def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str
     ORG "PHP" -> MISC (a technology, see ``not_a_name_kind``).
     """
     found = _model_label(doc, start, end, label, lex)
-    if found != "ORG":
+    if found not in {"ORG", "EVENT"}:
         return found
     kind = not_a_name_kind(doc[start:end], lex)
-    if kind is None:
+    if kind is None or (found == "EVENT" and kind != "technical"):
         return found
     return "PER" if kind == "person" else "MISC"
 
@@ -336,6 +337,8 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
         return "ORG" if context_label(doc, start, end, lex) == "ORG" else "LOC"
     if is_acronym(text) and end - start == 1:
         return "ORG"
+    if start > 0 and doc[start - 1].lower_ in _TITLE_WORDS:
+        return "MISC"  # "une conférence intitulée Changez d'avis sur ...": a talk title
     found = context_label(doc, start, end, lex)
     if found is not None:
         return found

@@ -126,3 +126,29 @@ def is_topic(span: Span) -> bool:
         return False
     noun, adjective = span[0].lower_, span[1].lower_
     return is_french_lemma(noun) and not is_adjective(noun) and is_adjective(adjective)
+
+
+_DESCRIPTION_WORDS = frozenset(
+    {"sur", "pour", "et", "avec", "entre", "autour", "passive", "passif"}
+)
+_DEMONSTRATIVES = frozenset({"ce", "cet", "cette", "ces"})
+
+
+def is_description(span: Span) -> bool:
+    """An event word heading a description, not a name: "Exposition sur les usages du vélo".
+
+    The words after the head are all lowercase and one of them starts a description ("sur",
+    "pour", "et", "avec"); or the head stands alone at the start of a line ("Conférence :");
+    or a demonstrative points back to it ("Ce Forum"). "Fête de la musique" stays a name.
+    """
+    doc = span.doc
+    if span.start > 0 and doc[span.start - 1].lower_ in _DEMONSTRATIVES:
+        return True
+    if span[0].lower_ in _DEMONSTRATIVES:
+        return True
+    tail = [t for t in span[1:] if not t.is_punct]
+    if not tail:
+        return span[0].is_sent_start
+    if any(t.is_title or t.is_upper or t.like_num for t in tail):
+        return False
+    return any(t.lower_ in _DESCRIPTION_WORDS for t in tail)
