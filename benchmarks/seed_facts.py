@@ -2,7 +2,8 @@
 
 Usage: ``python benchmarks/seed_facts.py RUN_DIR`` (the ``--out`` of ``recap-nlp run corpus``).
 The checks: the June 2017 and June 2018 missions are two events with their dates; the 2017
-delegation conflict (27 against 28) is unresolved with both quotes; the interview's main event
+delegation conflict (27 against 28) stays a conflict row with both quotes, either unresolved or
+with 27 chosen (the organiser's own account, issue 19) at a confidence below an agreement's; the interview's main event
 is the pique-nique, not an event it mentions; no main event is named by a generic noun and a year.
 """
 
@@ -37,8 +38,12 @@ def checks(run: Path) -> dict[str, bool]:
             ("2018-06-09", "2018-06-17"),
         }
         <= spans,
-        "27/28 delegation conflict unresolved, both quoted": len(delegation) == 1
-        and delegation[0]["status"] == "unresolved"
+        "27/28 delegation still a conflict, both quoted": len(delegation) == 1
+        and delegation[0]["status"] in ("unresolved", "conflict")
+        and (
+            delegation[0]["status"] == "unresolved"
+            or (delegation[0]["chosen"] == "27" and float(delegation[0]["confidence"]) < 0.8)
+        )
         and sorted(json.loads(delegation[0]["values"])) == ["27", "28"]
         and len(json.loads(delegation[0]["quotes"])) == 2,
         "interview's main event is the pique-nique": [e["name"] for e in interview]

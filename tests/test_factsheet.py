@@ -49,11 +49,16 @@ def test_2017_sheet_warns_about_27_and_28_with_both_quotes(seed_run: Path) -> No
     assert "une délégation de 28 Québécois" in box
     assert "<strong>27</strong>" in box and "<strong>28</strong>" in box
     # Chosen by the organiser's own account, and the sheet says who said what.
-    assert "parole de l’organisateur (001_" in box
+    # Posts are named by title (or first words), their ids only in the link tooltips.
+    assert "parole de l’organisateur (« Du 3 au 11 juin, une… »)" in box
     assert "Qui dit quoi" in box
-    assert re.search(r"<code>001_\w+</code> : organisateur, Québec numérique", box)
-    assert re.search(r"<code>002_\w+</code> : participant", box)
-    assert "same author as 002_" in box and "un autre résumé que j’ai publié" in box
+    assert re.search(
+        r'title="001_\w+">« Du 3 au 11 juin, une… »</a>]</span> : organisateur, Québec numérique',
+        box,
+    )
+    assert re.search(r'title="002_\w+">Keep calm and feel digital</a>]</span> : participant', box)
+    assert "same author as Keep calm and feel digital" in box
+    assert "un autre résumé que j’ai publié" in box
     assert "repose sur : 2 posts, 1 independent source" in box
 
 
@@ -63,8 +68,8 @@ def test_2017_markdown_sheet_has_the_same_warning(seed_run: Path) -> None:
     assert "⚠" in md
     assert "délégation de 27 Québécois" in md and "délégation de 28 Québécois" in md
     assert "Qui dit quoi" in md and "organiser's post, later" in md
-    assert re.search(r"^> - 001_\w+ : organisateur, Québec numérique", md, re.M)
-    assert re.search(r"^> - 002_\w+ : participant", md, re.M)  # one line per post
+    assert re.search(r"^> - « Du 3 au 11 juin, une… » : organisateur, Québec numérique", md, re.M)
+    assert re.search(r"^> - Keep calm and feel digital : participant", md, re.M)  # a line a post
 
 
 @pytest.mark.slow

@@ -252,7 +252,7 @@ def _metadata_fields(meta: dict[str, Any]) -> dict[str, str]:
     for key in ("title", "author", "url"):
         if isinstance(meta.get(key), str | int | float):
             fields[key] = str(meta[key]).strip()
-    if "author" not in fields and _author_field(meta):
+    if not fields.get("author") and _author_field(meta):
         fields["author"] = _author_field(meta)
     published = meta.get("published", meta.get("date"))
     if published is not None and _ISO_DATE.match(str(published)):

@@ -148,7 +148,10 @@ def _display(row: Any, labels: dict[str, Any]) -> str:
 
 
 def _warning(
-    row: Any, labels: dict[str, Any], sources_table: pd.DataFrame | None = None
+    row: Any,
+    labels: dict[str, Any],
+    sources_table: pd.DataFrame | None = None,
+    posts: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     seen: set[tuple[str, str, str]] = set()
     sources = []
@@ -165,11 +168,22 @@ def _warning(
         "label": labels["attributes"].get(row.attribute, row.attribute.replace("_", " ")),
         "sources": sources,
         "chosen": _display(row, labels) if row.chosen else "",
-        "reason": translate_reason(row.reason, labels),
+        "reason": _named_posts(translate_reason(row.reason, labels), posts),
         "confidence": round(100 * float(row.confidence or 0)),
         "basis": str(getattr(row, "basis", "") or ""),
-        "who": _who(sources_table, row, labels),
+        "who": [
+            p | {"relations": [_named_posts(r, posts) for r in p["relations"]]}
+            for p in _who(sources_table, row, labels)
+        ],
     }
+
+
+def _named_posts(text: str, posts: dict[str, str] | None) -> str:
+    """Post ids in a reason or relation replaced by the posts' readable labels (« title »)."""
+    for doc_id, label in (posts or {}).items():
+        if doc_id in text:
+            text = text.replace(doc_id, label)
+    return text
 
 
 def _who(sources: pd.DataFrame | None, row: Any, labels: dict[str, Any]) -> list[dict[str, Any]]:
@@ -345,7 +359,7 @@ def event_context(tables: RunTables, event_id: str, labels: dict[str, Any]) -> d
         "doc_ids": doc_ids,
         "facts": _fact_rows(rows, labels),
         "warnings": [
-            _warning(r, labels, tables.sources)
+            _warning(r, labels, tables.sources, tables.post_short)
             for r in rows.itertuples()
             if r.status in WARNING_STATUSES
         ],
@@ -400,7 +414,8 @@ def index_context(tables: RunTables, labels: dict[str, Any], fmt: str) -> dict[s
             }
         )
     warnings = [
-        _warning(r, labels, tables.sources) | {"event_name": names.get(r.event_id, r.event_id)}
+        _warning(r, labels, tables.sources, tables.post_short)
+        | {"event_name": names.get(r.event_id, r.event_id)}
         for r in disputed.itertuples()
     ]
     all_docs = sorted(tables.documents["doc_id"])

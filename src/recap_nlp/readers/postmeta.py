@@ -23,7 +23,7 @@ _DATE_KEYS = (
     "created",
 )
 _LASTMOD_KEYS = ("lastmod", "updated", "modified", "last_modified", "update")
-_AUTHOR_KEYS = ("author", "authors", "auteur", "auteurs")
+_AUTHOR_KEYS = ("author", "authors", "auteur", "auteurs", "author_name", "author_username")
 _MONTHS = {
     **dict.fromkeys(("janvier", "janv", "jan", "january"), 1),
     **dict.fromkeys(("fevrier", "fevr", "fev", "feb", "february"), 2),
