@@ -104,6 +104,9 @@ def test_a_name_the_model_calls_misc_with_an_event_word_is_an_event(nlp) -> None
     assert labels.model_label(doc, salon, salon + 2, "MISC", _lex()) == "EVENT"
     assert labels.model_label(doc, day, day + 4, "MISC", _lex()) == "EVENT"
     assert labels.model_label(doc, maison, maison + 2, "MISC", _lex()) != "EVENT"
+    doc = nlp("Le salon se tient à Lyon Expo cette année.")
+    venue = [t.text for t in doc].index("Lyon")
+    assert labels.model_label(doc, venue, venue + 2, "MISC", _lex()) != "EVENT"
 
 
 def test_a_talk_title_after_intitulee_is_not_an_event(nlp) -> None:

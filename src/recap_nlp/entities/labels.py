@@ -350,13 +350,16 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
 def _event_shaped(span: Span, lex: Lexicon) -> bool:
     """A name led by an event word or ending with one, maybe before a city and a year.
 
-    Example: "Hackathon Winter Edition", "Salon africain", "Startup Day Lyon".
+    Example: "Hackathon Winter Edition", "Salon africain", "Startup Day Lyon" (not the
+    venue "Lyon Expo").
     """
     if len(span) > 1 and span[0].text in lex.cues.event_heads:
         return True
     k = len(span)
     while k > 1 and (span[k - 1].like_num or lex.places.label(span[k - 1].text) == "CITY"):
         k -= 1
+    if lex.places.label(span[0].text) is not None:
+        return False  # a place then "Expo": a venue ("Paris Expo")
     return k > 1 and span[k - 1].text in lex.cues.event_tails
 
 
