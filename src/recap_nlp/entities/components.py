@@ -56,6 +56,7 @@ from recap_nlp.entities.spans import (
     tail_candidates,
     token_event_candidates,
 )
+from recap_nlp.entities.terms import is_description
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +187,16 @@ class EntityRefiner:
                 start -= 2  # the whole compound: "Mix-IT 2015", not "IT 2015"
             yield Candidate(start, span.end, span.label_, source, span.id_)
         cues, places = self.lex.cues, self.lex.places
-        yield from head_candidates(doc, cues, places)
-        yield from tail_candidates(doc, cues, places)
+        yield from (
+            c
+            for c in head_candidates(doc, cues, places)
+            if c.label != "EVENT" or not is_description(doc[c.start : c.end])
+        )
+        yield from (
+            c
+            for c in tail_candidates(doc, cues, places)
+            if c.label != "EVENT" or not is_description(doc[c.start : c.end])
+        )
         yield from token_event_candidates(doc, cues)
         yield from portfolio_candidates(doc, cues.portfolio_heads)
         yield from noun_named_candidates(doc, cues.org_nouns_before, "ORG")

@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span
 
+from recap_nlp.entities import terms
 from recap_nlp.entities.lexicon import Cues, Places
 from recap_nlp.entities.spans import is_acronym, is_capitalised, is_glued_hyphen
 
@@ -59,9 +60,15 @@ def trim(doc: Doc, start: int, end: int, titles: frozenset[str] = frozenset()) -
     """
     while start < end and (_edge_token(doc, start) or _title_before_name(doc, start, end, titles)):
         start += 1
-    while end > start and _edge_token(doc, end - 1):
+    while end > start and (_edge_token(doc, end - 1) or _trailing_verb(doc, start, end)):
         end -= 1
     return start, end
+
+
+def _trailing_verb(doc: Doc, start: int, end: int) -> bool:
+    """A lowercase verb or participle glued after a name: "Salon africain | placé sous"."""
+    tok = doc[end - 1]
+    return end - start > 1 and tok.is_lower and tok.pos_ in {"VERB", "AUX"}
 
 
 def _title_before_name(doc: Doc, i: int, end: int, titles: frozenset[str]) -> bool:
@@ -148,9 +155,26 @@ def context_label(doc: Doc, start: int, end: int, lex: Lexicon) -> str | None:
     lowers_before = {t.lower_ for t in before}
     if lowers_before & lex.cues.org_context and _org_word_close(before, lex):
         return "ORG"
+    if _organiser_of_event(doc, start, lex):
+        return "ORG"
     # a capitalised "Festival" heads another name; only plain words are context
     words = {t.lower_ for t in [*before, *after] if t.is_lower or t.is_sent_start}
     return "EVENT" if words & lex.cues.event_context else None
+
+
+_TITLE_WORDS = frozenset({"intitulé", "intitulée", "intitulés", "intitulées", "titré", "titrée"})
+_EDITION_WORDS = frozenset({"édition", "éditions", "anniversaire"})
+
+
+def _organiser_of_event(doc: Doc, start: int, lex: Lexicon) -> bool:
+    """A name right after "<event noun> de": its organiser, "le congrès de Projet Avenir".
+
+    "l'édition 2015 du X" names the event itself, so edition words are left out.
+    """
+    if start < 2 or doc[start - 1].lower_ not in {"de", "d'", "d’", "du"}:
+        return False
+    noun = doc[start - 2]
+    return noun.is_lower and noun.lower_ in lex.cues.event_context - _EDITION_WORDS
 
 
 def _org_word_close(before: Span, lex: Lexicon) -> bool:
@@ -161,8 +185,19 @@ def _org_word_close(before: Span, lex: Lexicon) -> bool:
 def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str | None:
     """The project label for a model entity ``doc[start:end]`` labelled ``label``, or None.
 
-    Example: the model's LOC "Astrid" -> PER, LOC "Nantes" -> CITY, PER "WeForge" -> ORG.
+    Example: the model's LOC "Astrid" -> PER, LOC "Nantes" -> CITY, PER "WeForge" -> ORG;
+    ORG "PHP" -> MISC (a technology, see ``not_a_name_kind``).
     """
+    found = _model_label(doc, start, end, label, lex)
+    if found not in {"ORG", "EVENT"}:
+        return found
+    kind = not_a_name_kind(doc[start:end], lex)
+    if kind is None or (found == "EVENT" and kind != "technical"):
+        return found
+    return "PER" if kind == "person" else "MISC"
+
+
+def _model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str | None:
     span = doc[start:end]
     text = span.text
     place = place_label(doc, start, end, lex)
@@ -184,6 +219,37 @@ def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str
     if (len(span) == 1 and text in lex.first_names) or _first_name_led(span, lex):
         return "PER"
     return _other_label(doc, start, end, label, lex)
+
+
+def not_a_name_kind(span: Span, lex: Lexicon) -> str | None:
+    """Why a model ORG/MISC/LOC span is no organisation, or None; ``"person"`` after "M.".
+
+    Example: "PHP" -> "technical", "Guitare" -> "common word", "VP Opération" -> "job",
+    "M. [Bayrou]" -> "person". An organisation word close before the name keeps it
+    ("chez Orange").
+    """
+    cues, doc = lex.cues, span.doc
+    if span.start > 0 and doc[span.start - 1].text in cues.person_titles:
+        return "person" if all(is_capitalised(t) for t in span) else None
+    if terms.is_technical(span.text, cues.technical_terms):
+        return "technical"
+    if span[0].text in cues.job_words:
+        return "job"
+    if span[0].text in cues.org_heads or span[-1].text in cues.org_tails:
+        return None
+    if terms.is_phrase(span):
+        return "phrase"
+    if terms.is_heading_capitals(span, cues.english_words):
+        return "heading"
+    if _is_known(span.text, lex) or span[0].text in lex.first_names:
+        return None
+    if context_label(doc, span.start, span.end, lex) == "ORG":
+        return None
+    if terms.is_common_word(span, cues.english_words):
+        return "common word"
+    if terms.is_topic(span) and not any(_is_known(t.text, lex) for t in span):
+        return "topic"
+    return None
 
 
 def _first_name_led(span: Span, lex: Lexicon) -> bool:
@@ -271,10 +337,30 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
         return "ORG" if context_label(doc, start, end, lex) == "ORG" else "LOC"
     if is_acronym(text) and end - start == 1:
         return "ORG"
+    if start > 0 and doc[start - 1].lower_ in _TITLE_WORDS:
+        return "MISC"  # "une conférence intitulée Changez d'avis sur ...": a talk title
     found = context_label(doc, start, end, lex)
     if found is not None:
         return found
+    if label == "MISC" and _event_shaped(doc[start:end], lex):
+        return "EVENT"
     return "ORG" if label == "ORG" else "MISC"
+
+
+def _event_shaped(span: Span, lex: Lexicon) -> bool:
+    """A name led by an event word or ending with one, maybe before a city and a year.
+
+    Example: "Hackathon Winter Edition", "Salon africain", "Startup Day Lyon" (not the
+    venue "Lyon Expo").
+    """
+    if len(span) > 1 and span[0].text in lex.cues.event_heads:
+        return True
+    k = len(span)
+    while k > 1 and (span[k - 1].like_num or lex.places.label(span[k - 1].text) == "CITY"):
+        k -= 1
+    if lex.places.label(span[0].text) is not None:
+        return False  # a place then "Expo": a venue ("Paris Expo")
+    return k > 1 and span[k - 1].text in lex.cues.event_tails
 
 
 def first_name_at(doc: Doc, i: int, lex: Lexicon) -> int:

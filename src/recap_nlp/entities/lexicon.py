@@ -36,6 +36,8 @@ class Cues:
     job_words: frozenset[str]
     leading_words: frozenset[str]
     generic_terms: frozenset[str]
+    technical_terms: frozenset[str]
+    english_words: frozenset[str]
     demonym_suffixes: tuple[str, ...]
     place_adjectives: frozenset[str]
     possessives: frozenset[str]
@@ -94,6 +96,8 @@ def cues() -> Cues:
         job_words=frozenset(person.get("job_words", ())),
         leading_words=frozenset(filters["leading_words"]),
         generic_terms=frozenset(filters["generic_terms"]),
+        technical_terms=frozenset(filters.get("technical_terms", ())),
+        english_words=frozenset(filters.get("english_words", ())),
         demonym_suffixes=tuple(filters["demonym_suffixes"]),
         place_adjectives=frozenset(filters["place_adjectives"]),
         possessives=frozenset(filters["possessives"]),

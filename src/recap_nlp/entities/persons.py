@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from recap_nlp.entities.labels import Lexicon, is_first_name
+from recap_nlp.entities.labels import Lexicon, is_first_name, not_a_name_kind
 from recap_nlp.entities.spans import Candidate, is_capitalised, is_glued_hyphen, word_end
 
 
@@ -174,8 +174,21 @@ def lone_words_as_orgs(
     for k, c in enumerate(accepted):
         lone = c.label == "PER" and c.source == "model" and _lone_unknown(doc, c, parts, lex)
         member = c.label in {"PER", "MISC"} and k > 0 and _affiliation(doc, accepted[k - 1], c, lex)
-        result.append(Candidate(c.start, c.end, "ORG", c.source) if lone or member else c)
+        label = "ORG" if lone or member else c.label
+        if lone and not member:
+            label = _lone_word_label(doc[c.start : c.end], lex)
+        elif member and not_a_name_kind(doc[c.start : c.end], lex) in {"job", "technical"}:
+            label = "MISC"  # "Julie Martin (VP Ventes)": her job, not her employer
+        result.append(Candidate(c.start, c.end, label, c.source) if label != c.label else c)
     return result
+
+
+def _lone_word_label(span: Span, lex: Lexicon) -> str:
+    """ORG for a lone unknown word, MISC when it is a common word or a technology ("Hackers")."""
+    kind = not_a_name_kind(span, lex)
+    if kind is None:
+        return "ORG"
+    return "PER" if kind == "person" else "MISC"
 
 
 def _lone_unknown(doc: Doc, c: Candidate, parts: frozenset[str], lex: Lexicon) -> bool:
