@@ -208,7 +208,7 @@ def test_a_date_after_a_recap_belongs_to_an_event_announced_in_passing() -> None
             ("delegation_size", "4"),
         ),
         (
-            "En tout, ce sont 75 hackers qui se sont lancés dans le hackathon.",
+            "Au total, 75 hackers ont codé deux nuits durant pendant ce hackathon.",
             ("participants", "75"),
         ),
         ("Le colloque avait lieu dans un amphithéâtre de 900 places.", ("capacity", "900")),
