@@ -8,6 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from recap_nlp.evaluation.sentiment_training import (
+    Example,
+    WordVectors,
+    cross_validate,
+    fit,
+    load_examples,
+    logits_for,
+    save_model,
+    train_model,
+)
 from recap_nlp.records import DocTheme, Sentence
 from recap_nlp.sentiment import (
     SentimentModelError,
@@ -23,16 +33,6 @@ from recap_nlp.sentiment.classifier import CLASSES, logits, model_path
 from recap_nlp.sentiment.evaluate import SentimentGoldError, load_sentiment_gold
 from recap_nlp.sentiment.features import frames_in, sentence_features, stem
 from recap_nlp.sentiment.lexicon import normalise
-from recap_nlp.sentiment.train import (
-    Example,
-    WordVectors,
-    cross_validate,
-    fit,
-    load_examples,
-    logits_for,
-    save_model,
-    train_model,
-)
 
 # Written for this test (not in any training file), labels decided by hand by the rules of
 # the realdev SENTIMENT-RULES: complaints without opinion words, contrast, litotes, Québec

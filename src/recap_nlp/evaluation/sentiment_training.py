@@ -14,15 +14,14 @@ Word vectors: the mean vector of the sentence's words from spaCy's ``fr_core_new
 keeps no vector: each of the ``MAX_WORDS`` most frequent words gets its three class scores
 (vector times coefficients), which gives the same logits at run time.
 
-Run: ``python -m recap_nlp.sentiment.train --realdev ../shared/realdev`` (``make train``), or
-``--cv-only`` to print the figures without writing weights (``make eval``).
+Run: ``python -m recap_nlp.evaluation.sentiment_training --realdev ../shared/realdev``
+(``make train``), or ``--cv-only`` to print the figures without writing weights (``make eval``).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import re
 import sys
@@ -37,9 +36,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from recap_nlp.sentiment.classifier import CLASSES, MODEL_FORMAT, model_path, pack_strings
+from recap_nlp.sentiment.classifier import (
+    CLASSES,
+    MODEL_FORMAT,
+    model_path,
+    pack_strings,
+    text_digest,
+)
 from recap_nlp.sentiment.evaluate import (
     SplitScores,
+    format_confusion,
     format_split_scores,
     load_sentiment_gold,
     split_scores,
@@ -124,11 +130,6 @@ class CVReport:
     chosen_c: tuple[float, ...]
     logits: np.ndarray  # out-of-fold logits of the scored examples
     gold: np.ndarray  # their class indices
-
-
-def text_digest(text: str) -> str:
-    """A short digest of a sentence, to tell later whether the model saw it (no text kept)."""
-    return hashlib.sha1(normalise(" ".join(text.split())).encode()).hexdigest()[:12]
 
 
 def load_examples(realdev: Path | None) -> list[Example]:
@@ -376,8 +377,6 @@ def format_report(report: CVReport) -> str:
 
 
 def _confusion_lines(row: SplitScores) -> list[str]:
-    from recap_nlp.sentiment.evaluate import format_confusion
-
     return format_confusion(row)
 
 
