@@ -178,7 +178,7 @@ def _contrast_features(tokens: list, feats: dict[str, float]) -> None:
             feats["a:" + stem(t.key)] = 1.0
 
 
-def _concession_spans(tokens: list) -> list[int]:
+def _concession_spans(tokens: list) -> tuple[int, ...]:
     """Indices of tokens inside concessive clauses (from the cue to the next punctuation)."""
     inside, out, i = False, [], 0
     keys = [t.key for t in tokens]
@@ -191,11 +191,10 @@ def _concession_spans(tokens: list) -> list[int]:
         if inside:
             out.append(i)
         i += 1
-    return out
+    return tuple(out)
 
 
-def _concession_features(tokens: list, feats: dict[str, float]) -> None:
-    inside = _concession_spans(tokens)
+def _concession_features(tokens: list, inside: tuple[int, ...], feats: dict[str, float]) -> None:
     if not inside:
         return
     feats["lex:concession"] = 1.0
@@ -205,12 +204,14 @@ def _concession_features(tokens: list, feats: dict[str, float]) -> None:
             feats["k:" + stem(t.key)] = 1.0
 
 
-def _main_clause_features(tokens: list, feats: dict[str, float]) -> None:
+def _main_clause_features(
+    tokens: list, inside: tuple[int, ...], cues: list, feats: dict[str, float]
+) -> None:
     """Lexicon cues outside concessive clauses and after the last contrast word: the verdict."""
-    skip = set(_concession_spans(tokens))
+    skip = set(inside)
     pivot = _contrast_index(tokens)
     pos = neg = 0.0
-    for cue, value, _ in _contributions(tokens):
+    for cue, value, _ in cues:
         if cue.index in skip or cue.index < pivot:
             continue
         if value > 0:
@@ -221,10 +222,10 @@ def _main_clause_features(tokens: list, feats: dict[str, float]) -> None:
     feats["lex:neg_main"] = min(neg, 3.0)
 
 
-def _lexicon_features(text: str, tokens: list, feats: dict[str, float]) -> None:
+def _lexicon_features(text: str, tokens: list, cues: list, feats: dict[str, float]) -> None:
     result = score_text(text)
     feats["lex:polarity"] = result.polarity
-    contributions = _contributions(tokens)
+    contributions = cues
     pos = sum(v for _, v, _ in contributions if v > 0)
     neg = sum(-v for _, v, _ in contributions if v < 0)
     feats["lex:pos"] = min(pos, 3.0)
@@ -278,7 +279,8 @@ def sentence_features(text: str) -> dict[str, float]:
     feats: dict[str, float] = {}
     _ngram_features(tokens, feats)
     _contrast_features(tokens, feats)
-    _concession_features(tokens, feats)
+    inside = _concession_spans(tokens)
+    _concession_features(tokens, inside, feats)
     norm2 = math.sqrt(sum(v * v for k, v in feats.items() if k.startswith(SPARSE_PREFIXES)))
     for k in feats:
         if norm2 and k.startswith(SPARSE_PREFIXES):
@@ -288,7 +290,8 @@ def sentence_features(text: str) -> dict[str, float]:
         feats["f:" + name] = 1.0
         if pivot_at >= 0 and start > pivot_at:
             feats["f:" + name + "_after_mais"] = 1.0
-    _lexicon_features(text, tokens, feats)
-    _main_clause_features(tokens, feats)
+    cues = _contributions(tokens)
+    _lexicon_features(text, tokens, cues, feats)
+    _main_clause_features(tokens, inside, cues, feats)
     _punctuation_features(text, tokens, feats)
     return feats
