@@ -165,14 +165,24 @@ def _display(key: str) -> str:
     if kind == "lex":
         return "lexicon"  # the lexicon scorer's signals, shown as one driver
     if kind == "p":
-        shown = {"excl": "!", "question": "?", "ellipsis": "…", "log_words": "length"}
+        shown = {
+            "excl": "!",
+            "question": "?",
+            "ellipsis": "…",
+            "log_words": "length",
+            "first_person": "je/nous",
+            "second_person": "vous",
+        }
         return shown.get(name, name)
     return name
 
 
 @cache
-def _function_words() -> frozenset[str]:
-    """Stop words (``data/stopwords_fr.txt``) except negators: not listed among the drivers."""
+def function_words() -> frozenset[str]:
+    """Stop words (``data/stopwords_fr.txt``) except negators and "mais".
+
+    They are not listed among the drivers, and have no word vector in the model.
+    """
     text = resources.files("recap_nlp.data").joinpath("stopwords_fr.txt").read_text("utf-8")
     words = {normalise(w.strip()) for w in text.splitlines() if w.strip() and w[0] != "#"}
     words |= {w + "'" for w in ("l", "d", "j", "m", "n", "s", "t", "c", "qu")}
@@ -199,7 +209,7 @@ def _drivers(
                 _add(totals, ("¬" if key.startswith("n:") else "") + word, contribution / len(who))
         else:
             _add(totals, _display(key), contribution)
-    stop = _function_words()
+    stop = function_words()
     ranked = sorted(
         ((k, v) for k, v in totals.items() if k.lstrip("¬") not in stop),
         key=lambda kv: (-abs(kv[1]), kv[0]),
