@@ -20,6 +20,7 @@ from recap_nlp.cli.common import (
     print_frame,
 )
 from recap_nlp.output import explore, plots, store
+from recap_nlp.output.factsheet import sheet_stem
 from recap_nlp.output.readable import plural, shorten
 
 
@@ -115,8 +116,6 @@ def keyness(
 
 
 def _write_keyness_figure(out: Path, frame, target: str) -> Path:  # type: ignore[no-untyped-def]
-    from recap_nlp.output.factsheet import sheet_stem
-
     path = out / plots.FIGURES_DIR / f"keyness-{sheet_stem(target)}.png"
     plots.write_atomic(path, plots.figure_bytes(plots.keyness_figure(frame, target), "png"))
     return path
