@@ -396,9 +396,11 @@ def run(
 def write_reports(folder: Path) -> list[Path]:
     """Fact sheets and figures of the run whose database is in ``folder``."""
     from recap_nlp.factsheet import write_factsheets
-    from recap_nlp.plots import write_figures
+    from recap_nlp.plots import encode_figures, write_figures
 
-    return write_factsheets(folder) + write_figures(folder)
+    figures = encode_figures(folder)  # drawn once: the overview sheet embeds two of them
+    pngs = {stem: formats["png"] for stem, formats in figures.items()}
+    return write_factsheets(folder, figures=pngs) + write_figures(folder, figures)
 
 
 def result_tables(result: RunResult) -> list[store.Table]:

@@ -94,6 +94,28 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def figure_formats(fig: Figure, formats: Sequence[str] = ("png", "svg")) -> dict[str, bytes]:
+    """The figure in several formats from one layout: the same bytes per format as
+    :func:`figure_bytes` for PNG; the SVG is laid out at the PNG's resolution.
+
+    ``figure_bytes`` lays the figure out (constrained layout, then the tight box) again for
+    every format, which on a figure of many labelled rows costs as much as drawing it. Here
+    the layout and the box are computed once, at ``savefig.dpi``, then frozen; an SVG laid
+    out at 72 dpi instead places its elements a fraction of a point apart.
+    """
+    with _style():
+        fig.set_dpi(matplotlib.rcParams["savefig.dpi"])
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox().padded(0.15)
+        fig.set_layout_engine("none")
+        encoded = {}
+        for fmt in formats:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches=box)
+            encoded[fmt] = buffer.getvalue()
+    return encoded
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
@@ -528,14 +550,33 @@ def run_figures(out_dir: Path) -> dict[str, Figure]:
     return figures
 
 
-def write_figures(out_dir: Path) -> list[Path]:
-    """Draw the run's figures into ``out_dir/figures/`` as PNG and SVG; return the paths."""
+def encode_figures(out_dir: Path) -> dict[str, dict[str, bytes]]:
+    """The run's figures encoded, by file stem then format ("png", "svg").
+
+    Each figure is drawn once per format and then dropped, so only one is held at a time.
+    """
+    encoded: dict[str, dict[str, bytes]] = {}
+    for stem, fig in run_figures(Path(out_dir)).items():
+        encoded[stem] = figure_formats(fig)
+    return encoded
+
+
+def write_figures(
+    out_dir: Path, encoded: Mapping[str, Mapping[str, bytes]] | None = None
+) -> list[Path]:
+    """Write the run's figures into ``out_dir/figures/`` as PNG and SVG; return the paths.
+
+    Args:
+        out_dir: folder of a finished run.
+        encoded: :func:`encode_figures`' result when the caller has it (else drawn here).
+    """
     out_dir = Path(out_dir)
+    encoded = encoded if encoded is not None else encode_figures(out_dir)
     written: list[Path] = []
-    for stem, fig in run_figures(out_dir).items():
-        for fmt in ("png", "svg"):
+    for stem, formats in encoded.items():
+        for fmt, data in formats.items():
             path = out_dir / FIGURES_DIR / f"{stem}.{fmt}"
-            write_atomic(path, figure_bytes(fig, fmt))
+            write_atomic(path, data)
             written.append(path)
     log.info("wrote %d figure files into %s", len(written), out_dir / FIGURES_DIR)
     return written
