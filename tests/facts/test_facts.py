@@ -1,0 +1,159 @@
+"""Tests of fact extraction on the seed posts, with entity mentions written by hand."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from recap_nlp.facts import extract_facts
+from recap_nlp.records import Document, FactMention, Mention
+from tests.conftest import REPO
+
+CORPUS = REPO / "corpus"
+# The few entities the tests need, as the entity stage would label them.
+ENTITIES = {
+    "Angers": "CITY",
+    "Nantes": "CITY",
+    "Québec": "CITY",
+    "Paris": "CITY",
+    "Web2Day": "EVENT",
+    "Web2day": "EVENT",
+    "Semaine numérique de Québec": "EVENT",
+    "Web à Québec": "EVENT",
+    "Québec numérique": "ORG",
+    "Martin Boivin": "PER",
+    "Claudine Beaudoin": "PER",
+    "Samiha Hazgui": "PER",
+    "Christine Desroches": "PER",
+}
+
+
+def seed_doc(prefix: str, published: str = "") -> Document:
+    path = next(CORPUS.glob(f"{prefix}_*.txt"))
+    return Document(
+        doc_id=path.stem,
+        text=path.read_text(encoding="utf-8"),
+        source_path=str(path),
+        format="txt",
+        content_hash="x",
+        published=published,
+    )
+
+
+def hand_mentions(doc: Document) -> list[Mention]:
+    found: list[Mention] = []
+    for name in sorted(ENTITIES, key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", doc.text):
+            if any(m.start() < x.end and x.start < m.end() for x in found):
+                continue
+            found.append(
+                Mention(
+                    doc.doc_id,
+                    m.start(),
+                    m.end(),
+                    name,
+                    ENTITIES[name],
+                    "",
+                    0,
+                    "hand",
+                    canonical="Web2Day" if name == "Web2day" else name,
+                )
+            )
+    return sorted(found, key=lambda x: x.start)
+
+
+def facts_of(prefix: str, attribute: str, published: str = "") -> list[FactMention]:
+    doc = seed_doc(prefix, published)
+    return [f for f in extract_facts(doc, [], hand_mentions(doc)) if f.attribute == attribute]
+
+
+def test_2018_mission_dates_and_team_added_delegation() -> None:
+    (date,) = [f for f in facts_of("000", "date") if f.event_hint == "mission"]
+    assert (date.value_min, date.value_max, date.precision) == ("2018-06-09", "2018-06-17", "day")
+    (size,) = facts_of("000", "delegation_size")
+    # près d'une vingtaine (15..20) + moi-même + 4 named people = 25 (20..25).
+    assert (size.value, size.value_min, size.value_max) == ("25", "20", "25")
+    assert size.precision == "approximate" and "équipe de 5" in size.note
+    assert size.event_hint == "mission"
+
+
+def test_2017_recaps_counts_and_years() -> None:
+    (size_a,) = facts_of("001", "delegation_size")
+    (size_b,) = facts_of("002", "delegation_size", published="2017-06-26")
+    assert (size_a.value, size_a.precision) == ("27", "exact")
+    assert (size_b.value, size_b.precision) == ("28", "exact")
+    assert "27 Québécois" in size_a.sentence and "28 Québécois" in size_b.sentence
+    (date_a,) = [f for f in facts_of("001", "date") if f.event_hint == "mission"]
+    (date_b,) = [f for f in facts_of("002", "date", "2017-06-26") if f.event_hint == "mission"]
+    assert (date_a.value_min, date_a.value_max) == ("2017-06-03", "2017-06-11")
+    assert (date_b.value_min, date_b.value_max) == ("2017-06-03", "2017-06-11")
+    assert "nearby" in date_a.note and "publication" in date_b.note
+
+
+def test_publication_line_from_text_is_not_an_event_date() -> None:
+    values = [f.value for f in facts_of("002", "date")]
+    assert "2017-06-26" not in values and "2017-06-03" in values
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_nothing_spurious_counted(prefix: str) -> None:
+    counts = [
+        f for attribute in ("delegation_size", "participants") for f in facts_of(prefix, attribute)
+    ]
+    values = {f.value for f in counts}
+    assert not values & {"10", "150000", "2018", "2014", "14"}
+
+
+def test_organiser_and_sponsors() -> None:
+    (organiser,) = facts_of("000", "organiser")
+    assert organiser.value == "Québec numérique"
+    sponsors = [f.value for f in facts_of("000", "sponsor")]
+    assert sponsors == [
+        "Fond Franco-Québécois pour la Coopération Décentralisé (FFQCD)",
+        "Offices jeunesse internationaux du Québec (LOJIQ)",
+    ]
+    assert [f.value for f in facts_of("001", "organiser")] == ["Québec numérique"]
+
+
+def test_cities_visited_not_landmarks() -> None:
+    assert sorted(f.value for f in facts_of("002", "city")) == ["Angers", "Nantes"]
+    assert sorted(f.value for f in facts_of("000", "city")) == ["Angers", "Nantes"]
+
+
+def test_exhibitors_counted() -> None:
+    (exhibitors,) = facts_of("004", "exhibitors")
+    assert (exhibitors.value, exhibitors.precision) == ("15", "approximate")
+
+
+def test_fact_ids_are_stable_and_quotes_hold_offsets() -> None:
+    doc = seed_doc("001")
+    first = extract_facts(doc, [], hand_mentions(doc))
+    assert first == extract_facts(doc, [], hand_mentions(doc))
+    for fact in first:
+        assert fact.fact_id == f"{doc.doc_id}:{fact.attribute}:{fact.start}"
+        assert doc.text[fact.start : fact.end] in fact.sentence
+
+
+def test_duration_is_not_a_headcount() -> None:
+    doc = Document(
+        "d", "Une mission d’une dizaine de jours avec vingt participants.", "p", "txt", "x"
+    )
+    (fact,) = extract_facts(doc, [], [])
+    assert (fact.attribute, fact.value) == ("delegation_size", "20")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Du 3 au 11 juin, une délégation a participé à une mission en France.", "mission"),
+        ("Des citoyens ayant en commun la mission de rassembler la communauté.", ""),
+        ("Notre mission d’accompagner les entreprises reste la même.", ""),
+        ("La mission de 2019 nous a menés à Lyon.", "mission"),
+    ],
+)
+def test_trip_word_is_a_trip_not_a_purpose(sentence: str, expected: str) -> None:
+    from recap_nlp.facts.fact_context import trip_word
+    from recap_nlp.records import SentenceSpan
+
+    assert trip_word(SentenceSpan("d", 0, len(sentence), sentence)) == expected

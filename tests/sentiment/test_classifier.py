@@ -1,0 +1,267 @@
+"""Tests for the trained sentence classifier: features, shipped weights, training, evaluation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from recap_nlp.evaluation.sentiment_training import (
+    Example,
+    WordVectors,
+    cross_validate,
+    fit,
+    load_examples,
+    logits_for,
+    save_model,
+    train_model,
+)
+from recap_nlp.records import DocTheme, Sentence
+from recap_nlp.sentiment import (
+    SentimentModelError,
+    classify,
+    evaluate_sentiment,
+    format_sentiment_scores,
+    load_model,
+    read_model,
+    summary,
+    theme_sentiment,
+)
+from recap_nlp.sentiment.classifier import CLASSES, logits, model_path
+from recap_nlp.sentiment.evaluate import SentimentGoldError, load_sentiment_gold
+from recap_nlp.sentiment.features import frames_in, sentence_features, stem
+from recap_nlp.sentiment.lexicon import normalise
+from tests.conftest import REPO
+
+# Written for this test (not in any training file), labels decided by hand by the rules of
+# the realdev SENTIMENT-RULES: complaints without opinion words, contrast, litotes, Québec
+# French, neutral facts with an exclamation mark.
+OWN_SENTENCES = [
+    ("Trois quarts d'heure de file pour entrer dans la salle.", "negative"),
+    ("Il ne restait plus un seul café à dix heures.", "negative"),
+    ("Quinze euros le sandwich, sans boisson.", "negative"),
+    ("Le bus de retour est parti avec une heure de retard.", "negative"),
+    ("La moitié des ateliers du matin ont été annulés.", "negative"),
+    ("Une belle salle, mais on n'entendait rien au fond.", "negative"),
+    ("Le trajet était long, mais l'accueil nous a vite réconfortés.", "positive"),
+    ("Je n'ai pas été déçu par la soirée de clôture.", "positive"),
+    ("Ce n'était pas à la hauteur de l'an dernier.", "negative"),
+    ("Franchement, c'était pas pire pantoute.", "positive"),
+    ("La conférence commence à 9 h dans l'amphithéâtre B.", "neutral"),
+    ("Le salon accueille 120 exposants sur deux jours !", "neutral"),
+    ("Une journée formidable, merci à toute l'équipe !", "positive"),
+    ("Il a fallu attendre deux heures debout dans le froid.", "negative"),
+]
+
+
+def test_own_sentences_mostly_right() -> None:
+    wrong = [(t, g, classify(t).label) for t, g in OWN_SENTENCES if classify(t).label != g]
+    # 13 of 14 when written (the contrast with an unknown praise verb fails)
+    assert len(wrong) <= 2, wrong
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quarante minutes de queue pour un café tiède.",
+        "Il n'y avait pas assez de chaises pour tout le monde.",
+        "Bravo, encore un micro en panne pendant le débat.",
+    ],
+)
+def test_complaints_without_opinion_words_are_negative(text: str) -> None:
+    result = classify(text)
+    assert result.label == "negative" and result.p_negative > 0.5
+
+
+def test_probabilities_sum_to_one_and_polarity_is_their_difference() -> None:
+    result = classify("Le concert était vraiment génial !")
+    total = result.p_positive + result.p_neutral + result.p_negative
+    assert total == pytest.approx(1.0, abs=1e-3)
+    assert result.polarity == pytest.approx(result.p_positive - result.p_negative, abs=1e-4)
+    assert result.label == "positive"
+
+
+def test_drivers_are_signed_and_name_frames() -> None:
+    drivers = classify("Quarante minutes de queue pour un café tiède.").drivers
+    assert drivers[0].startswith("[waiting]:-")
+    values = [float(d.rsplit(":", 1)[1]) for d in drivers]
+    assert values == sorted(values, key=lambda v: -abs(v))
+    assert not any(d.startswith(("de:", "un:", "pour:")) for d in drivers)  # function words
+
+
+def test_frames_and_features() -> None:
+    found = {name for name, _ in frames_in(normalise("Pas assez de places et trop cher."))}
+    assert {"shortage", "price"} <= found
+    assert not frames_in(normalise("Nous avons visité le musée."))
+    feats = sentence_features("Le lieu était beau, mais on a dû attendre.")
+    assert feats["lex:contrast"] == 1.0 and feats["f:waiting_after_mais"] == 1.0
+    assert feats["a:attendr"] > 0  # stem after the contrast word
+    assert stem("annulées") == stem("annulée") == "annul"
+
+
+def test_concession_main_clause_subjectivity_and_person() -> None:
+    feats = sentence_features("Malgré la pluie, une soirée formidable.")
+    assert feats["lex:concession"] == 1.0 and feats["k:plui"] > 0  # "pluie" inside the concession
+    assert "k:soire" not in feats  # the main clause is not in it
+    assert feats["lex:pos_main"] > 0 and feats["lex:neg_main"] == 0.0
+    # a contrast: only the cues after "mais" count in the main clause
+    after = sentence_features("Une belle salle, mais un son horrible.")
+    assert after["lex:neg_main"] > 0 and after["lex:pos_main"] == 0.0
+    # descriptions carry less subjectivity than evaluations
+    plain = sentence_features("La salle compte deux cents places.")["lex:subjectivity"]
+    opinion = sentence_features("Une salle magnifique et un accueil chaleureux.")
+    assert opinion["lex:subjectivity"] > plain
+    assert sentence_features("Nous avons adoré.")["p:first_person"] == 1.0
+    assert "p:first_person" not in sentence_features("Le concert commence à 20 h.")
+    assert sentence_features("N'hésitez pas à vous inscrire.")["p:second_person"] == 1.0
+    found = {name for name, _ in frames_in(normalise("Il ne reste plus que trois vélos."))}
+    assert "decline" in found
+
+
+def test_word_table_has_no_function_words() -> None:
+    words = load_model().words
+    assert words, "the shipped model has a word-vector table"
+    assert not {"de", "le", "et", "la", "un"} & words.keys()
+    assert "pas" in words or "jamais" in words  # negators are kept
+
+
+def test_shipped_weights_load() -> None:
+    model = load_model()
+    assert model_path().name == "sentiment_model.npz" and model_path().is_file()
+    assert model.coef.shape == (3, len(model.index)) and len(model.index) > 500
+    assert model.word_scores.shape[1] == 3 and model.temperature > 0
+    assert model.meta["classes"] == list(CLASSES)
+    assert model.meta["training"]["project"] >= 200 and model.meta["training"]["own"] >= 150
+
+
+def test_missing_or_corrupt_weights_are_clear_errors(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.npz"
+    with pytest.raises(SentimentModelError, match=r"nothing\.npz are missing"):
+        read_model(missing)
+    corrupt = tmp_path / "corrupt.npz"
+    corrupt.write_bytes(b"not a zip file at all")
+    with pytest.raises(SentimentModelError, match=r"corrupt\.npz are unreadable"):
+        read_model(corrupt)
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(model_path().read_bytes()[:5000])
+    with pytest.raises(SentimentModelError, match=r"truncated\.npz"):
+        read_model(truncated)
+    wrong = tmp_path / "wrong.npz"
+    with np.load(model_path(), allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["coef"] = arrays["coef"][:, :10]
+    save_model(arrays, wrong)
+    with pytest.raises(SentimentModelError, match=r"wrong\.npz are invalid.*coef shape"):
+        read_model(wrong)
+
+
+def _small_set() -> list[Example]:
+    examples = load_examples(None)
+    project = [e for e in examples if e.origin == "project"][::3]
+    own = [e for e in examples if e.origin == "own"][::4]
+    return project + own
+
+
+def test_training_is_deterministic(tmp_path: Path) -> None:
+    examples = _small_set()
+    first, _ = train_model(examples, c=0.3)
+    second, _ = train_model(examples, c=0.3)
+    assert first.keys() == second.keys()
+    for name in first:
+        assert np.array_equal(first[name], second[name]), name
+    save_model(first, tmp_path / "m.npz")
+    model = read_model(tmp_path / "m.npz")
+    assert classify("Une soirée magnifique !", model).label == "positive"
+
+
+def test_word_vector_scores_reproduce_the_trained_logits(tmp_path: Path) -> None:
+    examples = _small_set()
+    words = sorted({w for e in examples for w in normalise(e.text).split() if w.isalpha()})
+    rng = np.random.default_rng(0)
+    vectors = WordVectors({w: i % 50 for i, w in enumerate(words)}, rng.normal(size=(50, 8)), 0.5)
+    arrays, _ = train_model(examples, c=0.3, vectors=vectors)
+    save_model(arrays, tmp_path / "m.npz")
+    model = read_model(tmp_path / "m.npz")
+    assert model.word_scores.shape == (50, 3)
+    # training side: sparse features and the mean word vector through the fitted weights
+    feats = [sentence_features(e.text) for e in examples]
+    dense = np.array([vectors.sentence(e.text) for e in examples])
+    fitted = fit(feats, [e.label for e in examples], 0.3, dense)
+    text = examples[0].text
+    direct = logits_for(fitted, [sentence_features(text)], vectors.sentence(text)[None, :])[0]
+    shipped, _, _, _ = logits(model, text)
+    assert shipped == pytest.approx(direct, abs=1e-3)
+
+
+# Quality gate on the project's own sentences (CI has no realdev): grouped CV by source,
+# C fixed a priori at 0.3, no word vectors. Measured 0.742 when set; floor = measured - 0.03.
+FLOOR_PROJECT_CV = 0.71
+
+
+def test_cross_validated_gate_on_project_sentences() -> None:
+    report = cross_validate(load_examples(None), c=0.3)
+    row = next(r for r in report.rows if r.scorer == "classifier (CV)" and r.split == "project")
+    assert row.n == 218
+    assert row.macro_f1 >= FLOOR_PROJECT_CV, row
+
+
+def test_jsonl_gold_is_read_and_bad_lines_rejected(tmp_path: Path) -> None:
+    good = tmp_path / "g.jsonl"
+    items = [
+        {"id": "a", "text": "Quelle belle soirée !", "label": "positive", "doc_id": "p1"},
+        {
+            "id": "b",
+            "text": "On a attendu deux heures.",
+            "label": "negative",
+            "doc_id": "p2",
+            "hard": True,
+        },
+        {"id": "c", "text": "La salle ouvre à 9 h.", "label": "neutral", "doc_id": "p2"},
+    ]
+    good.write_text("\n".join(json.dumps(i) for i in items) + "\n", encoding="utf-8")
+    rows = load_sentiment_gold(good)
+    assert [(r.label, r.source, r.split) for r in rows] == [
+        ("positive", "p1", "plain"),
+        ("negative", "p2", "hard"),
+        ("neutral", "p2", "plain"),
+    ]
+    scores = evaluate_sentiment(good)
+    assert scores.get("classifier", "all").n == 3 and scores.n_seen == 0
+    assert "none of the 3 sentences" in format_sentiment_scores(scores)
+    bad = tmp_path / "b.jsonl"
+    bad.write_text('{"text": "x", "label": "great", "doc_id": "p"}\n', encoding="utf-8")
+    with pytest.raises(SentimentGoldError, match=r"b\.jsonl:1"):
+        load_sentiment_gold(bad)
+
+
+def test_project_gold_is_flagged_as_training_data() -> None:
+    scores = evaluate_sentiment(REPO / "tests" / "gold" / "sentiment.tsv")
+    assert scores.n_seen == 218
+    assert "in-sample" in format_sentiment_scores(scores)
+
+
+def test_summary_never_hides_criticisms() -> None:
+    assert summary("positive", 9, 4) == "positive, with 4 criticisms"
+    assert summary("negative", 1, 6) == "negative, with 1 praise"
+    assert summary("neutral", 2, 3) == "neutral: 2 praises, 3 criticisms"
+    assert summary("positive", 5, 0) == "positive"
+
+
+def _s(doc: str, start: int, p: tuple[float, float, float], label: str) -> Sentence:
+    return Sentence(doc, start, start + 5, "texte", p[0] - p[2], label, *p)  # type: ignore[arg-type]
+
+
+def test_theme_sentiment_weights_posts_by_share() -> None:
+    sentences = [
+        _s("a", 0, (0.9, 0.1, 0.0), "positive"),
+        _s("b", 0, (0.0, 0.2, 0.8), "negative"),
+    ]
+    shares = [DocTheme("a", 0, 0.75), DocTheme("b", 0, 0.25), DocTheme("b", 1, 0.75)]
+    zero, one = theme_sentiment(sentences, shares)
+    # theme 0: pos 0.675, neg 0.2, neu 0.125 -> 0.475 / (0.875 + 0.03125)
+    assert zero.polarity == pytest.approx(0.5241, abs=1e-3)
+    assert (zero.label, zero.n_docs, zero.n_positive, zero.n_negative) == ("positive", 2, 0.8, 0.2)
+    assert zero.summary == "positive, with 0.2 criticism"
+    assert one.label == "negative" and one.n_docs == 1
