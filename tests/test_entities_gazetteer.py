@@ -134,8 +134,8 @@ NAMES = [
 def test_phrase_patterns_tokenise_as_the_pipeline_does(tmp_path: Path) -> None:
     """Patterns are tokenised apart (bare vocabulary): same tokens, the vocabulary untouched."""
     from recap_nlp.entities.components import PATTERNS_PIPE, add_entity_components
+    from recap_nlp.ingest.normalize import normalized_text
     from recap_nlp.nlp import _load_with_senter
-    from recap_nlp.normalize import normalized_text
 
     path = tmp_path / "g.tsv"
     path.write_text("".join(f"{name}\tORG\n" for name in NAMES), encoding="utf-8")

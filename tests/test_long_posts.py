@@ -12,9 +12,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recap_nlp import dates, sources
+from recap_nlp.facts import dates, sources
 from recap_nlp.facts.actors import _inside_name, _name_spans
-from recap_nlp.facts.context import make_context
+from recap_nlp.facts.fact_context import make_context
 from recap_nlp.records import Document, FactMention, Mention, Sentence
 from recap_nlp.sentiment.aggregate import _index, _overlapping
 

@@ -139,6 +139,6 @@ def _check_label(label: object, path: Path, lineno: int) -> None:
 
 def _normalise(name: str) -> str:
     """Phrases are matched on normalised text, so apostrophes are normalised the same way."""
-    from recap_nlp.normalize import normalized_text
+    from recap_nlp.ingest.normalize import normalized_text
 
     return normalized_text(name)
