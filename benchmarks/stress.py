@@ -33,7 +33,8 @@ from tests.data.bad_corpus import FRENCH, VARIANTS, Case, build_bad_corpus  # no
 
 from recap_nlp.output import store  # noqa: E402
 from recap_nlp.output.tables import build_tables  # noqa: E402
-from recap_nlp.pipeline.runner import RunResult, run  # noqa: E402
+from recap_nlp.pipeline.runner import run  # noqa: E402
+from recap_nlp.records import RunResult  # noqa: E402
 
 SEED_TABLES = ("mentions", "facts", "sentences")
 HUGE_SIZES_MB = (0.5, 1.0, 2.0, 5.0)  # --quick: the first two
@@ -209,7 +210,8 @@ def huge_post(work: Path, size_mb: float) -> str:
     code = (
         "import resource, sys, time; from pathlib import Path\n"
         "from recap_nlp.ingest.corpus import read_file\n"
-        "from recap_nlp.pipeline.runner import analyse, RunOptions\n"
+        "from recap_nlp.pipeline.options import RunOptions\n"
+        "from recap_nlp.pipeline.runner import analyse\n"
         "docs = read_file(Path(sys.argv[1]), max_bytes=10**9); t = time.perf_counter()\n"
         "c = time.process_time(); analyse(docs, RunOptions(use_cache=False))\n"
         "print(time.process_time() - c, time.perf_counter() - t,"
