@@ -74,8 +74,8 @@ train: $(STAMP)  ## Retrain the learned components (entities, sentiment) on $(RE
 bench: $(STAMP)  ## Whole run vs bare nlp.pipe on real-shaped corpora, 50 to 5,000 posts (~3 h; --quick: BENCH_ARGS=--quick)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
-stress: $(STAMP)  ## Seed corpus mixed with hostile input: outcomes and unchanged results
-	$(BIN)/python benchmarks/stress.py
+stress: $(STAMP)  ## Seed corpus mixed with hostile input: outcomes, unchanged results, hard cases (~25 min; STRESS_ARGS=--quick: no 2 and 5 MB posts)
+	$(BIN)/python benchmarks/stress.py $(STRESS_ARGS)
 
 clean:  ## Remove generated outputs (keeps the virtual environment)
 	rm -rf $(OUT)/* .pytest_cache .eval

@@ -64,8 +64,10 @@ def run_measured(command: list[str]) -> dict:
     seconds = time.perf_counter() - started
     if finished.returncode not in (0, 1):
         raise SystemExit(f"{command[:3]} failed ({finished.returncode}): {finished.stderr[-2000:]}")
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak_mb}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the command and its workers: steadier than wall time on shared cores.
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "cpu_seconds": cpu}
 
 
 def configurations(corpus: Path, out: Path, workers: int) -> dict[str, list[str]]:
@@ -91,12 +93,17 @@ def words_per_second(row: dict, name: str) -> float:
     return row["words"] / row[name]["seconds"]
 
 
+def cpu_ratio(row: dict, name: str) -> float:
+    """Bare CPU seconds over the run's: the ratio of words per CPU second."""
+    return row["bare"].get("cpu_seconds", 0.0) / (row[name].get("cpu_seconds") or 1.0)
+
+
 def report(rows: list[dict]) -> str:
     lines = [
         "| corpus | posts | workers | bare words/s | run words/s (reports) | ratio | "
         "run words/s (no reports) | ratio | bare peak MB | run peak MB | "
-        "stage shares (with reports) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "CPU ratio (reports / no reports) | stage shares (with reports) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
         bare = words_per_second(row, "bare")
@@ -107,7 +114,8 @@ def report(rows: list[dict]) -> str:
         lines.append(
             f"| {row['corpus']} | {row['size']} | {row['workers']} | {bare:,.0f} | {full:,.0f} "
             f"| {full / bare:.2f} | {lean:,.0f} | {lean / bare:.2f} | "
-            f"{row['bare']['peak_mb']:,.0f} | {row['reports']['peak_mb']:,.0f} | {shares} |"
+            f"{row['bare']['peak_mb']:,.0f} | {row['reports']['peak_mb']:,.0f} | "
+            f"{cpu_ratio(row, 'reports'):.2f} / {cpu_ratio(row, 'no_reports'):.2f} | {shares} |"
         )
     return "\n".join(lines)
 
@@ -232,7 +240,9 @@ def main() -> int:
         "Each figure is one whole process, started fresh: bare = `nlp.pipe` of "
         "`fr_core_news_sm` with all its components over the same files; run = `recap-nlp run "
         "--no-cache` (model loading included in both). Ratio = run words/s over bare words/s. "
-        "Peak MB = the largest single process. Stage shares of the run with reports: read = "
+        "Peak MB = the largest single process. CPU ratio = bare CPU seconds (user + sys, workers "
+        "included) over the run's: steadier than wall time when other jobs share the cores. "
+        "Stage shares of the run with reports: read = "
         "ingest and duplicate detection; spacy = `nlp.pipe` with the project's components "
         "(with 2 workers: time waiting on them); per_document = the other per-post stages; "
         "then the cross-post stages; write = tables, database, fact sheets and figures.\n\n"

@@ -64,24 +64,50 @@ présenté leurs projets devant une centaine d’invités.</p></article></body><
 """
 
 
+def _source_copy(folder: Path) -> Path:
+    """What a source distribution holds (pyproject, README, ``src/``), copied to ``folder``.
+
+    pip builds in the folder it installs from (``build/``, ``*.egg-info``): building from a
+    copy leaves the working tree as it was.
+    """
+    import shutil
+
+    folder.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, folder / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".cache")
+    shutil.copytree(ROOT / "src", folder / "src", ignore=ignore)
+    return folder
+
+
+def _tree_state() -> set[str]:
+    """Names at the top of the tree and of ``src/`` (where a build would write)."""
+    return {p.name for p in ROOT.iterdir()} | {p.name for p in (ROOT / "src").iterdir()}
+
+
 @pytest.mark.slow
 def test_fresh_install_with_the_venv_pip_reads_an_html_post(tmp_path: Path) -> None:
     """``python3 -m venv`` and its own pip (no upgrade), then the CLI on an HTML post.
 
-    Takes a few minutes the first time (the wheels come from the index or pip's cache).
+    Installs from a copy of the sources (the working tree is never written). Takes a few
+    minutes the first time (the wheels come from the index or pip's cache).
     """
+    before = _tree_state()
     venv = tmp_path / "venv"
     made = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True)
     if made.returncode != 0:
         pytest.skip(f"python -m venv cannot create a venv here: {made.stderr.decode()[-200:]}")
     bin_dir = venv / ("Scripts" if sys.platform == "win32" else "bin")
+    source = _source_copy(tmp_path / "source")
     install = subprocess.run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(ROOT)],
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(source)],
         capture_output=True,
         text=True,
         timeout=1500,
+        cwd=tmp_path,
     )
     assert install.returncode == 0, install.stderr[-3000:]
+    assert _tree_state() == before, "the install wrote into the working tree"
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "mission.html").write_text(HTML_POST, encoding="utf-8")

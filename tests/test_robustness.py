@@ -228,3 +228,30 @@ def test_a_post_whose_stages_raise_is_skipped_and_the_run_goes_on(
     assert result.exit_code == 0, result.output  # the failure was not cached
     assert not (out / "run.log").exists()  # the log belongs to the run that wrote it
     assert set(pd.read_csv(out / "tables" / "sentences.csv")["doc_id"]) == {"rimouski", "piege"}
+
+
+def test_lock_is_held_while_the_reports_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second run cannot start while the first draws its fact sheets and figures."""
+    from recap_nlp.output import store
+    from recap_nlp.pipeline import runner as pipeline_runner
+
+    corpus = _small_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    seen: list[str] = []
+
+    def reports(folder: Path) -> list[Path]:
+        try:
+            with store.output_lock(out):
+                seen.append("free")
+        except store.OutputLockedError:
+            seen.append("held")
+        assert folder != out and (folder / "recap.duckdb").exists()  # the staged run
+        return []
+
+    monkeypatch.setattr(pipeline_runner, "write_reports", reports)
+    pipeline_runner.run(corpus, out, reports=True)
+    assert seen == ["held"]
+    with store.output_lock(out):  # released once the swap is done
+        pass

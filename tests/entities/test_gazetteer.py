@@ -116,3 +116,40 @@ def test_patterns_are_tokenised_without_running_the_model(
     assert running and all(names == [] for names in running), running
     doc = nlp("Visite de l'Atelier 17 du Nord à Lille.")
     assert ("Atelier 17 du Nord", "ORG") in [(e.text, e.label_) for e in doc.ents]
+
+
+NAMES = [
+    "Québec numérique",
+    "l'UQAM",
+    "Saint-Jean-sur-Richelieu",
+    "C.-B.",
+    "https://exemple.org/page",
+    "Fonds 1,5 million",
+    "Festival d'été (FEQ)",
+    "Jean-François L'Heureux",
+    "Lab « Ville » 2.0",
+    "M. Tremblay",
+    "Ateliers 17-18 du Nord!",
+]
+
+
+def test_phrase_patterns_tokenise_as_the_pipeline_does(tmp_path: Path) -> None:
+    """Patterns are tokenised apart (bare vocabulary): same tokens, the vocabulary untouched."""
+    from recap_nlp.entities.components import PATTERNS_PIPE, add_entity_components
+    from recap_nlp.ingest.normalize import normalized_text
+    from recap_nlp.nlp import _load_with_senter
+
+    path = tmp_path / "g.tsv"
+    path.write_text("".join(f"{name}\tORG\n" for name in NAMES), encoding="utf-8")
+    reference = _load_with_senter("fr_core_news_sm")
+    nlp = _load_with_senter("fr_core_news_sm")
+    add_entity_components(nlp, str(path))
+    matcher = nlp.get_pipe(PATTERNS_PIPE).phrase_matcher
+    for name in NAMES:
+        doc = reference.make_doc(normalized_text(name))  # the pipeline's tokens of the name
+        found = {(nlp.vocab.strings[k], s, e) for k, s, e in matcher(doc)}
+        assert (repr(("ORG", name)), 0, len(doc)) in found, (name, found)
+    word = nlp.vocab["Richelieu"]  # a pattern word: its lexeme keeps every attribute
+    assert (word.shape_, word.is_title, word.lower_) == ("Xxxxx", True, "richelieu")
+    text = "Visite de Saint-Jean-sur-Richelieu et de l'UQAM avec Jean-François L'Heureux."
+    assert [t.tag_ for t in nlp(text)] == [t.tag_ for t in reference(text)]

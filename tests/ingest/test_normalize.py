@@ -67,3 +67,12 @@ def test_joined_markup_is_deleted_for_the_model_and_in_span_texts() -> None:
     assert visible_text(text, joined, 3, 19) == "vexilLOLogie"
     assert visible_text(text, joined, 9, 19) == "LOLogie"
     assert visible_text(text, (), 3, 8) == "vexil"
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab ’‘«»“”\u00a0\u202f\t\r\n\u00ad\u200bﬁ…é'\"-"), max_size=40)
+)
+def test_normalized_text_is_the_text_of_normalize(text: str) -> None:
+    from recap_nlp.ingest.normalize import normalized_text
+
+    assert normalized_text(text) == normalize(text).text

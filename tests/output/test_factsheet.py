@@ -513,3 +513,15 @@ def test_templates_compile_once_per_process(hostile_run: Path, monkeypatch) -> N
 def test_count_uses_each_language_plural_rule(n: int, lang: str, expected: str) -> None:
     labels = factsheet.load_labels(lang)
     assert factsheet.count(n, labels["posts_counted"], labels) == expected
+
+
+def test_a_very_long_event_id_gets_a_bounded_file_name(tmp_path: Path) -> None:
+    """An event name longer than a file name allows ("File name too long" before)."""
+    long_a = "salon-" + "é" * 300 + "-a"
+    long_b = "salon-" + "é" * 300 + "-b"
+    stems = {factsheet.sheet_stem(long_a), factsheet.sheet_stem(long_b)}
+    assert len(stems) == 2  # cut, then told apart by the hash
+    for stem in stems:
+        assert len(f"{stem}.html".encode()) <= 255
+        (tmp_path / f"{stem}.html").write_text("ok", encoding="utf-8")  # the OS accepts it
+    assert factsheet.sheet_stem(long_a) == factsheet.sheet_stem(long_a)  # stable

@@ -139,3 +139,50 @@ def test_write_atomic_replaces_and_leaves_a_readable_file(tmp_path: Path) -> Non
     assert target.read_bytes() == b"new"
     assert target.stat().st_mode & 0o044  # readable by group or others (not mkstemp's 0600)
     assert [p.name for p in target.parent.iterdir()] == ["f.svg"]
+
+
+def _many_posts(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    doc_ids = [f"billet-{i:04d}" for i in range(n)]
+    doc_themes = pd.DataFrame(
+        {
+            "doc_id": [d for d in doc_ids for _ in range(2)],
+            "theme_id": [0, 1] * n,
+            "share": [s for i in range(n) for s in (i % 5 / 4, 1 - i % 5 / 4)],
+        }
+    )
+    themes = pd.DataFrame({"theme_id": [0, 1], "label": ["numérique", "santé"]})
+    return doc_themes, themes
+
+
+def test_per_post_figures_stop_growing_past_the_named_rows() -> None:
+    cap = plots.MAX_NAMED_ROWS
+    small, themes = _many_posts(cap)
+    large, _ = _many_posts(4 * cap)
+    for draw in (plots.themes_figure, plots.theme_matrix_figure):
+        named, unnamed = draw(small, themes, {}), draw(large, themes, {})
+        assert unnamed.get_size_inches()[1] == named.get_size_inches()[1]
+        assert len(named.axes[0].get_yticklabels()) == cap
+        assert unnamed.axes[0].get_yticklabels() == []
+        assert str(4 * cap) in unnamed.axes[0].get_ylabel()
+        with Image.open(io.BytesIO(plots.figure_formats(unnamed, ("png",))["png"])) as image:
+            assert image.height < 120 * (2 + 0.45 * cap)
+
+
+def test_timeline_keeps_the_events_with_the_most_posts() -> None:
+    n = plots.MAX_NAMED_ROWS + 5
+    events = pd.DataFrame(
+        {
+            "event_id": [f"ev-{i}" for i in range(n)],
+            "name": [f"Salon numéro {i}" for i in range(n)],
+            "display_name": [f"Salon numéro {i}" for i in range(n)],
+            "start_date": [f"2018-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)],
+            "end_date": [""] * n,
+            # the first five events have one source post, the others two
+            "doc_ids": ['["a"]' if i < 5 else '["a", "b"]' for i in range(n)],
+        }
+    )
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "published": ["2018-06-01", ""]})
+    fig = plots.timeline_figure(events, documents)
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()][:-1]  # last: publications
+    assert len(shown) == plots.MAX_NAMED_ROWS
+    assert not any(name in shown for name in (f"Salon numéro {i}" for i in range(5)))

@@ -117,3 +117,27 @@ def test_dask_engine_tables_match_local_tables(scheduler: str) -> None:
     dask_options = RunOptions(engine="dask", scheduler=scheduler)
     remote = pipeline.analyse(docs, dask_options)
     assert [t.rows for t in build_tables(remote)] == [t.rows for t in build_tables(local)]
+
+
+@pytest.mark.slow
+def test_local_workers_match_one_process() -> None:
+    docs, _, _ = read_documents(CORPUS)
+    one = engine.compute_results(docs, RunOptions())
+    progressed: list[str] = []
+    two = list(
+        engine.iter_results(docs, RunOptions(workers=2), lambda d: progressed.append(d.doc_id))
+    )
+    assert [r.doc_id for r in two] == [d.doc_id for d in docs]
+    assert sorted(progressed) == sorted(d.doc_id for d in docs)
+    assert two == one
+
+
+def test_local_workers_run_the_stages_in_worker_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed = _counting_parse(monkeypatch)  # counts only what this process parses
+    docs = [_doc("a", "Le Web2Day a lieu à Nantes."), _doc("b", "Une belle mission à Laval.")]
+    results = list(engine.iter_results(docs, RunOptions(workers=2)))
+    assert [r.doc_id for r in results] == ["a", "b"]
+    assert all(r.mentions for r in results)
+    assert parsed == []

@@ -37,7 +37,9 @@ from recap_nlp.version import __version__
 def run_command(
     corpus: Annotated[Path, typer.Argument(help="Folder, file or glob of posts.")] = Path("corpus"),
     out: OutOption = Path("outputs"),
-    workers: Annotated[int | None, typer.Option(min=1, help="Processes for spaCy.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Processes for spaCy and the per-post stages.")
+    ] = None,
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Documents per spaCy batch.")
     ] = None,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -87,8 +88,51 @@ def add_entity_components(nlp: Language, gazetteer: str | None = None) -> None:
     # Phrase patterns match on ORTH, which only the tokenizer sets: without this, spaCy runs
     # every pipe before the ruler on each pattern (100,000 names: 108 s instead of seconds).
     with nlp.select_pipes(disable=nlp.pipe_names):
-        ruler.add_patterns([*lexicon.ruler_patterns(), *user_patterns])  # type: ignore[attr-defined]
+        add_ruler_patterns(nlp, ruler, [*lexicon.ruler_patterns(), *user_patterns])
     nlp.add_pipe(REFINER_PIPE, after=PATTERNS_PIPE)
+
+
+def add_ruler_patterns(nlp: Language, ruler: Any, patterns: list[dict[str, Any]]) -> None:
+    """``ruler.add_patterns`` with the phrase patterns tokenised apart from the pipeline.
+
+    ``SpanRuler.add_patterns`` tokenises each phrase with the pipeline's vocabulary, which
+    computes some twenty lexical attributes for every new word and for every pattern key
+    (100,000 names: three quarters of the build). Phrases match on ORTH, a hash of the text
+    that needs none of them: they are tokenised by a copy of the tokenizer over a bare
+    vocabulary, and the keys' entries (never a token of a text) get no attributes. The
+    pipeline's vocabulary keeps its words' attributes, so parses do not change. Token
+    patterns, and phrase patterns on another attribute, take spaCy's own way.
+    """
+    from spacy.tokenizer import Tokenizer
+    from spacy.vocab import Vocab
+
+    phrases = [p for p in patterns if isinstance(p["pattern"], str)]
+    tokenizer = nlp.tokenizer
+    if ruler.phrase_matcher_attr not in (None, "ORTH") or type(tokenizer) is not Tokenizer:
+        ruler.add_patterns(patterns)
+        return
+    ruler.add_patterns([p for p in patterns if not isinstance(p["pattern"], str)])
+    bare = Tokenizer(
+        Vocab(),
+        rules=tokenizer.rules,
+        prefix_search=tokenizer.prefix_search,
+        suffix_search=tokenizer.suffix_search,
+        infix_finditer=tokenizer.infix_finditer,
+        token_match=tokenizer.token_match,
+        url_match=tokenizer.url_match,
+        faster_heuristics=tokenizer.faster_heuristics,
+    )
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {}  # for the keys' entries only (restored below)
+    try:
+        for entry, doc in zip(phrases, bare.pipe(p["pattern"] for p in phrases), strict=True):
+            label = repr((entry["label"], entry.get("id", "")))
+            key = nlp.vocab.strings.as_int(label)
+            ruler._match_label_id_map[key] = {"label": entry["label"], "id": entry.get("id", "")}
+            ruler._patterns.append(entry)
+            ruler.phrase_matcher.add(label, [[token.orth for token in doc]])  # ORTH ids
+    finally:
+        nlp.vocab.lex_attr_getters = getters
 
 
 @Language.factory(

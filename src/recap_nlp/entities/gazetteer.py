@@ -14,7 +14,7 @@ Either way the result is a list of span-ruler patterns whose ``"id"`` is the can
 from __future__ import annotations
 
 import json
-import unicodedata
+import re
 from pathlib import Path
 from typing import Any, get_args
 
@@ -86,10 +86,15 @@ def _check_characters(line: str, path: Path, lineno: int) -> None:
 
     Example: ``"Lyon\\x00\\tCITY"`` is refused: ``NUL character (U+0000) in column 5``.
     """
-    for column, char in enumerate(line, start=1):
-        if char != "\t" and unicodedata.category(char) in ("Cc", "Cs"):
-            name = "NUL character" if char == "\x00" else "control character"
-            raise GazetteerError(path, lineno, f"{name} (U+{ord(char):04X}) in column {column}")
+    found = _CONTROL.search(line)  # one regex per line: a character loop took 8 s for 100,000
+    if found:
+        char, column = found.group(), found.start() + 1
+        name = "NUL character" if char == "\x00" else "control character"
+        raise GazetteerError(path, lineno, f"{name} (U+{ord(char):04X}) in column {column}")
+
+
+# Unicode categories Cc (C0 and C1 controls, DEL) and Cs (surrogates), tab excepted.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _parse_tsv(line: str, path: Path, lineno: int) -> dict[str, Any]:
@@ -134,6 +139,6 @@ def _check_label(label: object, path: Path, lineno: int) -> None:
 
 def _normalise(name: str) -> str:
     """Phrases are matched on normalised text, so apostrophes are normalised the same way."""
-    from recap_nlp.ingest.normalize import normalize
+    from recap_nlp.ingest.normalize import normalized_text
 
-    return normalize(name).text
+    return normalized_text(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from recap_nlp.facts.dates import find_dates
@@ -56,8 +57,8 @@ def _name_at(ctx: FactContext, start: int, end: int) -> str:
     cleaned = _clean_name(ctx.doc.text[start:end])
     if cleaned[:1].islower():
         cleaned = _LEADING_NOUNS.sub("", cleaned)
-    for mention in ctx.mentions:
-        inside = start <= mention.start <= start + 8 and mention.end <= end
+    for mention in ctx.mentions_starting(start, start + 9):
+        inside = mention.end <= end
         if mention.label == "ORG" and inside and 2 * len(mention.text) >= len(cleaned):
             return mention_name(mention)
     return cleaned
@@ -151,11 +152,28 @@ def sponsor_facts(ctx: FactContext) -> list[FactMention]:
     return facts
 
 
-def _inside_name(mention: Mention, ctx: FactContext, names: list[FactMention]) -> bool:
-    """True for a city inside an organisation, event or sponsor name ("du Québec (LOJIQ)")."""
-    spans = [(m.start, m.end) for m in ctx.mentions if m.label in {"ORG", "EVENT"}]
-    spans += [(f.start, f.end) for f in names]
-    return any(s <= mention.start and mention.end <= e for s, e in spans)
+def _name_spans(ctx: FactContext, names: list[FactMention]) -> tuple[list[int], list[int]]:
+    """Starts of ORG/EVENT mentions and of ``names``, sorted, with the furthest end so far."""
+    spans = sorted(
+        [(m.start, m.end) for m in ctx.mentions if m.label in {"ORG", "EVENT"}]
+        + [(f.start, f.end) for f in names]
+    )
+    reach, furthest = [], -1
+    for _, end in spans:
+        furthest = max(furthest, end)
+        reach.append(furthest)
+    return [start for start, _ in spans], reach
+
+
+def _inside_name(mention: Mention, spans: tuple[list[int], list[int]]) -> bool:
+    """True for a city inside an organisation, event or sponsor name ("du Québec (LOJIQ)").
+
+    ``spans`` comes from ``_name_spans``: a span starting at or before the city that reaches
+    its end holds it.
+    """
+    starts, reach = spans
+    before = bisect.bisect_right(starts, mention.start)
+    return before > 0 and reach[before - 1] >= mention.end
 
 
 def _landmark(mention: Mention, ctx: FactContext) -> bool:
@@ -214,9 +232,10 @@ def city_facts(ctx: FactContext, names: list[FactMention]) -> list[FactMention]:
     """
     seen: set[str] = set()
     facts = []
+    spans = _name_spans(ctx, names)
     for mention in ctx.mentions:
         name = mention_name(mention)
-        if mention.label != "CITY" or name in seen or _inside_name(mention, ctx, names):
+        if mention.label != "CITY" or name in seen or _inside_name(mention, spans):
             continue
         index = ctx.sentence_index(mention.start)
         if not _landmark(mention, ctx) and (

@@ -166,16 +166,23 @@ def _raw_mentions(text: str) -> list[_Raw]:
     """Every grammar match, the more specific pattern winning any overlap."""
     if not _may_hold_date().search(text):
         return []  # most sentences: every pattern needs a month name or a year
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # disjoint spans, sorted: their ends are sorted too
     found: list[_Raw] = []
     has_month = _month_search().search(text) is not None
     for pattern, at_date in _patterns():
         if not has_month and ("m1" in pattern.groupindex or "m2" in pattern.groupindex):
             continue  # a pattern with a month group cannot match a text without a month name
         for match in pattern.finditer(text):
-            if any(match.start() < e and s < match.end() for s, e in taken):
+            # the span taken last among those starting before this match ends overlaps it
+            # if any does (bisected: a whole long text stays linear)
+            at = bisect.bisect_left(taken, (match.end(),))
+            if at and taken[at - 1][1] > match.start() and match.start() < match.end():
                 continue
-            taken.append((match.start(), match.end()))
+            if match.start() == match.end() and any(
+                match.start() < e and s < match.end() for s, e in taken
+            ):
+                continue
+            bisect.insort(taken, (match.start(), match.end()))
             found.append(_raw_from_match(match, at_date))
     return sorted(found, key=lambda r: r.start)
 

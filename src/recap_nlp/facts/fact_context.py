@@ -29,9 +29,18 @@ class FactContext:
         """Index of the sentence holding ``offset`` (the last one starting before it)."""
         return max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
 
+    @cached_property
+    def _mention_starts(self) -> list[int]:
+        return [mention.start for mention in self.mentions]
+
+    def mentions_starting(self, start: int, end: int) -> tuple[Mention, ...]:
+        """Mentions starting in [start, end), in order (bisected: mentions are sorted)."""
+        lo = bisect.bisect_left(self._mention_starts, start)
+        return self.mentions[lo : bisect.bisect_left(self._mention_starts, end, lo)]
+
     def mentions_in(self, start: int, end: int, label: str) -> list[Mention]:
         """Mentions of ``label`` lying inside [start, end)."""
-        return [m for m in self.mentions if m.label == label and start <= m.start < end]
+        return [m for m in self.mentions_starting(start, end) if m.label == label]
 
 
 def cues() -> dict[str, Any]:

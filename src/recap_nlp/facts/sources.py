@@ -74,9 +74,20 @@ def _last_cue(text: str, cues: Iterable[str]) -> re.Match[str] | None:
 
 
 def _sentence_at(text: str, position: int) -> str:
-    """The sentence of ``text`` holding ``position``, trimmed for evidence."""
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, position)]
-    begin = starts[-1]
+    """The sentence of ``text`` holding ``position``, trimmed for evidence.
+
+    The sentence break before ``position`` is looked for in a window that doubles until it
+    holds one after a non-blank character (then a scan from 0 would find the same break):
+    linear in the sentence, not in the text.
+    """
+    begin, width = 0, 1024
+    while True:
+        window = max(0, position - width)
+        ends = list(_SENTENCE_END.finditer(text, window, position))
+        if window == 0 or (ends and text[window : ends[-1].start()].strip()):
+            begin = ends[-1].end() if ends else 0
+            break
+        width *= 2
     found = _SENTENCE_END.search(text, position)
     sentence = text[begin : found.start() if found else len(text)].strip()
     return sentence[:_EVIDENCE]

@@ -126,15 +126,25 @@ def _copy_unchanged(original: str, start: int, end: int, pieces: list[str], orig
         origin.extend(range(start, end))
 
 
-def _append_replacement(match: re.Match[str], pieces: list[str], origin: array) -> None:
+def normalized_text(original: str) -> str:
+    """``normalize(original).text`` without the offset map (for gazetteer names).
+
+    Example: ``normalized_text("l’Île\u00a0 d’Orléans")`` is ``"l'Île d'Orléans"``.
+    """
+    return _PATTERN.sub(_replacement, original)
+
+
+def _replacement(match: re.Match[str]) -> str:
     found = match.group()
     if found[0] in _DELETED:
-        return
+        return ""
     if found[0] == "\r":
-        replacement = "\n"
-    elif found[0] in _REPLACEMENTS:
-        replacement = _REPLACEMENTS[found[0]]
-    else:
-        replacement = " "
-    pieces.append(replacement)
-    origin.extend([match.start()] * len(replacement))
+        return "\n"
+    return _REPLACEMENTS.get(found[0], " ")
+
+
+def _append_replacement(match: re.Match[str], pieces: list[str], origin: array) -> None:
+    replacement = _replacement(match)
+    if replacement:
+        pieces.append(replacement)
+        origin.extend([match.start()] * len(replacement))

@@ -72,6 +72,11 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "path",
     "savefig.dpi": 120,
 }
+# Figures with a row per post or per event name each row up to this many; past it the
+# per-post figures keep every post in a fixed height without names (they would overlap, and a
+# figure one row per post high outgrows what a PNG can hold: 2^16 pixels at about 5,000 posts),
+# and the timeline keeps the events most posts speak of.
+MAX_NAMED_ROWS = 60
 _METADATA: dict[str, dict[str, Any]] = {
     "png": {"Software": "recap-nlp"},
     "svg": {"Date": None, "Creator": "recap-nlp"},
@@ -92,6 +97,28 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
             buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches="tight", pad_inches=0.15
         )
     return buffer.getvalue()
+
+
+def figure_formats(fig: Figure, formats: Sequence[str] = ("png", "svg")) -> dict[str, bytes]:
+    """The figure in several formats from one layout: the same bytes per format as
+    :func:`figure_bytes` for PNG; the SVG is laid out at the PNG's resolution.
+
+    ``figure_bytes`` lays the figure out (constrained layout, then the tight box) again for
+    every format, which on a figure of many labelled rows costs as much as drawing it. Here
+    the layout and the box are computed once, at ``savefig.dpi``, then frozen; an SVG laid
+    out at 72 dpi instead places its elements a fraction of a point apart.
+    """
+    with _style():
+        fig.set_dpi(matplotlib.rcParams["savefig.dpi"])
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox().padded(0.15)
+        fig.set_layout_engine("none")
+        encoded = {}
+        for fmt in formats:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches=box)
+            encoded[fmt] = buffer.getvalue()
+    return encoded
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -274,10 +301,15 @@ def _draw_network(
 def timeline_figure(events: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     """Dated events as bars (label: number of source posts) and posts' publication dates."""
     rows = _dated_events(events)
+    title = "Événements datés et nombre de billets qui en parlent"
+    if len(rows) > MAX_NAMED_ROWS:
+        title += f" ({MAX_NAMED_ROWS} sur {len(rows)} : ceux des plus de billets)"
+        kept = sorted(rows, key=lambda r: (-r[3], r[1], r[0]))[:MAX_NAMED_ROWS]
+        rows = sorted(kept, key=lambda r: (r[1], r[0]))
     with _style():
         fig = _new_figure(10, 1.4 + 0.45 * (len(rows) + 1))
         ax = fig.subplots()
-        ax.set_title("Événements datés et nombre de billets qui en parlent")
+        ax.set_title(title)
         for y, (_, start, end, n_docs) in enumerate(rows):
             width = max((end - start).days + 1, 3)
             ax.barh(y, width, left=mdates.date2num(start), height=0.5, color=ACCENT)
@@ -400,6 +432,8 @@ def sentiment_figure(
         posts = doc_sentiment.sort_values("doc_id", ascending=False)
         _polarity_bars(left, [labels.get(d, d) for d in posts["doc_id"]], posts)
         left.set_title("Par billet")
+        if len(posts) > MAX_NAMED_ROWS:
+            _unnamed_rows(left, len(posts), "doc_sentiment")
         best = entity_sentiment.sort_values(["n_sentences", "entity"], ascending=[False, True])
         best = best.head(top).iloc[::-1]
         names = [
@@ -412,6 +446,12 @@ def sentiment_figure(
         right.set_title(f"Autour des {len(best)} entités les plus citées")
         right.set_xlabel("polarité moyenne (entre parenthèses : type, nombre de phrases)")
     return fig
+
+
+def _unnamed_rows(ax: Axes, n_rows: int, table: str) -> None:
+    """Rows too many to name: no tick labels, the count and where the names are instead."""
+    ax.set_yticks([])
+    ax.set_ylabel(f"{n_rows} billets, un par ligne (noms : tables/{table}.csv)")
 
 
 def _polarity_bars(ax: Axes, names: Sequence[str], frame: pd.DataFrame) -> None:
@@ -430,21 +470,33 @@ def themes_figure(
     table = doc_themes.pivot_table(
         index="doc_id", columns="theme_id", values="share", aggfunc="sum", fill_value=0.0
     ).sort_index(ascending=False)
+    named = len(table) <= MAX_NAMED_ROWS
     with _style():
-        fig = _new_figure(10, 1.6 + 0.45 * len(table))
+        fig = _new_figure(10, 1.6 + 0.45 * min(len(table), MAX_NAMED_ROWS))
         ax = fig.subplots()
         left = np.zeros(len(table))
+        rows = np.arange(len(table))
         for i, theme in enumerate(table.columns):
             share = table[theme].to_numpy(dtype=float)
-            ax.barh(
-                [labels.get(d, d) for d in table.index],
-                share,
-                left=left,
-                color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
-                label=names.get(int(theme), str(theme)),
-            )
+            colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+            label = names.get(int(theme), str(theme))
+            if named:
+                ax.barh(
+                    [labels.get(d, d) for d in table.index],
+                    share,
+                    left=left,
+                    color=colour,
+                    label=label,
+                )
+            else:  # one band per theme, a step per post: the same picture in one shape
+                ax.fill_betweenx(
+                    rows, left, left + share, step="mid", color=colour, label=label, lw=0
+                )
             left += share
-        ax.set_yticks(np.arange(len(table)), [labels.get(d, d) for d in table.index])
+        if named:
+            ax.set_yticks(rows, [labels.get(d, d) for d in table.index])
+        else:
+            _unnamed_rows(ax, len(table), "doc_themes")
         ax.set_title("Part de chaque thème dans chaque billet")
         ax.set_xlabel("part du billet")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, frameon=False)
@@ -462,7 +514,8 @@ def theme_matrix_figure(
     table = table.loc[order]
     names = {int(r.theme_id): _short(f"{r.theme_id}: {r.label}", 30) for r in themes.itertuples()}
     with _style():
-        fig = _new_figure(2.5 + 0.6 * len(table.columns), 2.0 + 0.3 * len(table))
+        height = 2.0 + 0.3 * min(len(table), MAX_NAMED_ROWS)
+        fig = _new_figure(2.5 + 0.6 * len(table.columns), height)
         ax = fig.subplots()
         image = ax.imshow(table.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=1, aspect="auto")
         ax.set_xticks(
@@ -471,7 +524,10 @@ def theme_matrix_figure(
             rotation=40,
             ha="right",
         )
-        ax.set_yticks(np.arange(len(table)), [labels.get(d, d) for d in table.index])
+        if len(table) <= MAX_NAMED_ROWS:
+            ax.set_yticks(np.arange(len(table)), [labels.get(d, d) for d in table.index])
+        else:
+            _unnamed_rows(ax, len(table), "doc_themes")
         ax.set_title("Matrice thèmes × billets (part de chaque thème)")
         fig.colorbar(image, ax=ax, fraction=0.03)
     return fig
@@ -523,18 +579,36 @@ def run_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
     return figures
 
 
-def write_figures(out_dir: Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
+def encode_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, bytes]]:
+    """The figures of a run's ``tables`` encoded, by file stem then format ("png", "svg").
+
+    Each figure is laid out once for both formats (:func:`figure_formats`).
+    """
+    return {stem: figure_formats(fig) for stem, fig in run_figures(tables).items()}
+
+
+def write_figures(
+    out_dir: Path,
+    tables: Mapping[str, pd.DataFrame],
+    encoded: Mapping[str, Mapping[str, bytes]] | None = None,
+) -> list[Path]:
     """Draw the figures of a run's ``tables`` into ``out_dir/figures/`` as PNG and SVG.
+
+    Args:
+        out_dir: folder of a finished run.
+        tables: the run's tables by name (``store.read_tables``).
+        encoded: :func:`encode_figures`' result when the caller has it (else drawn here).
 
     Returns:
         The paths written.
     """
     out_dir = Path(out_dir)
+    encoded = encoded if encoded is not None else encode_figures(tables)
     written: list[Path] = []
-    for stem, fig in run_figures(tables).items():
-        for fmt in ("png", "svg"):
+    for stem, formats in encoded.items():
+        for fmt, data in formats.items():
             path = out_dir / FIGURES_DIR / f"{stem}.{fmt}"
-            write_atomic(path, figure_bytes(fig, fmt))
+            write_atomic(path, data)
             written.append(path)
     log.info("wrote %d figure files into %s", len(written), out_dir / FIGURES_DIR)
     return written

@@ -6,10 +6,15 @@ from pathlib import Path
 
 from recap_nlp.output import store
 from recap_nlp.output.factsheet import write_factsheets
-from recap_nlp.output.plots import write_figures
+from recap_nlp.output.plots import encode_figures, write_figures
 
 
 def write_reports(out_dir: Path) -> list[Path]:
-    """Fact sheets and figures of the run whose database is in ``out_dir``; the paths written."""
+    """Fact sheets and figures of the run whose database is in ``out_dir``; the paths written.
+
+    The figures are drawn once: the overview sheet embeds the PNGs written to ``figures/``.
+    """
     tables = store.read_tables(out_dir)
-    return write_factsheets(out_dir, tables) + write_figures(out_dir, tables)
+    figures = encode_figures(tables)
+    pngs = {stem: formats["png"] for stem, formats in figures.items()}
+    return write_factsheets(out_dir, tables, figures=pngs) + write_figures(out_dir, tables, figures)

@@ -189,20 +189,36 @@ def theme_sentiment(sentences: list[Sentence], doc_themes: list[DocTheme]) -> li
     return out
 
 
-def _index(sentences: Iterable[Sentence]) -> dict[str, tuple[list[int], list[Sentence]]]:
+def _index(sentences: Iterable[Sentence]) -> dict[str, _DocIndex]:
     index = {}
     for doc_id, items in _by_doc(sentences).items():
         items.sort(key=lambda s: (s.start, s.end))
-        index[doc_id] = ([s.start for s in items], items)
+        reach, furthest = [], -1
+        for s in items:
+            furthest = max(furthest, s.end)
+            reach.append(furthest)
+        index[doc_id] = ([s.start for s in items], items, reach)
     return index
 
 
-def _overlapping(
-    index: dict[str, tuple[list[int], list[Sentence]]], mention: Mention
-) -> list[Sentence]:
-    starts, items = index.get(mention.doc_id, ([], []))
-    last = bisect.bisect_left(starts, mention.end)
-    return [s for s in items[:last] if s.end > mention.start]
+# Per post: sentence starts, the sentences sorted by (start, end), and the furthest end of
+# each prefix (so a mention looks back only over the sentences that can reach it).
+_DocIndex = tuple[list[int], list[Sentence], list[int]]
+
+
+def _overlapping(index: dict[str, _DocIndex], mention: Mention) -> list[Sentence]:
+    """The sentences overlapping ``mention``, in order (bisected: linear in post length).
+
+    Example: "Lyon" at 40-44 overlaps the sentence 0-60 only.
+    """
+    starts, items, reach = index.get(mention.doc_id, ([], [], []))
+    found = []
+    i = bisect.bisect_left(starts, mention.end) - 1
+    while i >= 0 and reach[i] > mention.start:
+        if items[i].end > mention.start:
+            found.append(items[i])
+        i -= 1
+    return found[::-1]
 
 
 def _entity_row(key: tuple[str, EntityLabel], sentences: list[Sentence]) -> EntitySentiment:

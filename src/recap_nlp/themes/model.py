@@ -64,7 +64,7 @@ class ThemeResult:
     themes: list[Theme]
     doc_themes: list[DocTheme]
     notes: list[str] = field(default_factory=list)
-    k_scores: dict[int, tuple[float, float]] = field(default_factory=dict)
+    k_scores: dict[int, tuple[float, float] | None] = field(default_factory=dict)
     level: Level = "post"
 
 
@@ -202,7 +202,7 @@ def _model_input(counts: csr_matrix, method: Method) -> csr_matrix:
 
 def _number_of_themes(
     matrix: csr_matrix, n_themes: int | None, max_k: int, method: Method, seed: int, terms: _Terms
-) -> tuple[int, list[str], dict[int, tuple[float, float]]]:
+) -> tuple[int, list[str], dict[int, tuple[float, float] | None]]:
     """K and the notes saying how it was set, with the scores when it was chosen."""
     size = f"{matrix.shape[0]} {'posts' if terms.level == 'post' else 'sentences'}"
     if n_themes is not None and n_themes > max_k:
@@ -212,7 +212,7 @@ def _number_of_themes(
     if max_k < 2:
         return 1, [f"corpus too small to compare theme counts ({size}), K=1"], {}
     k, scores = choose_k(matrix, max_k, method, seed)
-    stability, spread = scores[k]
+    stability, spread = scores[k] or (0.0, 0.0)  # the chosen K is always scored
     note = (
         f"K={k} themes chosen automatically over {size} "
         f"(stability {stability:.2f} ± {spread:.2f}, {len(scores)} values of K compared)"

@@ -88,37 +88,54 @@ def _threadpools() -> ThreadpoolController:
 
 def choose_k(
     matrix: csr_matrix, max_k: int, method: Method, seed: int
-) -> tuple[int, dict[int, tuple[float, float]]]:
+) -> tuple[int, dict[int, tuple[float, float] | None]]:
     """The number of themes and the (stability, standard error) of every candidate K.
 
     Only a K at which every theme is the dominant theme of ``MIN_ROWS_PER_THEME`` units or
     more is chosen (when one is): a theme that only one post leads splits that post off, it
-    is not a subject posts share.
+    is not a subject posts share. The restarts of a K that is not admissible are fitted only
+    when no K is (they cannot change the choice otherwise): its score is None otherwise.
     """
     sample = _sample_rows(matrix, SELECTION_SAMPLE, seed)
     n_restarts = min(MAX_RESTARTS, max(MIN_RESTARTS, RESTART_BUDGET // sample.shape[0]))
     if method == "lda":
         n_restarts = MIN_RESTARTS  # an LDA fit costs about ten NMF fits
-    scores: dict[int, tuple[float, float]] = {}
+    scores: dict[int, tuple[float, float] | None] = {}
     admissible: list[int] = []
+    deferred: dict[int, np.ndarray] = {}
     for k in range(2, max_k + 1):
         if len(scores) + 1 - max(admissible, default=1) >= PATIENCE:
             break  # themes keep splitting single posts off: larger K will not do better
         labels = dominant(fit_model(sample, k, method, seed, SELECTION_MAX_ITER)[0])
-        runs = [_restart_agreement(sample, labels, k, method, seed + r) for r in range(n_restarts)]
-        spread = float(np.std(runs, ddof=1) / np.sqrt(len(runs))) if len(runs) > 1 else 0.0
-        scores[k] = (round(float(np.mean(runs)), 4), round(spread, 4))
         if np.bincount(labels, minlength=k).min() >= MIN_ROWS_PER_THEME:
             admissible.append(k)
-        log.debug("K=%d stability=%.3f ± %.3f", k, *scores[k])
+            scores[k] = _stability(sample, labels, k, method, seed, n_restarts)
+        else:
+            deferred[k] = labels
+            scores[k] = None
     if not scores:
         return max(1, max_k), scores
-    candidates = admissible or list(scores)
-    best = max(candidates, key=lambda k: (scores[k][0], k))
-    stable, spread = scores[best]
+    if not admissible:
+        for k, labels in deferred.items():
+            scores[k] = _stability(sample, labels, k, method, seed, n_restarts)
+    scored = {k: score for k, score in scores.items() if score is not None}
+    candidates = admissible or list(scored)
+    best = max(candidates, key=lambda k: (scored[k][0], k))
+    stable, spread = scored[best]
     return max(
-        k for k in candidates if stable - scores[k][0] <= Z_SPREAD * np.hypot(spread, scores[k][1])
+        k for k in candidates if stable - scored[k][0] <= Z_SPREAD * np.hypot(spread, scored[k][1])
     ), scores
+
+
+def _stability(
+    sample: csr_matrix, labels: np.ndarray, k: int, method: Method, seed: int, n_restarts: int
+) -> tuple[float, float]:
+    """Mean agreement of ``n_restarts`` restarts with the reference labels, and its error."""
+    runs = [_restart_agreement(sample, labels, k, method, seed + r) for r in range(n_restarts)]
+    spread = float(np.std(runs, ddof=1) / np.sqrt(len(runs))) if len(runs) > 1 else 0.0
+    score = (round(float(np.mean(runs)), 4), round(spread, 4))
+    log.debug("K=%d stability=%.3f ± %.3f", k, *score)
+    return score
 
 
 def dominant(weights: np.ndarray) -> np.ndarray:

@@ -115,15 +115,34 @@ def _common(labels: dict[str, Any], n_docs: int) -> dict[str, Any]:
     }
 
 
-def render_event(tables: RunTables, event_id: str, fmt: str, labels: dict[str, Any]) -> str:
-    """One event's sheet as HTML or Markdown text."""
-    context = event_context(tables, event_id, labels)
+def render_event(
+    tables: RunTables,
+    event_id: str,
+    fmt: str,
+    labels: dict[str, Any],
+    context: dict[str, Any] | None = None,
+) -> str:
+    """One event's sheet as HTML or Markdown text.
+
+    ``context`` is :func:`event_context`'s result when the caller has it already (it does
+    not depend on the format, so one context serves both sheets of an event).
+    """
+    context = context if context is not None else event_context(tables, event_id, labels)
     return _template(fmt, "event").render(**context, **_common(labels, len(context["doc_ids"])))
 
 
-def render_index(tables: RunTables, fmt: str, labels: dict[str, Any]) -> str:
-    """The corpus overview as HTML or Markdown text (figures inline in HTML only)."""
-    context = index_context(tables, labels, fmt)
+def render_index(
+    tables: RunTables,
+    fmt: str,
+    labels: dict[str, Any],
+    figures: Mapping[str, bytes] | None = None,
+) -> str:
+    """The corpus overview as HTML or Markdown text (figures inline in HTML only).
+
+    ``figures`` holds the PNG bytes of the overview's figures when they are drawn already
+    (by file stem, as :func:`recap_nlp.output.plots.encode_figures` gives them).
+    """
+    context = index_context(tables, labels, fmt, figures)
     common = _common(labels, context["counts"]["n_posts"])
     return _template(fmt, "index").render(**context, **common)
 
@@ -135,6 +154,7 @@ def write_factsheets(
     lang: str = "fr",
     formats: Sequence[str] = ("html", "md"),
     event_id: str | None = None,
+    figures: Mapping[str, bytes] | None = None,
 ) -> list[Path]:
     """Write one sheet per event and the overview into ``out_dir/factsheets/``.
 
@@ -148,6 +168,8 @@ def write_factsheets(
         lang: "fr" (default) or "en" labels.
         formats: any of "html" and "md".
         event_id: write only this event's sheet (and the overview), worth one or not.
+        figures: PNG bytes of the overview's figures by stem ("timeline", "entities") when
+            the caller has drawn them already; missing ones are drawn here.
 
     Raises:
         UnknownEventError: ``event_id`` is not in the run.
@@ -164,19 +186,22 @@ def write_factsheets(
     else:
         event_ids = [event_id]
     target = out_dir / FACTSHEETS_DIR
-    written = []
     for fmt in formats:
         if fmt not in ("html", "md"):
             raise ValueError(f"unsupported format {fmt!r}: use 'html' or 'md'")
-        for eid in event_ids:
+    written = []
+    for eid in event_ids:
+        context = event_context(tables, eid, labels)  # once for both formats
+        for fmt in formats:
             path = target / f"{sheet_stem(eid)}.{fmt}"
-            write_atomic(path, render_event(tables, eid, fmt, labels).encode("utf-8"))
+            write_atomic(path, render_event(tables, eid, fmt, labels, context).encode("utf-8"))
             written.append(path)
+    for fmt in formats:
         path = target / f"index.{fmt}"
-        write_atomic(path, render_index(tables, fmt, labels).encode("utf-8"))
+        write_atomic(path, render_index(tables, fmt, labels, figures).encode("utf-8"))
         written.append(path)
         if event_id is None:
-            _remove_stale(target, fmt, {p.name for p in written})
+            _remove_stale(target, fmt, {p.name for p in written if p.suffix == f".{fmt}"})
     log.info("wrote %d fact sheets into %s", len(written), target)
     return sorted(written)
 

@@ -380,8 +380,16 @@ def _event_dates(event: Any) -> str:
     return str(event.start_date)
 
 
-def index_context(tables: RunTables, labels: dict[str, Any], fmt: str) -> dict[str, Any]:
-    """The corpus overview: counts, events, every disagreement, top entities, tone, themes."""
+def index_context(
+    tables: RunTables,
+    labels: dict[str, Any],
+    fmt: str,
+    figures: Mapping[str, bytes] | None = None,
+) -> dict[str, Any]:
+    """The corpus overview: counts, events, every disagreement, top entities, tone, themes.
+
+    ``figures``: PNG bytes of the overview's figures already drawn, by stem (else drawn here).
+    """
     reconciled = tables.reconciled
     disputed = reconciled[reconciled["status"].isin(WARNING_STATUSES)]
     n_warnings = Counter(disputed["event_id"])
@@ -438,7 +446,7 @@ def index_context(tables: RunTables, labels: dict[str, Any], fmt: str) -> dict[s
         "sentiment": sentiment,
         "themes": _themes(tables, all_docs),
         "posts": _posts(tables, all_docs, labels),
-        "figures": _index_figures(tables) if fmt == "html" else [],
+        "figures": _index_figures(tables, figures or {}) if fmt == "html" else [],
         "P": tables.post_short,
     }
 
@@ -454,10 +462,13 @@ def _top_entities(tables: RunTables, labels: dict[str, Any]) -> list[dict[str, A
     return groups
 
 
-def _index_figures(tables: RunTables) -> list[dict[str, str]]:
-    timeline = plots.timeline_figure(tables.events, tables.documents)
-    entities = plots.entities_figure(tables.entities)
+def _index_figures(tables: RunTables, drawn: Mapping[str, bytes]) -> list[dict[str, str]]:
+    """The overview's figures as PNG data URIs: those in ``drawn`` reused, the others drawn."""
+    draw = {
+        "timeline": lambda: plots.timeline_figure(tables.events, tables.documents),
+        "entities": lambda: plots.entities_figure(tables.entities),
+    }
     return [
-        {"name": "timeline", "uri": _data_uri(plots.figure_bytes(timeline, "png"))},
-        {"name": "entities", "uri": _data_uri(plots.figure_bytes(entities, "png"))},
+        {"name": name, "uri": _data_uri(drawn.get(name) or plots.figure_bytes(make(), "png"))}
+        for name, make in draw.items()
     ]
