@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from recap_nlp.output import plots, store
+from recap_nlp.output import event_figures, figure_kit, plots, store
 
 
 @pytest.mark.slow
@@ -101,7 +101,7 @@ def test_circular_layout_on_unit_circle(n: int) -> None:
     ],
 )
 def test_parse_partial_date(text: str, end: bool, expected: date | None) -> None:
-    assert plots.parse_partial_date(text, end=end) == expected
+    assert figure_kit.parse_partial_date(text, end=end) == expected
 
 
 def test_themes_figure_and_event_strip() -> None:
@@ -110,7 +110,7 @@ def test_themes_figure_and_event_strip() -> None:
         {"doc_id": ["d1", "d1", "d2"], "theme_id": [0, 1, 0], "share": [0.7, 0.3, 1.0]}
     )
     fig = plots.themes_figure(doc_themes, themes, {"d1": "Billet un", "d2": "Billet deux"})
-    with Image.open(io.BytesIO(plots.figure_bytes(fig, "png"))) as image:
+    with Image.open(io.BytesIO(figure_kit.figure_bytes(fig, "png"))) as image:
         assert image.width > 300
 
 
@@ -118,24 +118,26 @@ def test_event_strip_is_a_small_valid_svg_placing_the_posts_after_the_event() ->
     import xml.etree.ElementTree as ET
 
     posts = [("Retour <sur> la mission", "2017-06-26"), ("Sans date", "")]
-    strip = plots.event_timeline_svg("2017-06-03", "2017-06-11", posts)
+    strip = event_figures.event_timeline_svg("2017-06-03", "2017-06-11", posts)
     assert strip is not None
     root = ET.fromstring(strip)  # well-formed: the post label's "<" is escaped
     ns = "{http://www.w3.org/2000/svg}"
-    bar = [r for r in root.iter(f"{ns}rect") if r.get("fill") == plots.ACCENT]
+    bar = [r for r in root.iter(f"{ns}rect") if r.get("fill") == figure_kit.ACCENT]
     (marker,) = root.iter(f"{ns}path")
     assert len(bar) == 1
     event_end = float(bar[0].get("x")) + float(bar[0].get("width"))
     assert float(marker.get("d").split()[2].split(",")[0][1:]) > event_end  # tip after the bar
     assert any(t.text == "Retour <sur> la mission" for t in root.iter(f"{ns}text"))
-    assert plots.event_timeline_svg("2017-06-03", "2017-06-11", posts) == strip  # same bytes
-    assert plots.event_timeline_svg("", "", [("d1", "")]) is None
+    assert (
+        event_figures.event_timeline_svg("2017-06-03", "2017-06-11", posts) == strip
+    )  # same bytes
+    assert event_figures.event_timeline_svg("", "", [("d1", "")]) is None
 
 
 def test_write_atomic_replaces_and_leaves_a_readable_file(tmp_path: Path) -> None:
     target = tmp_path / "sub" / "f.svg"
-    plots.write_atomic(target, b"old")
-    plots.write_atomic(target, b"new")
+    figure_kit.write_atomic(target, b"old")
+    figure_kit.write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     assert target.stat().st_mode & 0o044  # readable by group or others (not mkstemp's 0600)
     assert [p.name for p in target.parent.iterdir()] == ["f.svg"]
@@ -182,7 +184,7 @@ def test_timeline_keeps_the_events_with_the_most_posts() -> None:
         }
     )
     documents = pd.DataFrame({"doc_id": ["a", "b"], "published": ["2018-06-01", ""]})
-    fig = plots.timeline_figure(events, documents)
+    fig = event_figures.timeline_figure(events, documents)
     shown = [t.get_text() for t in fig.axes[0].get_yticklabels()][:-1]  # last: publications
     assert len(shown) == plots.MAX_NAMED_ROWS
     assert not any(name in shown for name in (f"Salon numéro {i}" for i in range(5)))

@@ -19,7 +19,7 @@ from recap_nlp.cli.common import (
     fail,
     print_frame,
 )
-from recap_nlp.output import explore, plots, store
+from recap_nlp.output import explore, figure_kit, plots, store
 from recap_nlp.output.factsheet import sheet_stem
 from recap_nlp.output.readable import plural, shorten
 
@@ -116,6 +116,8 @@ def keyness(
 
 
 def _write_keyness_figure(out: Path, frame, target: str) -> Path:  # type: ignore[no-untyped-def]
-    path = out / plots.FIGURES_DIR / f"keyness-{sheet_stem(target)}.png"
-    plots.write_atomic(path, plots.figure_bytes(plots.keyness_figure(frame, target), "png"))
+    path = out / figure_kit.FIGURES_DIR / f"keyness-{sheet_stem(target)}.png"
+    figure_kit.write_atomic(
+        path, figure_kit.figure_bytes(plots.keyness_figure(frame, target), "png")
+    )
     return path

@@ -1,5 +1,7 @@
 """Figures of a finished run, as PNG and SVG files people can paste into a report.
 
+The corpus figures (entities, co-occurrence network, sentiment, themes, keyness) are drawn
+here, the event timelines in ``event_figures``, with the style and encoders of ``figure_kit``.
 Every figure is drawn on a bare ``matplotlib.figure.Figure`` with the Agg canvas (no pyplot,
 no global state), with one palette, DejaVu Sans (it has every French accent) and no date in
 the file's metadata, so a rerun on the same tables writes the same bytes.
@@ -7,15 +9,9 @@ the file's metadata, so a rerun on the same tables writes the same bytes.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
-import os
-import secrets
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -24,162 +20,30 @@ import matplotlib
 
 matplotlib.use("Agg")  # never open a window, even when imported from a desktop session
 
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from recap_nlp.output import readable
+from recap_nlp.output.event_figures import (
+    timeline_figure,
+)
+from recap_nlp.output.figure_kit import (
+    ACCENT,
+    FIGURES_DIR,
+    LABEL_COLOURS,
+    MAX_NAMED_ROWS,
+    SENTIMENT_COLOURS,
+    SERIES_COLOURS,
+    _new_figure,
+    _short,
+    _style,
+    figure_formats,
+    post_labels,
+    write_atomic,
+)
 
 log = logging.getLogger(__name__)
-
-FIGURES_DIR = "figures"
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies and in greyscale.
-LABEL_COLOURS: dict[str, str] = {
-    "PER": "#0072B2",
-    "ORG": "#E69F00",
-    "CITY": "#009E73",
-    "EVENT": "#CC79A7",
-    "LOC": "#56B4E9",
-    "MISC": "#999999",
-}
-SENTIMENT_COLOURS: dict[str, str] = {
-    "positive": "#009E73",
-    "neutral": "#999999",
-    "negative": "#D55E00",
-}
-ACCENT = "#0072B2"
-# The same Okabe-Ito colours, in order, for series without a fixed meaning (themes).
-SERIES_COLOURS = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#999999",
-)
-STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "recap-nlp",  # fixed ids inside the SVG: identical reruns
-    "svg.fonttype": "path",
-    "savefig.dpi": 120,
-}
-# Figures with a row per post or per event name each row up to this many; past it the
-# per-post figures keep every post in a fixed height without names (they would overlap, and a
-# figure one row per post high outgrows what a PNG can hold: 2^16 pixels at about 5,000 posts),
-# and the timeline keeps the events most posts speak of.
-MAX_NAMED_ROWS = 60
-_METADATA: dict[str, dict[str, Any]] = {
-    "png": {"Software": "recap-nlp"},
-    "svg": {"Date": None, "Creator": "recap-nlp"},
-}
-
-
-@contextmanager
-def _style() -> Iterator[None]:
-    with matplotlib.rc_context(STYLE):
-        yield
-
-
-def figure_bytes(fig: Figure, fmt: str) -> bytes:
-    """The figure encoded as ``png`` or ``svg``, without a creation date."""
-    buffer = io.BytesIO()
-    with _style():
-        fig.savefig(
-            buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches="tight", pad_inches=0.15
-        )
-    return buffer.getvalue()
-
-
-def figure_formats(fig: Figure, formats: Sequence[str] = ("png", "svg")) -> dict[str, bytes]:
-    """The figure in several formats from one layout: the same bytes per format as
-    :func:`figure_bytes` for PNG; the SVG is laid out at the PNG's resolution.
-
-    ``figure_bytes`` lays the figure out (constrained layout, then the tight box) again for
-    every format, which on a figure of many labelled rows costs as much as drawing it. Here
-    the layout and the box are computed once, at ``savefig.dpi``, then frozen; an SVG laid
-    out at 72 dpi instead places its elements a fraction of a point apart.
-    """
-    with _style():
-        fig.set_dpi(matplotlib.rcParams["savefig.dpi"])
-        fig.draw_without_rendering()
-        box = fig.get_tightbbox().padded(0.15)
-        fig.set_layout_engine("none")
-        encoded = {}
-        for fmt in formats:
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], bbox_inches=box)
-            encoded[fmt] = buffer.getvalue()
-    return encoded
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
-
-    The temporary name is random (not ``mkstemp``, whose 0600 mode would make the outputs
-    unreadable to others): the file gets the usual umask-based permissions.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(temp, "xb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def json_list(cell: object) -> list[Any]:
-    """A JSON-array cell as a list ("" or missing → [])."""
-    if not isinstance(cell, str) or not cell.strip():
-        return []
-    value = json.loads(cell)
-    return value if isinstance(value, list) else [value]
-
-
-def parse_partial_date(text: str, *, end: bool = False) -> date | None:
-    """An ISO date that may stop at the month or year; ``end`` takes the period's last day.
-
-    Example: ``parse_partial_date("2018-11", end=True)`` → ``date(2018, 11, 30)``; a date
-    without a year (ISO "--09-27") cannot be placed on a timeline and gives None.
-    """
-    if str(text or "").startswith("--"):
-        return None
-    parts = [int(p) for p in str(text or "").split("-") if p.isdigit()]
-    if not parts:
-        return None
-    if len(parts) >= 3:
-        return date(parts[0], parts[1], parts[2])
-    if len(parts) == 2:
-        first = date(parts[0], parts[1], 1)
-        if not end:
-            return first
-        return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return date(parts[0], 12, 31) if end else date(parts[0], 1, 1)
-
-
-def _new_figure(width: float, height: float) -> Figure:
-    with _style():
-        return Figure(figsize=(width, height), layout="constrained")
-
-
-def _short(text: str, limit: int = 38) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def post_labels(documents: pd.DataFrame, sentences: pd.DataFrame | None = None) -> dict[str, str]:
-    """A short readable label per post: its title, else its first words and date, else its id."""
-    return readable.post_labels(documents, sentences, limit=38)
 
 
 def entities_figure(entities: pd.DataFrame, top: int = 15) -> Figure:
@@ -296,124 +160,6 @@ def _draw_network(
         )
     ax.set_xlim(-1.75, 1.75)
     ax.set_ylim(-1.2, 1.2)
-
-
-def timeline_figure(events: pd.DataFrame, documents: pd.DataFrame) -> Figure:
-    """Dated events as bars (label: number of source posts) and posts' publication dates."""
-    rows = _dated_events(events)
-    title = "Événements datés et nombre de billets qui en parlent"
-    if len(rows) > MAX_NAMED_ROWS:
-        title += f" ({MAX_NAMED_ROWS} sur {len(rows)} : ceux des plus de billets)"
-        kept = sorted(rows, key=lambda r: (-r[3], r[1], r[0]))[:MAX_NAMED_ROWS]
-        rows = sorted(kept, key=lambda r: (r[1], r[0]))
-    with _style():
-        fig = _new_figure(10, 1.4 + 0.45 * (len(rows) + 1))
-        ax = fig.subplots()
-        ax.set_title(title)
-        for y, (_, start, end, n_docs) in enumerate(rows):
-            width = max((end - start).days + 1, 3)
-            ax.barh(y, width, left=mdates.date2num(start), height=0.5, color=ACCENT)
-            ax.text(
-                mdates.date2num(start) + width + 8,
-                y,
-                readable.plural(n_docs, "billet"),
-                va="center",
-                fontsize=8,
-            )
-        published = [parse_partial_date(p) for p in documents["published"].fillna("")]
-        dots = [mdates.date2num(d) for d in published if d is not None]
-        ax.scatter(dots, [len(rows)] * len(dots), marker="|", s=200, color="#D55E00")
-        ax.set_yticks(range(len(rows) + 1), [_short(r[0], 34) for r in rows] + ["billets publiés"])
-        ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
-        ax.grid(axis="x", alpha=0.3)
-    return fig
-
-
-def _dated_events(events: pd.DataFrame) -> list[tuple[str, date, date, int]]:
-    rows = []
-    for row in events.itertuples():
-        start = parse_partial_date(row.start_date)
-        end = parse_partial_date(row.end_date or row.start_date, end=True)
-        if start is not None and end is not None:
-            name = readable.event_display_name(row)
-            rows.append((name, start, end, len(json_list(row.doc_ids))))
-    return sorted(rows, key=lambda r: (r[1], r[0]))
-
-
-def event_timeline_svg(
-    start_date: str, end_date: str, posts: Sequence[tuple[str, str]], width: int = 640
-) -> str | None:
-    """A small vector strip: the event's dates and the publication date of each source post.
-
-    Written as SVG text directly (no matplotlib): a sheet per event costs microseconds, and
-    the same inputs give the same bytes.
-
-    Args:
-        start_date: ISO start ("2017-06-03", "2018-11" or "").
-        end_date: ISO end, "" when it is the start.
-        posts: (label, ISO publication date) of each source post; labels are escaped.
-        width: of the drawing, in pixels.
-
-    Returns:
-        SVG text, or None when neither the event nor any post is dated.
-    """
-    start = parse_partial_date(start_date)
-    end = parse_partial_date(end_date or start_date, end=True)
-    dated = [(label, d) for label, p in posts if (d := parse_partial_date(p)) is not None]
-    if start is None and not dated:
-        return None
-    days = [d for d in (start, end) if d is not None] + [d for _, d in dated]
-    low, high = min(days) - timedelta(days=3), max(days) + timedelta(days=3)
-    span = max((high - low).days, 1)
-    left, right = 230, width - 20
-
-    def x(day: date) -> float:
-        return round(left + (right - left) * (day - low).days / span, 1)
-
-    row, top = 18, 12
-    height = top + row * (len(dated) + 1) + 30
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif" font-size="11">',
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
-    if start is not None and end is not None:
-        x0, x1 = x(start), max(x(end + timedelta(days=1)), x(start) + 4)
-        parts.append(
-            f'<rect x="{x0}" y="{top}" width="{round(x1 - x0, 1)}" height="{row - 6}" '
-            f'fill="{ACCENT}"/>'
-        )
-    for i, (label, day) in enumerate(dated, start=1):
-        y = top + row * i + 6
-        cx = x(day)
-        parts.append(
-            f'<path d="M{cx - 5},{y - 5} L{cx + 5},{y - 5} L{cx},{y + 4} Z" fill="#D55E00"/>'
-        )
-        parts.append(
-            f'<text x="{left - 8}" y="{y + 3}" text-anchor="end">{_xml(_short(label, 34))}</text>'
-        )
-    axis = top + row * (len(dated) + 1) + 4
-    parts.append(f'<line x1="{left}" y1="{axis}" x2="{right}" y2="{axis}" stroke="#333333"/>')
-    for tick in _ticks(low, high):
-        parts.append(
-            f'<text x="{x(tick)}" y="{axis + 16}" text-anchor="middle" fill="#333333">'
-            f"{tick.strftime('%d/%m/%Y')}</text>"
-        )
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def _ticks(low: date, high: date, n: int = 3) -> list[date]:
-    """``n`` evenly spaced dates inside [low, high] (both ends kept off the edge)."""
-    span = (high - low).days
-    if span < 6:
-        return [low + timedelta(days=span // 2)]
-    return [low + timedelta(days=round(span * (i + 0.5) / n)) for i in range(n)]
-
-
-def _xml(text: str) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def sentiment_figure(

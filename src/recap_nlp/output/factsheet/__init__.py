@@ -33,7 +33,7 @@ from recap_nlp.output.factsheet.text import (
     sheet_stem,
     translate_reason,
 )
-from recap_nlp.output.plots import write_atomic
+from recap_nlp.output.figure_kit import write_atomic
 from recap_nlp.version import __version__
 
 __all__ = [

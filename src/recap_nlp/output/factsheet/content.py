@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from recap_nlp.output import plots, readable
+from recap_nlp.output import event_figures, figure_kit, plots, readable
 from recap_nlp.output.factsheet.text import display_value, format_date, sheet_stem, translate_reason
-from recap_nlp.output.plots import json_list
+from recap_nlp.output.figure_kit import json_list
 from recap_nlp.records import COUNTED_LABELS
 
 WARNING_STATUSES = ("conflict", "unresolved")
@@ -319,7 +319,7 @@ def _keywords(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]
 
 def _timeline_uri(event: Any, posts: Iterable[dict[str, Any]], tables: RunTables) -> str:
     published = dict(zip(tables.documents["doc_id"], tables.documents["published"], strict=True))
-    svg = plots.event_timeline_svg(
+    svg = event_figures.event_timeline_svg(
         str(event.start_date),
         str(event.end_date),
         [
@@ -465,10 +465,10 @@ def _top_entities(tables: RunTables, labels: dict[str, Any]) -> list[dict[str, A
 def _index_figures(tables: RunTables, drawn: Mapping[str, bytes]) -> list[dict[str, str]]:
     """The overview's figures as PNG data URIs: those in ``drawn`` reused, the others drawn."""
     draw = {
-        "timeline": lambda: plots.timeline_figure(tables.events, tables.documents),
+        "timeline": lambda: event_figures.timeline_figure(tables.events, tables.documents),
         "entities": lambda: plots.entities_figure(tables.entities),
     }
     return [
-        {"name": name, "uri": _data_uri(drawn.get(name) or plots.figure_bytes(make(), "png"))}
+        {"name": name, "uri": _data_uri(drawn.get(name) or figure_kit.figure_bytes(make(), "png"))}
         for name, make in draw.items()
     ]
