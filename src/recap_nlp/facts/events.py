@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any
 
 from recap_nlp.facts.cues import load_fact_cues
 from recap_nlp.facts.dates import find_publication_date
@@ -392,11 +393,8 @@ def _make_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
         start_date=start,
         end_date=end,
         cities=cities,
-        organiser=_most_common(f.value for f in facts if f.attribute == "organiser"),
-        doc_ids=tuple(sorted({local.doc_id for local in group})),
-        n_facts=len(facts),
         display_name=name,
-        **_roles(group),
+        **_group_fields(group, facts),
     )
     return event, facts
 
@@ -405,10 +403,17 @@ def _digest(facts: list[FactMention]) -> str:
     return hashlib.sha1("|".join(sorted(f.fact_id for f in facts)).encode()).hexdigest()[:8]
 
 
-def _roles(group: list[LocalEvent]) -> dict[str, tuple[str, ...]]:
+def _group_fields(group: list[LocalEvent], facts: list[FactMention]) -> dict[str, Any]:
+    """What every event takes from its group: organiser, posts, fact count, main/mentioned."""
     main = {local.doc_id for local in group if local.main}
     others = {local.doc_id for local in group} - main
-    return {"main_in": tuple(sorted(main)), "mentioned_in": tuple(sorted(others))}
+    return {
+        "organiser": _most_common(f.value for f in facts if f.attribute == "organiser"),
+        "doc_ids": tuple(sorted({local.doc_id for local in group})),
+        "n_facts": len(facts),
+        "main_in": tuple(sorted(main)),
+        "mentioned_in": tuple(sorted(others)),
+    }
 
 
 def _named_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
@@ -442,14 +447,11 @@ def _named_event(group: list[LocalEvent]) -> tuple[Event, list[FactMention]]:
         start_date=start,
         end_date=end,
         cities=cities,
-        organiser=_most_common(f.value for f in facts if f.attribute == "organiser"),
-        doc_ids=tuple(sorted({local.doc_id for local in group})),
-        n_facts=len(facts),
         series=series,
         edition_year=year,
         edition_number=int(_most_common(numbers)) if numbers else None,
         display_name=display,
-        **_roles(group),
+        **_group_fields(group, facts),
     )
     return event, facts
 

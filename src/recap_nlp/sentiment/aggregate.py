@@ -19,6 +19,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from recap_nlp.records import (
     DocSentiment,
@@ -112,6 +113,18 @@ def pool(sentences: Sequence[Sentence], weights: Sequence[float] | None = None) 
     return _Pooled(polarity, label_for(polarity), p)
 
 
+def _scores(pooled: _Pooled, n_pos: float, n_neg: float) -> dict[str, Any]:
+    """The score fields every sentiment row shares: polarity, label, summary, probabilities."""
+    return {
+        "polarity": pooled.polarity,
+        "label": pooled.label,
+        "summary": summary(pooled.label, n_pos, n_neg),
+        "p_positive": pooled.p[0],
+        "p_neutral": pooled.p[1],
+        "p_negative": pooled.p[2],
+    }
+
+
 def _top(sentences: Iterable[Sentence], label: SentimentLabel) -> tuple[str, ...]:
     chosen = [s for s in sentences if s.label == label]
     chosen.sort(key=lambda s: (-abs(s.polarity), s.start))
@@ -128,12 +141,7 @@ def _doc_row(doc_id: str, sentences: Sequence[Sentence]) -> DocSentiment:
     n_neg = sum(1 for s in sentences if s.label == "negative")
     return DocSentiment(
         doc_id=doc_id,
-        polarity=pooled.polarity,
-        label=pooled.label,
-        summary=summary(pooled.label, n_pos, n_neg),
-        p_positive=pooled.p[0],
-        p_neutral=pooled.p[1],
-        p_negative=pooled.p[2],
+        **_scores(pooled, n_pos, n_neg),
         n_sentences=len(sentences),
         n_positive=n_pos,
         n_negative=n_neg,
@@ -175,12 +183,7 @@ def theme_sentiment(sentences: list[Sentence], doc_themes: list[DocTheme]) -> li
         out.append(
             ThemeSentiment(
                 theme_id=theme_id,
-                polarity=pooled.polarity,
-                label=pooled.label,
-                summary=summary(pooled.label, n_pos, n_neg),
-                p_positive=pooled.p[0],
-                p_neutral=pooled.p[1],
-                p_negative=pooled.p[2],
+                **_scores(pooled, n_pos, n_neg),
                 n_docs=len(rows),
                 n_positive=n_pos,
                 n_negative=n_neg,
@@ -232,12 +235,7 @@ def _entity_row(key: tuple[str, EntityLabel], sentences: list[Sentence]) -> Enti
     return EntitySentiment(
         entity=key[0],
         entity_label=key[1],
-        polarity=pooled.polarity,
-        label=pooled.label,
-        summary=summary(pooled.label, n_pos, n_neg),
-        p_positive=pooled.p[0],
-        p_neutral=pooled.p[1],
-        p_negative=pooled.p[2],
+        **_scores(pooled, n_pos, n_neg),
         n_sentences=len(sentences),
         n_positive=n_pos,
         n_negative=n_neg,
