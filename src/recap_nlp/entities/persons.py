@@ -18,6 +18,10 @@ from recap_nlp.entities.labels import Lexicon, is_first_name, not_a_name_kind
 from recap_nlp.entities.spans import Candidate, is_capitalised, is_glued_hyphen, word_end
 
 
+#: lowercase particles inside a surname: "Anne-Laure de Boissieu", "Ludwig van Beethoven"
+_PARTICLES = frozenset({"de", "du", "des", "d'", "van", "von", "der", "den", "di", "da", "le"})
+
+
 def model_parts(doc: Doc, start: int, end: int, lex: Lexicon) -> list[tuple[int, int]]:
     """The names inside one model span, as token ranges.
 
@@ -52,9 +56,14 @@ def _split_on_et(doc: Doc, start: int, end: int, lex: Lexicon) -> list[tuple[int
 
 
 def _known_name(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """A known place, or a first name then capitalised words ("Anne-Laure de Boissieu")."""
     if lex.places.label(doc[start:end].text) is not None:
         return True
-    return is_first_name(doc[start].text, lex) and _all_capitalised(doc, start + 1, end)
+    if not is_first_name(doc[start].text, lex):
+        return False
+    inner = [j for j in range(start + 1, end - 1) if doc[j].lower_ in _PARTICLES]
+    rest = [j for j in range(start + 1, end) if j not in inner]
+    return all(is_capitalised(doc[j]) or is_glued_hyphen(doc, j) for j in rest)
 
 
 def _person_start(doc: Doc, start: int, end: int, lex: Lexicon) -> int | None:

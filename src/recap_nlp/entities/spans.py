@@ -283,9 +283,15 @@ def head_candidates(doc: Doc, cues: Cues, places: Places) -> Iterator[Candidate]
             end -= 1
         if label == "ORG":
             end = _with_campus_number(doc, end)
-        if end > i + size or not doc[i].is_sent_start:
+        if end > i + size or not (doc[i].is_sent_start or _title_follows(doc, end)):
             yield Candidate(i, end, label, "cue")
         i = end
+
+
+def _title_follows(doc: Doc, end: int) -> bool:
+    """A quoted title or a colon right after a lone head word: "Conférence « Bien manger »"
+    names a talk, not an event called "Conférence"."""
+    return end < len(doc) and doc[end].text in {"«", '"', "“", ":"}
 
 
 @lru_cache(maxsize=4)
