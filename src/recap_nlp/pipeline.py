@@ -22,6 +22,7 @@ from recap_nlp.dates import find_publication_date
 from recap_nlp.entities import canonicalize, extract_mentions
 from recap_nlp.entities.discourse import main_event_keys, one_sense_per_post
 from recap_nlp.entities.learned import relabel_mentions
+from recap_nlp.entities.links import link_mentions
 from recap_nlp.events import resolve_events
 from recap_nlp.facts import extract_facts
 from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline, parse
@@ -340,7 +341,8 @@ def rule_mentions(
     doc: Document, sdoc: Doc, normalized: Normalized, sentences: list[SentenceSpan]
 ) -> list[Mention]:
     """The post's mentions from the model and the rules, one label per name (no learned layer)."""
-    return one_sense_per_post(doc, extract_mentions(doc, sdoc, normalized, sentences), sentences)
+    found = link_mentions(doc, extract_mentions(doc, sdoc, normalized, sentences), sentences)
+    return one_sense_per_post(doc, found, sentences)
 
 
 def sentence_spans(
