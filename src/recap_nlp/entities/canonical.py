@@ -8,8 +8,8 @@ Mentions are grouped in four steps, each near-linear (dictionary lookups, blocki
    first, then in the corpus ("Martin" -> "Martin Boivin", "Semaine numérique" -> "Semaine
    numérique de Québec"; a person's first name only in posts recapping the same event, a
    one-word common noun only in its own post); a longer name that only adds a place ("AFUP Day
-   Lyon") is an edition, not a resolution; two different candidates leave it alone; a surname alone is resolved to the unique full name of
-   the same post it ends ("Boyer" -> "Pascal BOYER");
+   Lyon") is an edition, not a resolution; two different candidates leave it alone; a surname
+   alone is resolved to the unique full name of the same post it ends ("Boyer" -> "Pascal BOYER");
 3. aliases stated by the posts join groups: an acronym defined in brackets ("Web à Québec
    (WAQ)") and an apposition ("« Digital SpringBreak », le Web2Day");
 4. near spellings join groups (rapidfuzz ratio, blocked by label and first letters).

@@ -140,6 +140,8 @@ class EntityRefiner:
 
     def _model_pieces(self, doc: Doc, start: int, end: int, label: str) -> Iterable[Candidate]:
         start, end = trim(doc, start, end, self.lex.cues.person_titles)
+        if _job_then_employer(doc, start, end, self.lex):
+            start, label = start + 2, "ORG"  # "Directeur d'Amalion": the employer is named
         if label == "PER":
             end = without_job_words(doc, start, end, self.lex)
         if end == start + 1 and doc[start].text in self.lex.first_names:
@@ -162,6 +164,8 @@ class EntityRefiner:
         if start >= end or is_noise(doc[start:end], self.lex):
             return None
         found = model_label(doc, start, end, label, self.lex)
+        if found == "PER" and start > 0 and doc[start - 1].text in self.lex.cues.stage_prefixes:
+            start -= 1  # a stage name keeps its prefix: "DJ Snake"
         return Candidate(start, end, found, "model") if found is not None else None
 
     def _end_before_place(self, doc: Doc, start: int, end: int) -> int:
@@ -182,6 +186,8 @@ class EntityRefiner:
         """Pattern matches (``doc.spans``) and cue-word names."""
         for span in doc.spans.get(RULES_KEY, []):
             source = "gazetteer" if span.id_ else "ruler"
+            if source == "ruler" and _street_number_at(doc, span.end - 1, self.lex):
+                continue  # "Café Chaos 2035, rue Saint-Denis": an address, not an edition
             start = span.start
             while source == "ruler" and start > 1 and is_glued_hyphen(doc, start - 1):
                 start -= 2  # the whole compound: "Mix-IT 2015", not "IT 2015"
@@ -308,6 +314,23 @@ def _noun_before(doc: Doc, c: Candidate, ends: set[int]) -> bool:
     if noun.is_sent_start or not is_capitalised(noun) or noun.pos_ != "NOUN":
         return False
     return noun.whitespace_ == " " and before.is_lower and before.lower_ not in _ARTICLE_FORMS
+
+
+def _street_number_at(doc: Doc, i: int, lex: Lexicon) -> bool:
+    """A number followed by a street word (maybe after a comma): "2035, rue ...", "12 avenue"."""
+    if not doc[i].like_num:
+        return False
+    j = i + 2 if i + 1 < len(doc) and doc[i + 1].text == "," else i + 1
+    return j < len(doc) and doc[j].lower_.rstrip(".") in lex.cues.street_words
+
+
+def _job_then_employer(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """A model span "job word + de + Name": "Directeur d'Amalion", "CEO de Brindle"."""
+    if end - start < 3 or doc[start + 1].lower_ not in {"de", "d'", "du", "chez"}:
+        return False
+    jobs = lex.cues.job_words
+    job = doc[start].text in jobs or doc[start].lower_ in jobs
+    return job and is_capitalised(doc[start + 2])
 
 
 def _before_bracket(doc: Doc, start: int, end: int) -> int:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from recap_nlp.entities import terms
 from recap_nlp.entities.lexicon import Cues, Places
@@ -208,6 +208,8 @@ def _model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
         return "ORG"
     if span[0].lower_ in lex.cues.street_words and len(span) > 1:
         return "LOC"
+    if place is None and beside_role_noun(doc, start, end, lex):
+        return "PER"
     if before in lex.cues.event_nouns_before:
         return "EVENT"
     if label == "PER":
@@ -219,6 +221,27 @@ def _model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
     if (len(span) == 1 and text in lex.first_names) or _first_name_led(span, lex):
         return "PER"
     return _other_label(doc, start, end, label, lex)
+
+
+def beside_role_noun(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """A capitalised name next to a kinship or role noun is a person's.
+
+    Before it: "son frère Enguérand"; after it, with an article or a bracket: "Yukimi Nagano,
+    la chanteuse du groupe", "Paloma Colombe (dj chez Nova)".
+    """
+    if not all(
+        is_capitalised(t) or t.is_punct or is_glued_hyphen(doc, t.i) for t in doc[start:end]
+    ):
+        return False
+    roles = lex.cues.role_nouns
+    if start > 0 and doc[start - 1].lower_ in roles and doc[start - 1].is_lower:
+        return True
+    if start > 0 and doc[start - 1].text in lex.cues.stage_prefixes:
+        return True  # "DJ Pone"
+    k = end + 1 if end < len(doc) and doc[end].text == "," else end
+    if k + 1 < len(doc) and doc[k].lower_ in {"le", "la", "l'", "("}:
+        return doc[k + 1].lower_ in roles and not is_capitalised(doc[k + 1])
+    return False
 
 
 def not_a_name_kind(span: Span, lex: Lexicon) -> str | None:
@@ -256,7 +279,15 @@ def _first_name_led(span: Span, lex: Lexicon) -> bool:
     """A known first name then capitalised words: "Marie-Ève Gagné", "Kevin St-Onge"."""
     if len(span) < 2 or not is_first_name(span[0].text, lex) or lex.places.label(span.text):
         return False
-    return all(is_capitalised(t) or is_glued_hyphen(span.doc, t.i) for t in span[1:])
+    return all(
+        is_capitalised(t) or is_glued_hyphen(span.doc, t.i) or _after_elision(t) for t in span[1:]
+    )
+
+
+def _after_elision(token: Token) -> bool:
+    """A word glued to an elided particle of a surname: "Dell'|aquila", "D'|amico"."""
+    before = token.nbor(-1)
+    return not before.whitespace_ and before.text[-1:] in {"'", "’"} and before.text[:1].isupper()
 
 
 def is_first_name(text: str, lex: Lexicon) -> bool:

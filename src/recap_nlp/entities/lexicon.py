@@ -45,6 +45,8 @@ class Cues:
     region_prepositions: frozenset[str]
     street_words: frozenset[str]
     min_population: int
+    role_nouns: frozenset[str] = frozenset()
+    stage_prefixes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ def cues() -> Cues:
         place_named_types=frozenset(org.get("place_named_types", ())),
         person_titles=frozenset(person.get("titles", ())),
         job_words=frozenset(person.get("job_words", ())),
+        role_nouns=frozenset(person.get("role_nouns", ())),
+        stage_prefixes=frozenset(person.get("stage_prefixes", ())),
         leading_words=frozenset(filters["leading_words"]),
         generic_terms=frozenset(filters["generic_terms"]),
         technical_terms=frozenset(filters.get("technical_terms", ())),

@@ -136,9 +136,7 @@ def _as_org(
     text = doc.text[start:end]
     if sentence is None:
         return [*kept, *overlapping]
-    new = Mention(
-        doc.doc_id, start, end, text, "ORG", sentence.text, sentence.start, LINK_SOURCE
-    )
+    new = Mention(doc.doc_id, start, end, text, "ORG", sentence.text, sentence.start, LINK_SOURCE)
     same = [m for m in overlapping if (m.start, m.end) == (start, end)]
     kept.append(replace(same[0], label="ORG", source=LINK_SOURCE) if same else new)
     return kept

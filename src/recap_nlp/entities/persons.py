@@ -14,9 +14,8 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
-from recap_nlp.entities.labels import Lexicon, is_first_name, not_a_name_kind
+from recap_nlp.entities.labels import Lexicon, beside_role_noun, is_first_name, not_a_name_kind
 from recap_nlp.entities.spans import Candidate, is_capitalised, is_glued_hyphen, word_end
-
 
 #: lowercase particles inside a surname: "Anne-Laure de Boissieu", "Ludwig van Beethoven"
 _PARTICLES = frozenset({"de", "du", "des", "d'", "van", "von", "der", "den", "di", "da", "le"})
@@ -204,6 +203,8 @@ def _lone_unknown(doc: Doc, c: Candidate, parts: frozenset[str], lex: Lexicon) -
     words = _words(doc, c.start, c.end)
     if len(words) != 1 or is_first_name(words[0], lex) or words[0].casefold() in parts:
         return False
+    if beside_role_noun(doc, c.start, c.end, lex):
+        return False  # "son frère Enguérand"
     return lex.places.label(words[0]) is None
 
 
