@@ -189,6 +189,10 @@ def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str
     ORG "PHP" -> MISC (a technology, see ``not_a_name_kind``).
     """
     found = _model_label(doc, start, end, label, lex)
+    if found == "PER" and terms.is_technical(doc[start:end].text, lex.cues.technical_terms):
+        return "MISC"  # "les Design Patterns"
+    if found == "PER" and _member_of(doc, start, end, lex):
+        return "ORG"  # "l'équipe d'Afric'Edu"
     if found not in {"ORG", "EVENT"}:
         return found
     kind = not_a_name_kind(doc[start:end], lex)
@@ -221,6 +225,19 @@ def _model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
     if (len(span) == 1 and text in lex.first_names) or _first_name_led(span, lex):
         return "PER"
     return _other_label(doc, start, end, label, lex)
+
+
+def _member_of(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """One word after "organisation noun + de": "l'équipe d'Afric'Edu", "la société de X"."""
+    if start < 2 or doc[start - 1].lower_ not in {"de", "d'", "du"}:
+        return False
+    if is_first_name(doc[start].text, lex) or len(_words_of(doc, start, end)) != 1:
+        return False
+    return doc[start - 2].lower_ in lex.cues.org_nouns_before
+
+
+def _words_of(doc: Doc, start: int, end: int) -> list[str]:
+    return doc[start:end].text.replace("’", "'").split()
 
 
 def beside_role_noun(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:

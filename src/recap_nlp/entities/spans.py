@@ -346,6 +346,8 @@ def _place_after(doc: Doc, end: int, places: Places | None) -> int:
 def noun_named_candidates(doc: Doc, nouns: frozenset[str], label: str) -> Iterator[Candidate]:
     """A capitalised name right after a type noun: "le cabinet Lavery", "le salon Cycl'eau".
 
+    A short quoted name counts in any case: "l'évènement « faites du vélo »".
+
     One lowercase adjective may come between ("la jeune pousse liégeoise Hydrogenics") and one
     may end the name ("l'organisme Québec numérique").
     """
@@ -353,6 +355,10 @@ def noun_named_candidates(doc: Doc, nouns: frozenset[str], label: str) -> Iterat
         if not tok.is_lower or tok.lower_ not in nouns or "\n" in tok.whitespace_:
             continue
         i = tok.i + 1
+        quoted = _quoted_end(doc, i)
+        if quoted:
+            yield Candidate(i + 1, quoted, label, "cue")  # "l'évènement « faites du vélo »"
+            continue
         if _is_adjective(doc, i):
             i += 1
         end = _capitalised_run(doc, i)
@@ -360,6 +366,26 @@ def noun_named_candidates(doc: Doc, nouns: frozenset[str], label: str) -> Iterat
             end += 1
         if end > i:
             yield Candidate(i, end, label, "cue")
+
+
+_OPENING_QUOTES = {"«": "»", '"': '"', "“": "”"}
+_MAX_QUOTED = 6
+
+
+def _quoted_end(doc: Doc, i: int) -> int:
+    """The end of a short quoted name opening at ``i`` ("« faites du vélo »"), else 0.
+
+    The name is one to six words on one line, without a verb's punctuation inside.
+    """
+    if i >= len(doc) or doc[i].text not in _OPENING_QUOTES:
+        return 0
+    closing = _OPENING_QUOTES[doc[i].text]
+    for j in range(i + 2, min(len(doc), i + _MAX_QUOTED + 2)):
+        if "\n" in doc[j - 1].whitespace_ or doc[j - 1].text in {".", "!", "?", ";"}:
+            return 0
+        if doc[j].text == closing:
+            return j
+    return 0
 
 
 def portfolio_candidates(doc: Doc, heads: frozenset[str]) -> Iterator[Candidate]:
