@@ -7,7 +7,8 @@ Mentions are grouped in four steps, each near-linear (dictionary lookups, blocki
 2. a short name is resolved to the unique longer name it starts, looked for in the same post
    first, then in the corpus ("Martin" -> "Martin Boivin", "Semaine numérique" -> "Semaine
    numérique de Québec"; a person's first name only in posts recapping the same event, a
-   one-word common noun only in its own post); a longer name that only adds a place ("AFUP Day
+   one-word common noun only in its own post; an organisation's own name never: "M6" is not
+   "M6 Web"); a longer name that only adds a place ("AFUP Day
    Lyon") is an edition, not a resolution; two different candidates leave it alone; a surname
    alone is resolved to the unique full name of the same post it ends ("Boyer" -> "Pascal BOYER");
 3. aliases stated by the posts join groups: an acronym defined in brackets ("Web à Québec
@@ -140,6 +141,8 @@ def _resolve_prefix(
     """
     if key[0] != "NAME" or mention.canonical:
         return key
+    if mention.label == "ORG" and not _common_noun(mention.text):
+        return key  # "M6" beside "M6 Web", "Société Générale" beside its bank: two bodies
     candidates = {
         k: docs
         for k, docs in index.get((mention.label, key[1]), {}).items()

@@ -39,6 +39,7 @@ from recap_nlp.entities.labels import (
     place_label,
     trim,
 )
+from recap_nlp.entities.lexicon import Places
 from recap_nlp.entities.persons import (
     lone_words_as_orgs,
     model_parts,
@@ -49,12 +50,14 @@ from recap_nlp.entities.spans import (
     Candidate,
     acronym_definitions,
     head_candidates,
+    is_acronym,
     is_capitalised,
     is_glued_hyphen,
     noun_named_candidates,
     portfolio_candidates,
     tail_candidates,
     token_event_candidates,
+    word_end,
 )
 from recap_nlp.entities.terms import is_description
 
@@ -121,6 +124,7 @@ class EntityRefiner:
         accepted = split_affiliations(doc, accepted, self.lex)
         accepted = without_talk_titles(doc, affiliations_after(doc, accepted, self.lex))
         accepted = self.with_named_places(doc, with_enumerations(doc, accepted, self.lex))
+        accepted = with_city_named_orgs(doc, accepted, self.lex)
         doc.ents = [
             Span(doc, c.start, c.end, label=c.label, kb_id=c.source, span_id=c.canonical)
             for c in accepted
@@ -208,6 +212,18 @@ class EntityRefiner:
         yield from noun_named_candidates(doc, cues.org_nouns_before, "ORG")
         yield from noun_named_candidates(doc, cues.event_nouns_before, "EVENT")
         yield from site_names(doc, set())
+        yield from self._employer_candidates(doc)
+        yield from _city_hall_candidates(doc, places)
+
+    def _employer_candidates(self, doc: Doc) -> Iterable[Candidate]:
+        """A name after "chez" that is no person's and no place: "chez AWS", "chez M6 Web"."""
+        for c in noun_named_candidates(doc, _AT_EMPLOYER, "ORG"):
+            first = doc[c.start].text
+            if first in self.lex.first_names or self.lex.places.label(doc[c.start : c.end].text):
+                continue
+            if first.split("-")[0] in self.lex.first_names:
+                continue
+            yield c
 
     def with_acronyms(self, doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
         """Add "Long Name (ACR)" pairs: both spans, with one label."""
@@ -300,6 +316,50 @@ class EntityRefiner:
         if nxt.lower_ in self.lex.cues.place_adjectives or nxt.is_punct:
             return False
         return nxt.pos_ == "ADJ" or (nxt.is_title and nxt.pos_ == "PROPN")
+
+
+_AT_EMPLOYER = frozenset({"chez"})
+# words before "<city> à <city>" that make it a route: "de Lyon à Canton", "relier Pau à Tarbes"
+_ROUTE_WORDS = frozenset({"de", "d'", "depuis", "entre", "relier", "rallier", "joindre"})
+_CITY_HALLS = frozenset({"mairie", "préfecture", "municipalité", "sous-préfecture"})
+
+
+def _city_hall_candidates(doc: Doc, places: Places) -> Iterable[Candidate]:
+    """A lowercase "mairie de <city>" is the city's administration: "la mairie de Lyon"."""
+    for tok in doc:
+        if not tok.is_lower or tok.lower_ not in _CITY_HALLS or tok.i + 2 >= len(doc):
+            continue
+        if doc[tok.i + 1].lower_ not in {"de", "d'"}:
+            continue
+        end = word_end(doc, tok.i + 2)
+        if doc[tok.i + 2 : end].text in places.cities:
+            yield Candidate(tok.i, end, "ORG", "cue")
+
+
+def with_city_named_orgs(doc: Doc, accepted: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """A "<city> à <Word>" names a local association: "Lyon à Vélo", "Pau à Pied".
+
+    The city must be a known one and the word capitalised and no place ("Web à Québec" is the
+    other way round: a name, then its city).
+    """
+    result = list(accepted)
+    for c in accepted:
+        k = c.end
+        if c.label != "CITY" or k + 1 >= len(doc) or doc[k].lower_ != "à":
+            continue
+        if "\n" in doc[k - 1].whitespace_ or "\n" in doc[k].whitespace_:
+            continue
+        end = word_end(doc, k + 1)
+        word = doc[k + 1 : end].text
+        if not is_capitalised(doc[k + 1]) or lex.places.label(word) or is_acronym(word):
+            continue
+        if any(o.start < end and o.end > k + 1 and o.label not in {"MISC", "CITY"} for o in result):
+            continue  # the word is a name of its own (a city only by its "à", or unknown)
+        if c.start > 0 and doc[c.start - 1].lower_ in _ROUTE_WORDS:
+            continue
+        result = [o for o in result if o is not c and not (o.start < end and o.end > k)]
+        result.append(Candidate(c.start, end, "ORG", "cue"))
+    return sorted(result, key=lambda c: c.start)
 
 
 def _noun_before(doc: Doc, c: Candidate, ends: set[int]) -> bool:
