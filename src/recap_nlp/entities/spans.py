@@ -138,7 +138,11 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
             j += 2
             capitalised = capitalised or is_capitalised(doc[j - 1])
             continue
-        if _is_modifier(tok) and not (capitalised and _is_verbal(tok)):
+        if (
+            _is_modifier(tok)
+            and not (capitalised and _is_verbal(tok))
+            and not _heads_clause(doc, j)
+        ):
             capitalised = capitalised or is_capitalised(tok)
             j += 1
             continue
@@ -152,6 +156,21 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
         j += step
         capitalised = capitalised or is_capitalised(doc[j - 1])
     return j
+
+
+# words after a participle that make it a verb with its complements, not a name's adjective
+_CLAUSE_STARTS = frozenset(
+    {"par", "sous", "à", "au", "aux", "dans", "en", "cette", "ce", "cet", "ces", "le", "la"}
+    | {"les", "l'", "pour", "avec", "sur", "depuis", "cette", "hier", "ici", "chaque"}
+)
+
+
+def _heads_clause(doc: Doc, j: int) -> bool:
+    """A lowercase participle opening a clause: "le Salon africain | placé cette année sous"."""
+    tok = doc[j]
+    if not tok.is_lower or "Part" not in tok.morph.get("VerbForm"):
+        return False
+    return j + 1 < len(doc) and doc[j + 1].lower_ in _CLAUSE_STARTS
 
 
 def _is_verbal(token: Token) -> bool:
