@@ -382,7 +382,9 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
             return "MISC"
         if before == "à":
             return "CITY"
-        return "ORG" if context_label(doc, start, end, lex) == "ORG" else "LOC"
+        if context_label(doc, start, end, lex) == "ORG" or _named_like_a_body(doc, start, end):
+            return "ORG"
+        return "LOC"
     if is_acronym(text) and end - start == 1:
         return "ORG"
     if start > 0 and doc[start - 1].lower_ in _TITLE_WORDS:
@@ -393,6 +395,34 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
     if label == "MISC" and _event_shaped(doc[start:end], lex):
         return "EVENT"
     return "ORG" if label == "ORG" else "MISC"
+
+
+# first words of places and venues: "Villa Ridgway", "Parc Expo", "St Laurent", "Vieux-Port"
+_VENUE_WORDS = frozenset(
+    {"villa", "parc", "place", "salle", "palais", "stade", "st", "ste", "saint", "sainte"}
+    | {"mont", "port", "vieux", "vieille", "jardin", "jardins", "château", "église", "gare"}
+    | {"aéroport", "pont", "lac", "plage", "quartier", "cap", "baie", "col", "mer", "forêt"}
+    | {"rue", "avenue", "boulevard", "quai", "domaine", "espace", "halle", "hall", "cité"}
+)
+
+
+def _named_like_a_body(doc: Doc, start: int, end: int) -> bool:
+    """A place the model guessed that reads as a group's name: "Regen Villages", "Ville Partagée".
+
+    Two or three capitalised words (small words allowed inside: "Île Sans Fil"), no digit, not
+    at the start of a line or sentence, and not led by a venue or place word: no gazetteer
+    knows them as places, and names of that shape are mostly companies and associations.
+    """
+    span = doc[start:end]
+    words = span.text.split()
+    if not 2 <= len(words) <= 4 or span[0].is_sent_start or any(c.isdigit() for c in span.text):
+        return False
+    if not all(w[:1].isupper() for w in words) or "-" in span.text or span.text.isupper():
+        return False
+    first = words[0].lower().replace("’", "'")
+    if first in {"de", "du", "des", "le", "la", "les", "un", "une", "notre", "votre", "mon", "ma"}:
+        return False
+    return first not in _VENUE_WORDS and not first.startswith(("l'", "d'"))
 
 
 def _event_shaped(span: Span, lex: Lexicon) -> bool:
