@@ -16,7 +16,7 @@ from pathlib import Path
 
 import spacy
 
-from recap_nlp.evaluation import (
+from recap_nlp.evaluation.mentions import (
     bare_model_mentions,
     format_scores,
     load_gold,

@@ -32,7 +32,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZÀ-ÖØ-Ý0-9])|\n+")
 
 def sentence_pool(folders: list[Path]) -> list[str]:
     """Distinct sentences of 4 to 80 words from every post the project's readers accept."""
-    from recap_nlp.corpus import read_corpus
+    from recap_nlp.ingest.corpus import read_corpus
 
     seen: set[str] = set()
     pool: list[str] = []

@@ -27,9 +27,9 @@ sys.path.insert(0, str(REPO))  # for tests.data.bad_corpus, the single definitio
 
 from tests.data.bad_corpus import FRENCH, VARIANTS, Case, build_bad_corpus  # noqa: E402
 
-from recap_nlp import store  # noqa: E402
-from recap_nlp.pipeline import RunResult, run  # noqa: E402
-from recap_nlp.tables import build_tables  # noqa: E402
+from recap_nlp.output import store  # noqa: E402
+from recap_nlp.output.tables import build_tables  # noqa: E402
+from recap_nlp.pipeline.runner import RunResult, run  # noqa: E402
 
 SEED_TABLES = ("mentions", "facts", "sentences")
 HUGE_SIZES_MB = (1.0, 5.0)
@@ -103,7 +103,7 @@ def hard_cases(work: Path, sizes: tuple[float, ...]) -> list[tuple[str, str]]:
 def _cli(args: list[str]) -> tuple[int, str]:
     from typer.testing import CliRunner
 
-    from recap_nlp.cli import app
+    from recap_nlp.cli.main import app
 
     result = CliRunner().invoke(app, args)
     return result.exit_code, " ".join(result.output.split())
@@ -142,7 +142,7 @@ def formula_cell(work: Path) -> str:
 
 
 def clashing_ids(work: Path) -> str:
-    from recap_nlp.corpus import read_corpus
+    from recap_nlp.ingest.corpus import read_corpus
 
     root = work / "clash"
     for folder, text in (("a", VARIANTS[0]), ("b", VARIANTS[1])):

@@ -16,8 +16,8 @@ import sys
 import time
 from typing import Any
 
-from recap_nlp import pipeline
-from recap_nlp.cli import app
+from recap_nlp.cli.main import app
+from recap_nlp.pipeline import runner as pipeline
 
 STARTED = time.perf_counter()
 SPENT = {"spacy": 0.0}

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from recap_nlp import factsheet, store
-from recap_nlp.pipeline import run
+from recap_nlp.output import factsheet, store
+from recap_nlp.pipeline.runner import run
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM = os.environ.get("CHROMIUM_BIN") or next(

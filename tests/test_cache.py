@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from recap_nlp import pipeline
-from recap_nlp.pipeline import RunOptions
-from recap_nlp.tables import build_tables
+from recap_nlp.output.tables import build_tables
+from recap_nlp.pipeline import runner as pipeline
+from recap_nlp.pipeline.runner import RunOptions
 from tests.conftest import CORPUS
 from tests.data.bad_corpus import VARIANTS
 

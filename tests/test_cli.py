@@ -9,7 +9,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from recap_nlp.cli import app
+from recap_nlp.cli.main import app
 
 runner = CliRunner()
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from recap_nlp.config import ConfigError, load_config
-from recap_nlp.pipeline import RunOptions
+from recap_nlp.pipeline.config import ConfigError, load_config
+from recap_nlp.pipeline.runner import RunOptions
 
 
 def test_user_file_overrides_only_its_keys(tmp_path: Path) -> None:

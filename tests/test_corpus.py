@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recap_nlp.corpus import read_corpus, read_file
+from recap_nlp.ingest.corpus import read_corpus, read_file
 from recap_nlp.records import Document, Skipped
 
 FRENCH = (

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recap_nlp.dates import find_dates, find_publication_date
+from recap_nlp.facts.dates import find_dates, find_publication_date
 
 ISO = re.compile(r"^(?:\d{4}|-)(?:-\d{2}){0,2}$")
 
@@ -249,7 +249,7 @@ def test_relative_weekday_needs_a_publication_date() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="aeéèêëiîïoôöuùûüçœÉÈÀÂÇ AZaz-'’\u0301\u0327", max_size=40))
 def test_strip_accents_drops_every_combining_mark(text: str) -> None:
-    from recap_nlp.dates import strip_accents
+    from recap_nlp.facts.dates import strip_accents
 
     decomposed = unicodedata.normalize("NFD", text.lower())
     expected = "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from recap_nlp.corpus import content_hash
-from recap_nlp.dedup import split_duplicates
+from recap_nlp.ingest.corpus import content_hash
+from recap_nlp.ingest.dedup import split_duplicates
 from recap_nlp.records import Document
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from recap_nlp.doc_scoring import (
+from recap_nlp.evaluation.documents import (
     doc_gold_from_mentions,
     fold_doc_name,
     load_doc_gold,
     score_documents,
 )
-from recap_nlp.evaluation import GoldFormatError, GoldMention
+from recap_nlp.evaluation.mentions import GoldFormatError, GoldMention
 from recap_nlp.records import Mention
 
 

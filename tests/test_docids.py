@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from recap_nlp.cli import app
-from recap_nlp.corpus import read_corpus
+from recap_nlp.cli.main import app
+from recap_nlp.ingest.corpus import read_corpus
 from tests.data.bad_corpus import VARIANTS
 
 runner = CliRunner()
@@ -95,7 +95,7 @@ def test_a_fifo_in_the_corpus_is_skipped_not_waited_for(tmp_path: Path) -> None:
 def test_a_reader_that_raises_skips_only_its_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from recap_nlp import corpus
+    from recap_nlp.ingest import corpus
 
     root = tmp_path / "corpus"
     root.mkdir()

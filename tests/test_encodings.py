@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recap_nlp.encodings import UndecodableError, decode_bytes
+from recap_nlp.ingest.encodings import UndecodableError, decode_bytes
 
 TEXT = "Du 3 au 11 juin, une délégation de 28 Québécois « en feu » s’est rendue à Angers."
 

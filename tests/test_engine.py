@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recap_nlp import engine, pipeline
-from recap_nlp.pipeline import RunOptions, read_documents
+from recap_nlp.output.tables import build_tables
+from recap_nlp.pipeline import engine
+from recap_nlp.pipeline import runner as pipeline
+from recap_nlp.pipeline.runner import RunOptions, read_documents
 from recap_nlp.records import Document
-from recap_nlp.tables import build_tables
 from tests.conftest import CORPUS
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from recap_nlp.normalize import normalize
+from recap_nlp.ingest.normalize import normalize
 
 
 def ents(nlp: Language, text: str) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from recap_nlp.normalize import normalize
+from recap_nlp.ingest.normalize import normalize
 
 
 def ents(nlp: Language, text: str) -> dict[str, str]:
@@ -164,7 +164,7 @@ def test_unseen_recap_paragraphs(nlp: Language, text: str, expected: dict[str, s
     ],
 )
 def test_name_after_an_event_noun_is_an_event(sentence: str, name: str) -> None:
-    from recap_nlp.pipeline import analyse
+    from recap_nlp.pipeline.runner import analyse
     from recap_nlp.records import Document
 
     result = analyse([Document("d", sentence, "d.txt", "txt", "h")])

@@ -12,7 +12,7 @@ from spacy.language import Language
 from recap_nlp.entities import canonicalize
 from recap_nlp.entities.canonical import person_case
 from recap_nlp.entities.spans import letters_match
-from recap_nlp.normalize import normalize
+from recap_nlp.ingest.normalize import normalize
 from recap_nlp.records import Mention
 
 

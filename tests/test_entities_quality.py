@@ -13,8 +13,8 @@ import pytest
 from spacy.language import Language
 
 from recap_nlp.entities import canonicalize, extract_mentions
-from recap_nlp.evaluation import EntityScores, load_gold, score_mentions
-from recap_nlp.normalize import normalize
+from recap_nlp.evaluation.mentions import EntityScores, load_gold, score_mentions
+from recap_nlp.ingest.normalize import normalize
 from recap_nlp.records import Document, Mention, SentenceSpan
 
 GOLD = Path(__file__).parent / "gold" / "entities.jsonl"

@@ -12,7 +12,7 @@ from spacy.language import Language
 from recap_nlp.entities import canonicalize
 from recap_nlp.entities.lexicon import first_names
 from recap_nlp.entities.links import link_mentions, site_name, squeeze
-from recap_nlp.normalize import normalize
+from recap_nlp.ingest.normalize import normalize
 from recap_nlp.records import Document, Link, Mention, SentenceSpan
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from recap_nlp.evaluation import (
+from recap_nlp.evaluation.mentions import (
     ALL,
     BARE_LABEL_MAP,
     LEVELS,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from recap_nlp.events import LocalEvent, complete_link, resolve_events
 from recap_nlp.facts import extract_facts
+from recap_nlp.facts.events import LocalEvent, complete_link, resolve_events
 from recap_nlp.records import Document, Event, FactMention
 from tests.test_facts import hand_mentions, seed_doc
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import recap_nlp
-from recap_nlp import explore, store
-from recap_nlp.pipeline import RunResult, result_tables
+from recap_nlp.output import explore, store
+from recap_nlp.pipeline.runner import RunResult, result_tables
 from recap_nlp.records import Document, Entity, Mention, Sentence
 
 P1 = (

@@ -153,7 +153,7 @@ def test_duration_is_not_a_headcount() -> None:
     ],
 )
 def test_trip_word_is_a_trip_not_a_purpose(sentence: str, expected: str) -> None:
-    from recap_nlp.facts.context import trip_word
+    from recap_nlp.facts.fact_context import trip_word
     from recap_nlp.records import SentenceSpan
 
     assert trip_word(SentenceSpan("d", 0, len(sentence), sentence)) == expected

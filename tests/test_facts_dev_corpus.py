@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from recap_nlp import pipeline
+from recap_nlp.pipeline import runner as pipeline
 from recap_nlp.records import Conflict, Event, FactMention
 
 POSTS = Path(__file__).resolve().parent / "gold" / "dev_facts" / "posts"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from recap_nlp import factsheet, store
-from recap_nlp.pipeline import RunResult, result_tables, run
+from recap_nlp.output import factsheet, store
+from recap_nlp.pipeline.runner import RunResult, result_tables, run
 from recap_nlp.records import Conflict, DocTheme, Document, Entity, Event, Mention, Theme
 from recap_nlp.sentiment import DocSentiment
 
@@ -83,7 +83,7 @@ def test_2018_sheet_has_no_warning(seed_run: Path) -> None:
 
 @pytest.mark.slow
 def test_every_event_worth_a_sheet_has_one_and_the_overview_links_them(seed_run: Path) -> None:
-    from recap_nlp.factsheet.context import worth_a_sheet
+    from recap_nlp.output.factsheet.content import worth_a_sheet
 
     tables = factsheet.read_run(seed_run)
     index = (seed_run / "factsheets" / "index.html").read_text(encoding="utf-8")
@@ -333,8 +333,8 @@ def test_translate_reason(reason: str, lang: str, expected: str) -> None:
 def test_post_tone_names_the_criticisms_it_hides() -> None:
     from types import SimpleNamespace
 
-    from recap_nlp.factsheet.context import _tone
-    from recap_nlp.factsheet.text import load_labels
+    from recap_nlp.output.factsheet.content import _tone
+    from recap_nlp.output.factsheet.text import load_labels
 
     row = SimpleNamespace(label="positive", n_positive=9, n_negative=4)
     assert _tone(row, load_labels("fr")) == "positive, avec 4 critiques"

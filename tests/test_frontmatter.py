@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from recap_nlp.corpus import read_file
-from recap_nlp.readers.frontmatter import read_front_matter
-from recap_nlp.readers.postmeta import date_from_path, metadata_fields
+from recap_nlp.ingest.corpus import read_file
+from recap_nlp.ingest.readers.frontmatter import read_front_matter
+from recap_nlp.ingest.readers.postmeta import date_from_path, metadata_fields
 from recap_nlp.records import Document
 
 BODY = "Nous étions à Lyon pour deux jours de conférences sur le web et l'accessibilité.\n"

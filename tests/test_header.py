@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from recap_nlp.corpus import read_file
-from recap_nlp.readers.header import read_header
-from recap_nlp.readers.htmlmeta import html_metadata
+from recap_nlp.ingest.corpus import read_file
+from recap_nlp.ingest.readers.header import read_header
+from recap_nlp.ingest.readers.htmlmeta import html_metadata
 from recap_nlp.records import Document
 
 TODAY = dt.date(2026, 1, 15)
@@ -148,7 +148,7 @@ def test_metadata_csv_comes_first(tmp_path: Path) -> None:
     (tmp_path / "metadata.csv").write_text(
         "doc_id,title,published\na,,2019-03-20\n", encoding="utf-8"
     )
-    from recap_nlp.corpus import read_corpus
+    from recap_nlp.ingest.corpus import read_corpus
 
     (doc,) = read_corpus(tmp_path).documents
     assert (doc.published, doc.published_source, doc.title) == (

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from recap_nlp.corpus import read_file
-from recap_nlp.evaluation import (
+from recap_nlp.evaluation.mentions import (
     VALID_LABELS,
     EntityScores,
     GoldMention,
@@ -23,7 +22,8 @@ from recap_nlp.evaluation import (
     score_mentions,
     validate_gold,
 )
-from recap_nlp.pipeline import analyse, read_documents
+from recap_nlp.ingest.corpus import read_file
+from recap_nlp.pipeline.runner import analyse, read_documents
 from recap_nlp.records import Document
 
 HELDOUT = Path(__file__).parent / "gold" / "heldout"

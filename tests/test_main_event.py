@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from recap_nlp.events import resolve_events
 from recap_nlp.facts import extract_facts
-from recap_nlp.facts.context import make_context
+from recap_nlp.facts.events import resolve_events
+from recap_nlp.facts.fact_context import make_context
 from recap_nlp.facts.main_event import main_event_facts
 from recap_nlp.records import Document, FactMention, Mention
 

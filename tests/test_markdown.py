@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from recap_nlp.corpus import read_file
-from recap_nlp.normalize import normalize
-from recap_nlp.pipeline import process_document
-from recap_nlp.readers import read_markdown
-from recap_nlp.readers.markdown import Rendered, render_markdown
+from recap_nlp.ingest.corpus import read_file
+from recap_nlp.ingest.normalize import normalize
+from recap_nlp.ingest.readers import read_markdown
+from recap_nlp.ingest.readers.markdown import Rendered, render_markdown
+from recap_nlp.pipeline.runner import process_document
 from recap_nlp.records import Document, Skipped
 
 # ../shared/realdev beside the repository; RECAP_REALDEV points elsewhere (a git worktree).

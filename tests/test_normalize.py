@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recap_nlp.normalize import normalize
+from recap_nlp.ingest.normalize import normalize
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_any_span_maps_into_original(original: str, data: st.DataObject) -> None
 
 
 def test_joined_markup_is_deleted_for_the_model_and_in_span_texts() -> None:
-    from recap_nlp.normalize import visible_text
+    from recap_nlp.ingest.normalize import visible_text
 
     text = "La vexil  LOL  ogie pour tous"  # "vexil**LOL**ogie" with its marks blanked
     joined = ((8, 10), (13, 15))

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from recap_nlp import plots, store
-from recap_nlp.pipeline import run
+from recap_nlp.output import plots, store
+from recap_nlp.pipeline.runner import run
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recap_nlp.quantities import find_quantities, parse_french_number
+from recap_nlp.facts.quantities import find_quantities, parse_french_number
 
 
 @pytest.mark.parametrize(

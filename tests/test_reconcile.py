@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from recap_nlp.reconcile import compatible, copied_passages, reconcile, source_role
+from recap_nlp.facts.reconcile import compatible, copied_passages, reconcile, source_role
 from recap_nlp.records import Conflict, Document, Event, FactMention
 from tests.test_events import missions, seed_run
 

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from recap_nlp.cli import app
-from recap_nlp.pipeline import read_documents
+from recap_nlp.cli.main import app
+from recap_nlp.pipeline.runner import read_documents
 from recap_nlp.records import Document
 from tests.conftest import CORPUS
 from tests.data.bad_corpus import FRENCH, VARIANTS, build_bad_corpus
@@ -82,7 +82,7 @@ def _start_run(corpus: Path, out: Path) -> subprocess.Popen[bytes]:
 
 
 def _assert_complete(out: Path, n_documents: int) -> None:
-    from recap_nlp import store
+    from recap_nlp.output import store
 
     documents = pd.read_csv(out / "tables" / "documents.csv")
     assert len(documents) == n_documents
@@ -94,8 +94,8 @@ def _assert_complete(out: Path, n_documents: int) -> None:
 
 def _assert_reports_match_tables(out: Path) -> None:
     """One sheet per event worth one (plus the overview), figures beside them."""
-    from recap_nlp.factsheet import read_run, sheet_stem
-    from recap_nlp.factsheet.context import worth_a_sheet
+    from recap_nlp.output.factsheet import read_run, sheet_stem
+    from recap_nlp.output.factsheet.content import worth_a_sheet
 
     tables = read_run(out)
     events = [e for e in tables.events["event_id"] if worth_a_sheet(tables, e)]
@@ -128,7 +128,7 @@ def test_killed_run_leaves_previous_outputs_intact(tmp_path: Path) -> None:
 
 
 def test_concurrent_run_on_same_output_is_refused(tmp_path: Path) -> None:
-    from recap_nlp import store
+    from recap_nlp.output import store
 
     with store.output_lock(tmp_path / "out"):
         result = runner.invoke(app, ["run", str(CORPUS), "--out", str(tmp_path / "out")])
@@ -147,7 +147,7 @@ def test_output_folder_problems_are_usage_errors(
 ) -> None:
     import errno
 
-    from recap_nlp import store
+    from recap_nlp.output import store
 
     corpus = _small_corpus(tmp_path / "corpus")
     a_file = tmp_path / "sortie.txt"
@@ -177,7 +177,7 @@ def test_output_folder_problems_are_usage_errors(
 
 @pytest.mark.slow
 def test_reports_of_removed_events_are_gone(tmp_path: Path) -> None:
-    from recap_nlp import store
+    from recap_nlp.output import store
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
@@ -196,7 +196,7 @@ def test_reports_of_removed_events_are_gone(tmp_path: Path) -> None:
 def test_a_post_whose_stages_raise_is_skipped_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from recap_nlp import pipeline
+    from recap_nlp.pipeline import runner as pipeline
 
     corpus = _small_corpus(tmp_path / "corpus")
     (corpus / "piege.txt").write_text(VARIANTS[0] * 2, encoding="utf-8")

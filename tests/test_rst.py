@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from recap_nlp.corpus import read_file
-from recap_nlp.normalize import normalize
-from recap_nlp.readers import read_rst
+from recap_nlp.ingest.corpus import read_file
+from recap_nlp.ingest.normalize import normalize
+from recap_nlp.ingest.readers import read_rst
 from recap_nlp.records import Document
 
 POST = """Retour sur les Journées du libre

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from recap_nlp.dates import find_dates
+from recap_nlp.facts.dates import find_dates
+from recap_nlp.facts.quantities import find_quantities
 from recap_nlp.facts.relative import relative_dates
 from recap_nlp.facts.series import ordinal_value, parse_event_name, same_series, series_key
-from recap_nlp.quantities import find_quantities
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from recap_nlp.reconcile import copied_passages, reconcile
+from recap_nlp.facts.reconcile import copied_passages, reconcile
+from recap_nlp.facts.sources import describe_sources, event_role, find_cue, post_author, post_voice
 from recap_nlp.records import Conflict, Document, Event, FactMention, Mention
-from recap_nlp.sources import describe_sources, event_role, find_cue, post_author, post_voice
 
 _SHARED = (
     "On rentre toujours changé de ce genre de voyage : des rencontres, des idées, des projets "

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from recap_nlp import store
+from recap_nlp.output import store
 from recap_nlp.records import Skipped
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from recap_nlp.pipeline import RunResult
+    from recap_nlp.pipeline.runner import RunResult
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "concordance", "keyness", "load", "run"]
@@ -29,15 +29,15 @@ def run(source: str | Path, out: str | Path, **options: Any) -> RunResult:
 
     Keyword options are those of :class:`recap_nlp.pipeline.RunOptions` (workers, n_themes, ...).
     """
-    from recap_nlp.pipeline import RunOptions
-    from recap_nlp.pipeline import run as run_pipeline
+    from recap_nlp.pipeline.runner import RunOptions
+    from recap_nlp.pipeline.runner import run as run_pipeline
 
     return run_pipeline(source, out, RunOptions(**options))
 
 
 def load(out: str | Path) -> dict[str, pd.DataFrame]:
     """Every table of a finished run, read from its DuckDB database."""
-    from recap_nlp import store
+    from recap_nlp.output import store
 
     out_dir = Path(out)
     return {name: store.read_table(out_dir, name) for name in store.list_tables(out_dir)}
@@ -49,7 +49,7 @@ def concordance(out: str | Path, query: str, **options: Any) -> pd.DataFrame:
     Options: ``width`` (characters each side, 40), ``post`` (one doc id). See
     :func:`recap_nlp.explore.concordance_frame`.
     """
-    from recap_nlp.explore import concordance as run_concordance
+    from recap_nlp.output.explore import concordance as run_concordance
 
     return run_concordance(out, query, **options)
 
@@ -59,6 +59,6 @@ def keyness(out: str | Path, **options: Any) -> pd.DataFrame:
 
     See :func:`recap_nlp.explore.keyness` (log-likelihood, log ratio, counts).
     """
-    from recap_nlp.explore import keyness as run_keyness
+    from recap_nlp.output.explore import keyness as run_keyness
 
     return run_keyness(out, **options)

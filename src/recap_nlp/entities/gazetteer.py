@@ -134,6 +134,6 @@ def _check_label(label: object, path: Path, lineno: int) -> None:
 
 def _normalise(name: str) -> str:
     """Phrases are matched on normalised text, so apostrophes are normalised the same way."""
-    from recap_nlp.normalize import normalize
+    from recap_nlp.ingest.normalize import normalize
 
     return normalize(name).text

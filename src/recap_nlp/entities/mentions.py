@@ -6,7 +6,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
-from recap_nlp.normalize import Normalized, visible_text
+from recap_nlp.ingest.normalize import Normalized, visible_text
 from recap_nlp.records import Document, EntityLabel, Mention, SentenceSpan
 
 _LABELS: frozenset[str] = frozenset({"PER", "CITY", "ORG", "EVENT", "LOC", "MISC"})

@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from recap_nlp.doc_scoring import DocGold, fold_doc_name, score_documents
 from recap_nlp.entities.canonical import canonicalize
 from recap_nlp.entities.discourse import main_event_keys
 from recap_nlp.entities.learned import (
@@ -33,6 +32,7 @@ from recap_nlp.entities.learned import (
     predictions,
     transition,
 )
+from recap_nlp.evaluation.documents import DocGold, fold_doc_name, score_documents
 from recap_nlp.records import Document, Mention
 
 FOLD_SIZE = 4
@@ -250,9 +250,9 @@ def weights_json(model: Relabeller, cv: CrossValidation, n_posts: int) -> str:
 
 def rule_mentions_of(documents: Sequence[Document]) -> dict[str, list[Mention]]:
     """The rules' mentions of each post (the pipeline's per-document stages, no learned layer)."""
+    from recap_nlp.ingest.normalize import normalize
     from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline, parse
-    from recap_nlp.normalize import normalize
-    from recap_nlp.pipeline import rule_mentions, sentence_spans
+    from recap_nlp.pipeline.runner import rule_mentions, sentence_spans
 
     nlp = load_pipeline(DEFAULT_MODEL, None)
     prepared = ((n.text, (doc, n)) for doc in documents for n in [normalize(doc.text)])
@@ -284,9 +284,9 @@ def training_set(
     corpus: Path, gold_path: Path, own: Sequence[tuple[Path, Path]] = OWN_SETS
 ) -> TrainingSet:
     """Read the real annotated set and the project's own sets, and run the rules over them."""
-    from recap_nlp.doc_scoring import doc_gold_from_mentions, load_doc_gold
-    from recap_nlp.evaluation import load_gold
-    from recap_nlp.pipeline import read_documents
+    from recap_nlp.evaluation.documents import doc_gold_from_mentions, load_doc_gold
+    from recap_nlp.evaluation.mentions import load_gold
+    from recap_nlp.pipeline.runner import read_documents
 
     gold = load_doc_gold(gold_path)
     documents, _, _ = read_documents(corpus)

@@ -8,8 +8,8 @@ Every fact carries its quote (the sentence), its offsets in ``Document.text`` an
 from __future__ import annotations
 
 from recap_nlp.facts.actors import city_facts, event_name_facts, organiser_facts, sponsor_facts
-from recap_nlp.facts.context import make_context
 from recap_nlp.facts.counts import count_facts
+from recap_nlp.facts.fact_context import make_context
 from recap_nlp.facts.main_event import main_event_facts
 from recap_nlp.facts.when import date_facts
 from recap_nlp.records import Document, FactMention, Mention, SentenceSpan

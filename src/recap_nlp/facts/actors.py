@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from recap_nlp.dates import find_dates
-from recap_nlp.facts.context import (
+from recap_nlp.facts.dates import find_dates
+from recap_nlp.facts.fact_context import (
     FactContext,
     contains_word,
     cues,

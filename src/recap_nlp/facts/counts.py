@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from recap_nlp.facts.context import (
+from recap_nlp.facts.fact_context import (
     FactContext,
     contains_word,
     cues,
     hint_with_fallback,
     new_fact,
 )
-from recap_nlp.quantities import Quantity, find_quantities
+from recap_nlp.facts.quantities import Quantity, find_quantities
 from recap_nlp.records import FactMention, SentenceSpan
 
 _WORD = re.compile(r"[\w’'-]+")

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from functools import cache
 
-from recap_nlp.dates import load_fact_cues, strip_accents
+from recap_nlp.facts.dates import load_fact_cues, strip_accents
 from recap_nlp.facts.series import same_series, series_key
 from recap_nlp.records import FactMention
 

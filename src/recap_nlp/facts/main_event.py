@@ -17,9 +17,9 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from recap_nlp.dates import load_fact_cues, strip_accents
 from recap_nlp.entities.lexicon import places
-from recap_nlp.facts.context import FactContext, contains_word, new_fact
+from recap_nlp.facts.dates import load_fact_cues, strip_accents
+from recap_nlp.facts.fact_context import FactContext, contains_word, new_fact
 from recap_nlp.facts.series import EventName, ordinal_value, parse_event_name, series_key
 from recap_nlp.records import FactMention
 

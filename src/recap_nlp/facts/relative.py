@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from recap_nlp.dates import DateMention, load_fact_cues
+from recap_nlp.facts.dates import DateMention, load_fact_cues
 
 _SP = r"[ \t\u00a0\u202f]+"
 Rule = Callable[[dt.date, re.Match[str]], tuple[dt.date, dt.date, str, str]]

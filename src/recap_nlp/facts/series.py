@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from recap_nlp.dates import load_fact_cues, strip_accents
+from recap_nlp.facts.dates import load_fact_cues, strip_accents
 
 _YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
 _ORDINAL = re.compile(

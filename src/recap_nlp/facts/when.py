@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from recap_nlp.dates import DateMention, find_dates, find_publication_date
-from recap_nlp.facts.context import FactContext, event_hint, new_fact
+from recap_nlp.facts.dates import DateMention, find_dates, find_publication_date
+from recap_nlp.facts.fact_context import FactContext, event_hint, new_fact
 from recap_nlp.facts.relative import relative_dates
 from recap_nlp.records import FactMention, SentenceSpan
 

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, TypeVar
 
+from recap_nlp.output.store import Table, table_from_records, table_from_rows
 from recap_nlp.records import (
     Conflict,
     DocTheme,
@@ -21,10 +22,9 @@ from recap_nlp.records import (
     Theme,
 )
 from recap_nlp.sentiment import DocSentiment, EntitySentiment, ThemeSentiment
-from recap_nlp.store import Table, table_from_records, table_from_rows
 
 if TYPE_CHECKING:
-    from recap_nlp.pipeline import RunResult
+    from recap_nlp.pipeline.runner import RunResult
 
 _Positioned = TypeVar("_Positioned", Sentence, Mention, FactMention)
 

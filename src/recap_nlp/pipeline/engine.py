@@ -21,15 +21,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from recap_nlp.output.cache import DocumentCache, cache_version
+
 # A module, not names: pipeline imports this module back, and only calls happen at run time.
-from recap_nlp import pipeline
-from recap_nlp.cache import DocumentCache, cache_version
+from recap_nlp.pipeline import runner as pipeline
 from recap_nlp.records import Document
 
 if TYPE_CHECKING:
     from distributed import Client
 
-    from recap_nlp.pipeline import DocumentResult, RunOptions
+    from recap_nlp.pipeline.runner import DocumentResult, RunOptions
 
 log = logging.getLogger(__name__)
 

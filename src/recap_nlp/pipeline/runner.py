@@ -16,18 +16,21 @@ from typing import Any, TypeVar
 
 from spacy.tokens import Doc
 
-from recap_nlp import corpus, dedup, engine, store
-from recap_nlp.cache import CACHE_DIR
-from recap_nlp.dates import find_publication_date
 from recap_nlp.entities import canonicalize, extract_mentions
 from recap_nlp.entities.discourse import main_event_keys, one_sense_per_post
 from recap_nlp.entities.learned import relabel_mentions
 from recap_nlp.entities.links import link_mentions
-from recap_nlp.events import resolve_events
 from recap_nlp.facts import extract_facts
+from recap_nlp.facts.dates import find_publication_date
+from recap_nlp.facts.events import resolve_events
+from recap_nlp.facts.reconcile import copied_passages, reconcile
+from recap_nlp.facts.sources import describe_sources
+from recap_nlp.ingest import corpus, dedup
+from recap_nlp.ingest.normalize import Normalized, normalize
 from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline, parse
-from recap_nlp.normalize import Normalized, normalize
-from recap_nlp.reconcile import copied_passages, reconcile
+from recap_nlp.output import store
+from recap_nlp.output.cache import CACHE_DIR
+from recap_nlp.pipeline import engine
 from recap_nlp.records import (
     Conflict,
     DocTheme,
@@ -53,7 +56,6 @@ from recap_nlp.sentiment import (
     score_sentences,
     theme_sentiment,
 )
-from recap_nlp.sources import describe_sources
 from recap_nlp.themes import ThemeUnit, extract_keywords, fit_themes
 
 log = logging.getLogger(__name__)
@@ -397,14 +399,14 @@ def run(
 
 def write_reports(folder: Path) -> list[Path]:
     """Fact sheets and figures of the run whose database is in ``folder``."""
-    from recap_nlp.factsheet import write_factsheets
-    from recap_nlp.plots import write_figures
+    from recap_nlp.output.factsheet import write_factsheets
+    from recap_nlp.output.plots import write_figures
 
     return write_factsheets(folder) + write_figures(folder)
 
 
 def result_tables(result: RunResult) -> list[store.Table]:
     """The tables of a run, in the order the README documents them."""
-    from recap_nlp.tables import build_tables
+    from recap_nlp.output.tables import build_tables
 
     return build_tables(result)

@@ -22,11 +22,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from recap_nlp.docids import unique_ids
-from recap_nlp.encodings import UndecodableError, decode_bytes
-from recap_nlp.language import guess_language
-from recap_nlp.readers import read_markdown, read_rst, read_text_post, with_path_date
-from recap_nlp.readers.htmlmeta import html_metadata
+from recap_nlp.ingest.docids import unique_ids
+from recap_nlp.ingest.encodings import UndecodableError, decode_bytes
+from recap_nlp.ingest.language import guess_language
+from recap_nlp.ingest.readers import read_markdown, read_rst, read_text_post, with_path_date
+from recap_nlp.ingest.readers.htmlmeta import html_metadata
 from recap_nlp.records import Document, Skipped
 
 log = logging.getLogger(__name__)

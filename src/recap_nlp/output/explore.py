@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from recap_nlp import readable, store
+from recap_nlp.output import readable, store
 from recap_nlp.themes.vocabulary import french_stopwords
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 
 from rapidfuzz import fuzz
 
-from recap_nlp.dates import load_fact_cues, strip_accents
+from recap_nlp.facts.dates import load_fact_cues, strip_accents
 from recap_nlp.records import Document, Event, FactMention, Mention, Source, SourceRole
 
 _NAME = r"([A-ZÀ-Ý][\w'’-]*(?:[ -](?:de |du |d'|d’|van |von )?[A-ZÀ-Ý][\w'’-]*){0,3})"

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from text_to_num import text2num
 
-from recap_nlp.dates import find_dates
+from recap_nlp.facts.dates import find_dates
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from recap_nlp.readers.markdown import Rendered
-from recap_nlp.readers.masking import FILLER, Mask
+from recap_nlp.ingest.readers.markdown import Rendered
+from recap_nlp.ingest.readers.masking import FILLER, Mask
 from recap_nlp.records import Link
 
 _SKIPPED_NODES = frozenset(

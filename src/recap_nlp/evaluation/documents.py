@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from recap_nlp.evaluation import ALL, Counts, GoldFormatError, MentionLike
+from recap_nlp.evaluation.mentions import ALL, Counts, GoldFormatError, MentionLike
 from recap_nlp.records import COUNTED_LABELS
 
 

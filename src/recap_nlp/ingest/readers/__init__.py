@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from recap_nlp.readers.frontmatter import read_front_matter
-from recap_nlp.readers.header import read_header, title_repeated
-from recap_nlp.readers.markdown import render_markdown
-from recap_nlp.readers.postmeta import date_from_path, metadata_fields
+from recap_nlp.ingest.readers.frontmatter import read_front_matter
+from recap_nlp.ingest.readers.header import read_header, title_repeated
+from recap_nlp.ingest.readers.markdown import render_markdown
+from recap_nlp.ingest.readers.postmeta import date_from_path, metadata_fields
 
 __all__ = ["dropped_summary", "read_markdown", "read_rst", "read_text_post", "with_path_date"]
 
@@ -27,7 +27,7 @@ def read_rst(text: str) -> dict[str, Any]:
     from docutils import ApplicationError
     from docutils.utils import SystemMessage
 
-    from recap_nlp.readers.rst import render_rst
+    from recap_nlp.ingest.readers.rst import render_rst
 
     try:
         rendered, meta = render_rst(text)

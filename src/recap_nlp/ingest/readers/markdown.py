@@ -16,7 +16,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from recap_nlp.readers.masking import (
+from recap_nlp.ingest.readers.masking import (
     Mask,
     blank_filler,
     blank_lines_of_filler,

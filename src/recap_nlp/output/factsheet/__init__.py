@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from recap_nlp import __version__
-from recap_nlp.factsheet.context import (
+from recap_nlp.output.factsheet.content import (
     RunTables,
     UnknownEventError,
     event_context,
@@ -25,7 +25,7 @@ from recap_nlp.factsheet.context import (
     read_run,
     worth_a_sheet,
 )
-from recap_nlp.factsheet.text import (
+from recap_nlp.output.factsheet.text import (
     display_value,
     format_date,
     load_labels,
@@ -33,7 +33,7 @@ from recap_nlp.factsheet.text import (
     sheet_stem,
     translate_reason,
 )
-from recap_nlp.plots import write_atomic
+from recap_nlp.output.plots import write_atomic
 
 __all__ = [
     "FACTSHEETS_DIR",
@@ -63,7 +63,7 @@ FACTSHEETS_DIR = "factsheets"
 @cache
 def _environment(fmt: str) -> jinja2.Environment:
     """One Jinja environment per format for the whole process: each template compiles once."""
-    loader = jinja2.PackageLoader("recap_nlp", "templates")
+    loader = jinja2.PackageLoader("recap_nlp.output.factsheet", "templates")
     if fmt == "html":
         env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
     else:

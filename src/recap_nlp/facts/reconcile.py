@@ -28,16 +28,16 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from recap_nlp.copies import copied_passages, copies_by_doc, passage_source
-from recap_nlp.dates import strip_accents
-from recap_nlp.records import Conflict, Document, Event, FactMention, Source
-from recap_nlp.sources import (
+from recap_nlp.facts.copies import copied_passages, copies_by_doc, passage_source
+from recap_nlp.facts.dates import strip_accents
+from recap_nlp.facts.sources import (
     describe_sources,
     event_role,
     find_cue,
     load_source_cues,
     post_voice,
 )
+from recap_nlp.records import Conflict, Document, Event, FactMention, Source
 
 _SET_ATTRIBUTES = frozenset({"city", "sponsor", "event_name", "main_event"})
 _NAME_ATTRIBUTES = frozenset({"organiser"})

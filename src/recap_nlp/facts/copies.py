@@ -13,7 +13,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from recap_nlp.dates import strip_accents
+from recap_nlp.facts.dates import strip_accents
 from recap_nlp.records import Document, FactMention
 
 _MIN_PASSAGE = 80  # characters: shorter sentences repeat by chance ("Merci à tous !")

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from recap_nlp.readers.postmeta import parse_meta_date
+from recap_nlp.ingest.readers.postmeta import parse_meta_date
 
 _HEAD_LINES = 5  # non-blank lines looked at
 _MAX_TITLE = 160

@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from recap_nlp import plots, readable, store
-from recap_nlp.factsheet.text import display_value, format_date, sheet_stem, translate_reason
-from recap_nlp.plots import json_list
+from recap_nlp.output import plots, readable, store
+from recap_nlp.output.factsheet.text import display_value, format_date, sheet_stem, translate_reason
+from recap_nlp.output.plots import json_list
 from recap_nlp.records import COUNTED_LABELS
 
 WARNING_STATUSES = ("conflict", "unresolved")

@@ -30,7 +30,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from recap_nlp import readable, store
+from recap_nlp.output import readable, store
 
 log = logging.getLogger(__name__)
 

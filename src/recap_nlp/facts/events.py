@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from recap_nlp.dates import find_publication_date, load_fact_cues, strip_accents
+from recap_nlp.facts.dates import find_publication_date, load_fact_cues, strip_accents
 from recap_nlp.facts.editions import split_main
 from recap_nlp.facts.series import blocking_keys, same_series, series_key
 from recap_nlp.records import Document, Event, FactMention

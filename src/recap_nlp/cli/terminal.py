@@ -17,7 +17,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from recap_nlp.readable import event_names, joined, json_items, shorten
+from recap_nlp.output.readable import event_names, joined, json_items, shorten
 
 # Below this width the event table folds places and id into the event's cell.
 WIDE_TERMINAL = 120

@@ -33,7 +33,11 @@ def load_labels(lang: str) -> dict[str, Any]:
     """The sheet's labels in ``lang`` ("fr" or "en"), from ``templates/labels_<lang>.toml``."""
     if lang not in ("fr", "en"):
         raise ValueError(f"unsupported language {lang!r}: use 'fr' or 'en'")
-    text = resources.files("recap_nlp").joinpath(f"templates/labels_{lang}.toml").read_text("utf-8")
+    text = (
+        resources.files("recap_nlp.output.factsheet")
+        .joinpath(f"templates/labels_{lang}.toml")
+        .read_text("utf-8")
+    )
     return tomllib.loads(text)
 
 

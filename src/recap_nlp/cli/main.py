@@ -23,10 +23,12 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from recap_nlp import __version__, readable, store, terminal
-from recap_nlp.config import ConfigError, load_config
-from recap_nlp.pipeline import RunOptions, RunResult, run
-from recap_nlp.readable import plural
+from recap_nlp import __version__
+from recap_nlp.cli import terminal
+from recap_nlp.output import readable, store
+from recap_nlp.output.readable import plural
+from recap_nlp.pipeline.config import ConfigError, load_config
+from recap_nlp.pipeline.runner import RunOptions, RunResult, run
 from recap_nlp.records import Document
 
 app = typer.Typer(
@@ -146,7 +148,7 @@ def run_command(
 
 
 def _corpus_exists(corpus: Path) -> bool:
-    from recap_nlp.corpus import find_files
+    from recap_nlp.ingest.corpus import find_files
 
     return corpus.exists() or bool(find_files(corpus))
 
@@ -209,8 +211,8 @@ def summary_lines(result: RunResult) -> list[str]:
     Entities are the four labels users asked for (PER, CITY, ORG, EVENT); LOC and MISC
     names are counted apart and said so. Conflicts are genuine disagreements only.
     """
+    from recap_nlp.output.tables import DISAGREEMENT_STATUSES
     from recap_nlp.records import COUNTED_LABELS
-    from recap_nlp.tables import DISAGREEMENT_STATUSES
 
     counted = [e for e in result.entities if e.label in COUNTED_LABELS]
     kept = {e.entity_id for e in counted}
@@ -247,7 +249,7 @@ def info(
     """Versions, model and corpus statistics."""
     import spacy
 
-    from recap_nlp.corpus import read_corpus
+    from recap_nlp.ingest.corpus import read_corpus
     from recap_nlp.nlp import DEFAULT_MODEL
 
     console.print(
@@ -564,8 +566,8 @@ def evaluate(
     """
     import spacy
 
-    from recap_nlp import evaluation
-    from recap_nlp.pipeline import analyse, read_documents
+    from recap_nlp.evaluation import mentions as evaluation
+    from recap_nlp.pipeline.runner import analyse, read_documents
 
     if gold.suffix.lower() == ".json":
         _evaluate_documents(corpus, gold, baseline, cross_validate)
@@ -597,9 +599,10 @@ def _evaluate_documents(corpus: Path, gold: Path, baseline: bool, cross_validate
     """Document-level entity scores per label; the learned layer's figure cross-validated."""
     import spacy
 
-    from recap_nlp import doc_scoring, evaluation
     from recap_nlp.entities import training
-    from recap_nlp.pipeline import analyse, read_documents
+    from recap_nlp.evaluation import documents as doc_scoring
+    from recap_nlp.evaluation import mentions as evaluation
+    from recap_nlp.pipeline.runner import analyse, read_documents
 
     try:
         golds = doc_scoring.load_doc_gold(gold)
@@ -666,8 +669,8 @@ def factsheet_command(
     ] = True,
 ) -> None:
     """Write a fact sheet per event and a corpus overview into OUT/factsheets/."""
-    from recap_nlp.factsheet import UnknownEventError, write_factsheets
-    from recap_nlp.plots import write_figures
+    from recap_nlp.output.factsheet import UnknownEventError, write_factsheets
+    from recap_nlp.output.plots import write_figures
 
     if not (out / store.DATABASE_NAME).exists():
         fail(f"no run in {out}: run `recap-nlp run` first")
@@ -696,7 +699,7 @@ def _print_reports(out: Path) -> None:
 
 
 # The exploration commands register themselves on ``app`` (kept in their own module).
-from recap_nlp import cli_explore  # noqa: E402, F401
+from recap_nlp.cli import explore as cli_explore  # noqa: E402, F401
 
 if __name__ == "__main__":
     app()

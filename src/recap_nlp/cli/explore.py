@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from recap_nlp import explore, plots, store, terminal
-from recap_nlp.cli import (
+from recap_nlp.cli import terminal
+from recap_nlp.cli.main import (
     FormatOption,
     LimitOption,
     OutOption,
@@ -20,7 +20,8 @@ from recap_nlp.cli import (
     fail,
     print_frame,
 )
-from recap_nlp.readable import plural, shorten
+from recap_nlp.output import explore, plots, store
+from recap_nlp.output.readable import plural, shorten
 
 
 def _need_run(out: Path) -> None:
@@ -117,7 +118,7 @@ def keyness(
 
 
 def _write_keyness_figure(out: Path, frame, target: str) -> Path:  # type: ignore[no-untyped-def]
-    from recap_nlp.factsheet import sheet_stem
+    from recap_nlp.output.factsheet import sheet_stem
 
     path = out / plots.FIGURES_DIR / f"keyness-{sheet_stem(target)}.png"
     plots.write_atomic(path, plots.figure_bytes(plots.keyness_figure(frame, target), "png"))

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from recap_nlp.readers.postmeta import author_name
+from recap_nlp.ingest.readers.postmeta import author_name
 
 _JSON_LD = re.compile(
     r"<script[^>]*type=[\"']application/ld\+json[\"'][^>]*>(.*?)</script>", re.S | re.I
