@@ -30,22 +30,22 @@ def test_first_names_are_found_with_or_without_accents() -> None:
     ("text", "name", "label"),
     [
         # a kinship or a role noun beside a name the model calls something else
-        ("Sur scène, Lucie et son frère Enguérand ont joué fort.", "Enguérand", "PER"),
+        ("Sur scène, Lucie et son frère Gwenvaël ont joué fort.", "Gwenvaël", "PER"),
         (
             "Le concert de Mirela Tanaka, la chanteuse du groupe, était beau.",
             "Mirela Tanaka",
             "PER",
         ),
         # a stage name keeps its prefix
-        ("La soirée a fini avec le set de DJ Pone dans la grande salle.", "DJ Pone", "PER"),
+        ("La soirée a fini avec DJ Zorn dans la grande salle.", "DJ Zorn", "PER"),
         # a job word then "de" names the employer
-        ("Nous avons écouté le Directeur d'Amalion parler du livre.", "Amalion", "ORG"),
+        ("Nous avons écouté le Directeur d'Arborea parler du livre.", "Arborea", "ORG"),
         # "chez" before a name that is no person's and no place
-        ("Il a montré comment déployer des fonctions chez AWS en PHP.", "AWS", "ORG"),
+        ("Elle travaille maintenant chez Zorbex, une jeune entreprise.", "Zorbex", "ORG"),
         # a lowercase "mairie de" and a known city
-        ("Un grand merci à la mairie de Lyon pour son accueil.", "mairie de Lyon", "ORG"),
+        ("Un grand merci à la mairie de Nancy pour son accueil.", "mairie de Nancy", "ORG"),
         # "<city> à <Word>": a local association
-        ("Cette année, Pau à Vélo a tenu un stand sur la place.", "Pau à Vélo", "ORG"),
+        ("Cette année, Tours à Vélo a tenu un stand sur la place.", "Tours à Vélo", "ORG"),
         # a short quoted name after "l'évènement"
         ("Nous participerons à l'évènement « fête du roller » en juin.", "fête du roller", "EVENT"),
     ],
@@ -55,9 +55,9 @@ def test_real_post_kinds(nlp: Language, text: str, name: str, label: str) -> Non
 
 
 def test_a_route_between_two_cities_is_no_association(nlp: Language) -> None:
-    found = ents(nlp, "Ils vont relier Lyon à Canton en vélo cet été.")
-    assert found.get("Lyon") == "CITY"
-    assert "Lyon à Canton" not in found
+    found = ents(nlp, "Ils vont relier Nantes à Cordoue en vélo cet été.")
+    assert found.get("Nantes") == "CITY"
+    assert "Nantes à Cordoue" not in found
 
 
 def test_two_persons_joined_by_ampersand_are_split(nlp: Language) -> None:
@@ -67,22 +67,22 @@ def test_two_persons_joined_by_ampersand_are_split(nlp: Language) -> None:
 
 
 def test_a_participle_opening_a_clause_ends_an_event_name(nlp: Language) -> None:
-    found = ents(nlp, "On y trouvait le Salon régional placé cette année sous le thème du voyage.")
+    found = ents(nlp, "Nous avons aimé le Salon régional organisé par la ville.")
     assert found.get("Salon régional") == "EVENT"
 
 
 def test_a_street_number_is_not_an_edition_year(nlp: Language) -> None:
-    found = ents(nlp, "21:00 Café Lumière 2035, rue Saint-Denis, puis un autre bar.")
-    assert found.get("Café Lumière 2035") != "EVENT"
+    found = ents(nlp, "Rendez-vous au Bistrot Lumière 1850, avenue du Port, à midi.")
+    assert found.get("Bistrot Lumière 1850") != "EVENT"
 
 
 def test_a_technology_is_never_a_person(nlp: Language) -> None:
-    found = ents(nlp, "Il nous a rappelé l'usage des Design Patterns en PHP.")
+    found = ents(nlp, "Elle a parlé des Design Patterns pendant une heure.")
     assert found.get("Design Patterns") not in {"PER", "ORG", "EVENT"}
 
 
 def test_a_lone_head_before_a_quoted_title_is_no_event(nlp: Language) -> None:
-    found = ents(nlp, "A 10h dans l'auditorium : Conférence « Les bienfaits du vélo » pour tous.")
+    found = ents(nlp, "Ensuite, au premier étage : Conférence « Bien dormir en ville » pour tous.")
     assert found.get("Conférence") not in {"EVENT", "ORG"}
 
 
@@ -90,8 +90,8 @@ def test_a_lone_head_before_a_quoted_title_is_no_event(nlp: Language) -> None:
 
 
 def test_site_name_of_urls() -> None:
-    assert site_name("https://www.lemonde.fr/culture/article.html") == "lemonde"
-    assert site_name("https://twitter.com/podcastecho") == "podcastecho"
+    assert site_name("https://www.lagazette.fr/culture/article.html") == "lagazette"
+    assert site_name("https://twitter.com/podcastbrume") == "podcastbrume"
     assert site_name("http://www.bbc.co.uk/news") == "bbc"
     assert site_name("#section") == "" and site_name("photo.jpg") == ""
     assert squeeze("Écho FM") == "echofm"
@@ -102,13 +102,13 @@ def _doc(text: str, links: tuple[Link, ...]) -> Document:
 
 
 def test_link_text_spelling_its_site_is_an_organisation() -> None:
-    text = "Un article du journal le monde parlait du festival."
-    start = text.index("le monde")
-    link = Link("https://www.lemonde.fr/x.html", "le monde", start, start + len("le monde"))
+    text = "Un article de la gazette parlait du festival."
+    start = text.index("la gazette")
+    link = Link("https://www.lagazette.fr/x.html", "la gazette", start, start + len("la gazette"))
     doc = _doc(text, (link,))
     sentences = [SentenceSpan("d", 0, len(text), text)]
     found = link_mentions(doc, [], sentences)
-    assert [(m.text, m.label) for m in found] == [("le monde", "ORG")]
+    assert [(m.text, m.label) for m in found] == [("la gazette", "ORG")]
 
 
 def test_a_person_linking_their_own_name_is_left_alone() -> None:

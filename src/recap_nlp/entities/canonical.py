@@ -7,9 +7,9 @@ Mentions are grouped in four steps, each near-linear (dictionary lookups, blocki
 2. a short name is resolved to the unique longer name it starts, looked for in the same post
    first, then in the corpus ("Martin" -> "Martin Boivin", "Semaine numérique" -> "Semaine
    numérique de Québec"; a person's first name only in posts recapping the same event, a
-   one-word common noun only in its own post; an organisation's own name never: "M6" is not
-   "M6 Web"); a longer name that only adds a place ("AFUP Day
-   Lyon") is an edition, not a resolution; two different candidates leave it alone; a surname
+   one-word common noun only in its own post; an organisation's own name never: "Zorbex" is not
+   "Zorbex Web"); a longer name that only adds a place ("Ruby Day
+   Lille") is an edition, not a resolution; two different candidates leave it alone; a surname
    alone is resolved to the unique full name of the same post it ends ("Boyer" -> "Pascal BOYER");
 3. aliases stated by the posts join groups: an acronym defined in brackets ("Web à Québec
    (WAQ)") and an apposition ("« Digital SpringBreak », le Web2Day");
@@ -142,7 +142,7 @@ def _resolve_prefix(
     if key[0] != "NAME" or mention.canonical:
         return key
     if mention.label == "ORG" and not _common_noun(mention.text):
-        return key  # "M6" beside "M6 Web", "Société Générale" beside its bank: two bodies
+        return key  # "Zorbex" beside "Zorbex Web": two bodies
     candidates = {
         k: docs
         for k, docs in index.get((mention.label, key[1]), {}).items()
@@ -174,8 +174,8 @@ def _common_noun(text: str) -> bool:
 
 @cache
 def _folded_places() -> frozenset[str]:
-    """Folded city, region and country names: a longer name that only adds one ("AFUP Day
-    Lyon") names an edition or a branch, not what the short name stands for."""
+    """Folded city, region and country names: a longer name that only adds one ("Ruby Day
+    Lille") names an edition or a branch, not what the short name stands for."""
     places = lexicon.places()
     return frozenset(fold(name) for name in [*places.cities, *places.regions])
 

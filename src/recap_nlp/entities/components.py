@@ -145,7 +145,7 @@ class EntityRefiner:
     def _model_pieces(self, doc: Doc, start: int, end: int, label: str) -> Iterable[Candidate]:
         start, end = trim(doc, start, end, self.lex.cues.person_titles)
         if _job_then_employer(doc, start, end, self.lex):
-            start, label = start + 2, "ORG"  # "Directeur d'Amalion": the employer is named
+            start, label = start + 2, "ORG"  # "Directeur d'Arborea": the employer is named
         if label == "PER":
             end = without_job_words(doc, start, end, self.lex)
         if end == start + 1 and doc[start].text in self.lex.first_names:
@@ -191,7 +191,7 @@ class EntityRefiner:
         for span in doc.spans.get(RULES_KEY, []):
             source = "gazetteer" if span.id_ else "ruler"
             if source == "ruler" and _street_number_at(doc, span.end - 1, self.lex):
-                continue  # "Café Chaos 2035, rue Saint-Denis": an address, not an edition
+                continue  # "Bistrot Lumière 1850, avenue du Port": an address, not an edition
             start = span.start
             while source == "ruler" and start > 1 and is_glued_hyphen(doc, start - 1):
                 start -= 2  # the whole compound: "Mix-IT 2015", not "IT 2015"
@@ -216,7 +216,7 @@ class EntityRefiner:
         yield from _city_hall_candidates(doc, places)
 
     def _employer_candidates(self, doc: Doc) -> Iterable[Candidate]:
-        """A name after "chez" that is no person's and no place: "chez AWS", "chez M6 Web"."""
+        """A name after "chez" that is no person's and no place: "chez Zorbex"."""
         for c in noun_named_candidates(doc, _AT_EMPLOYER, "ORG"):
             first = doc[c.start].text
             if first in self.lex.first_names or self.lex.places.label(doc[c.start : c.end].text):
@@ -319,7 +319,7 @@ class EntityRefiner:
 
 
 _AT_EMPLOYER = frozenset({"chez"})
-# words before "<city> à <city>" that make it a route: "de Lyon à Canton", "relier Pau à Tarbes"
+# words before "<city> à <city>" that make it a route: "de Nantes à Cordoue", "relier Nancy à Metz"
 _ROUTE_WORDS = frozenset({"de", "d'", "depuis", "entre", "relier", "rallier", "joindre"})
 _CITY_HALLS = frozenset({"mairie", "préfecture", "municipalité", "sous-préfecture"})
 
@@ -337,7 +337,7 @@ def _city_hall_candidates(doc: Doc, places: Places) -> Iterable[Candidate]:
 
 
 def with_city_named_orgs(doc: Doc, accepted: list[Candidate], lex: Lexicon) -> list[Candidate]:
-    """A "<city> à <Word>" names a local association: "Lyon à Vélo", "Pau à Pied".
+    """A "<city> à <Word>" names a local association: "Tours à Vélo", "Nancy à Pied".
 
     The city must be a known one and the word capitalised and no place ("Web à Québec" is the
     other way round: a name, then its city).
@@ -385,7 +385,7 @@ def _street_number_at(doc: Doc, i: int, lex: Lexicon) -> bool:
 
 
 def _job_then_employer(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
-    """A model span "job word + de + Name": "Directeur d'Amalion", "CEO de Brindle"."""
+    """A model span "job word + de + Name": "Directeur d'Arborea", "CEO de Brindle"."""
     if end - start < 3 or doc[start + 1].lower_ not in {"de", "d'", "du", "chez"}:
         return False
     jobs = lex.cues.job_words

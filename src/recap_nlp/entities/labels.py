@@ -192,7 +192,7 @@ def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str
     if found == "PER" and terms.is_technical(doc[start:end].text, lex.cues.technical_terms):
         return "MISC"  # "les Design Patterns"
     if found == "PER" and _member_of(doc, start, end, lex):
-        return "ORG"  # "l'équipe d'Afric'Edu"
+        return "ORG"  # "l'équipe d'Inno'Sud"
     if found not in {"ORG", "EVENT"}:
         return found
     kind = not_a_name_kind(doc[start:end], lex)
@@ -228,7 +228,7 @@ def _model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
 
 
 def _member_of(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
-    """One word after "organisation noun + de": "l'équipe d'Afric'Edu", "la société de X"."""
+    """One word after "organisation noun + de": "l'équipe d'Inno'Sud", "la société de X"."""
     if start < 2 or doc[start - 1].lower_ not in {"de", "d'", "du"}:
         return False
     if is_first_name(doc[start].text, lex) or len(_words_of(doc, start, end)) != 1:
@@ -243,7 +243,7 @@ def _words_of(doc: Doc, start: int, end: int) -> list[str]:
 def beside_role_noun(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
     """A capitalised name next to a kinship or role noun is a person's.
 
-    Before it: "son frère Enguérand"; after it, with an article or a bracket: "Yukimi Nagano,
+    Before it: "son frère Gwenvaël"; after it, with an article or a bracket: "Mirela Tanaka,
     la chanteuse du groupe", "Paloma Colombe (dj chez Nova)".
     """
     if not all(
@@ -254,7 +254,7 @@ def beside_role_noun(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
     if start > 0 and doc[start - 1].lower_ in roles and doc[start - 1].is_lower:
         return True
     if start > 0 and doc[start - 1].text in lex.cues.stage_prefixes:
-        return True  # "DJ Pone"
+        return True  # "DJ Zorn"
     k = end + 1 if end < len(doc) and doc[end].text == "," else end
     if k + 1 < len(doc) and doc[k].lower_ in {"le", "la", "l'", "("}:
         return doc[k + 1].lower_ in roles and not is_capitalised(doc[k + 1])
@@ -302,7 +302,7 @@ def _first_name_led(span: Span, lex: Lexicon) -> bool:
 
 
 def _after_elision(token: Token) -> bool:
-    """A word glued to an elided particle of a surname: "Dell'|aquila", "D'|amico"."""
+    """A word glued to an elided particle of a surname: "Dell'|orto", "D'|amico"."""
     before = token.nbor(-1)
     return not before.whitespace_ and before.text[-1:] in {"'", "’"} and before.text[:1].isupper()
 
@@ -397,7 +397,7 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
     return "ORG" if label == "ORG" else "MISC"
 
 
-# first words of places and venues: "Villa Ridgway", "Parc Expo", "St Laurent", "Vieux-Port"
+# first words of places and venues: "Villa Médicis", "Parc Expo", "St Laurent", "Vieux-Port"
 _VENUE_WORDS = frozenset(
     {"villa", "parc", "place", "salle", "palais", "stade", "st", "ste", "saint", "sainte"}
     | {"mont", "port", "vieux", "vieille", "jardin", "jardins", "château", "église", "gare"}
@@ -407,7 +407,7 @@ _VENUE_WORDS = frozenset(
 
 
 def _named_like_a_body(doc: Doc, start: int, end: int) -> bool:
-    """A place the model guessed that reads as a group's name: "Regen Villages", "Ville Partagée".
+    """A place the model guessed that reads as a group's name: "Prairie Commune", "Ciel Ouvert".
 
     Two or three capitalised words (small words allowed inside: "Île Sans Fil"), no digit, not
     at the start of a line or sentence, and not led by a venue or place word: no gazetteer

@@ -1,8 +1,8 @@
 """Names a link gives: a link whose text spells its own site names the site's owner.
 
 Blog posts link a company, a studio, a podcast or a newspaper to its site or its account:
-"[Monkey Moon](http://monkeymoon.net/)", "[le monde](https://www.lemonde.fr/...)",
-"[podcast écho](https://twitter.com/podcastecho)". When the link text, folded (accents,
+"[Lune Rousse](http://lunerousse.net/)", "[la gazette](https://www.lagazette.fr/...)",
+"[podcast brume](https://twitter.com/podcastbrume)". When the link text, folded (accents,
 case, spaces, punctuation), is the site's name (the domain before its suffix, or the account
 of a social site), the text names an organisation even when it is lowercase or the model saw
 nothing. People link their own names the same way, so a text led by a known first name is left
@@ -23,7 +23,7 @@ from recap_nlp.records import Document, Mention, SentenceSpan
 LINK_SOURCE = "link"
 _COUNTED = frozenset({"PER", "CITY", "ORG", "EVENT"})
 _HOST = re.compile(r"^(?:https?:)?//(?:www\d?\.)?([^/:?#]+)(/[^?#]*)?", re.IGNORECASE)
-#: sites where the first path part is an account: "twitter.com/podcastecho"
+#: sites where the first path part is an account: "twitter.com/podcastbrume"
 _ACCOUNT_SITES = frozenset(
     {"twitter", "x", "facebook", "instagram", "linkedin", "youtube", "github", "gitlab"}
     | {"soundcloud", "bandcamp", "mastodon", "medium", "vimeo", "tiktok", "twitch"}
@@ -41,8 +41,8 @@ def squeeze(text: str) -> str:
 def site_name(url: str) -> str:
     """The name a URL gives its owner, squeezed: the domain label, or a social account.
 
-    Example: ``site_name("https://www.lemonde.fr/culture/x.html")`` -> ``"lemonde"``;
-    ``site_name("https://twitter.com/podcastecho")`` -> ``"podcastecho"``.
+    Example: ``site_name("https://www.lagazette.fr/culture/x.html")`` -> ``"lagazette"``;
+    ``site_name("https://twitter.com/podcastbrume")`` -> ``"podcastbrume"``.
     """
     found = _HOST.match(url.strip())
     if found is None:
@@ -63,7 +63,7 @@ def site_name(url: str) -> str:
 def _named_parts(text: str) -> list[tuple[int, int]]:
     """Where in a link text the site's name may be: the whole text, or after a type noun.
 
-    "le monde" for lemonde.fr (article kept or not), "écocène" in "L'association écocène".
+    "la gazette" for lagazette.fr (article kept or not), "verdure" in "L'association verdure".
     """
     stripped = _ARTICLE.sub("", text)
     parts = [(0, len(text)), (len(text) - len(stripped), len(text))]
@@ -93,8 +93,8 @@ def link_mentions(
     recogniser saw it, an ORG mention is added. Names already given a label by a cue rule or a
     user gazetteer, and persons' names, are left alone.
 
-    Example: "l'épisode du [podcast écho](https://twitter.com/podcastecho)" gives an ORG
-    "podcast écho".
+    Example: "l'épisode du [podcast brume](https://twitter.com/podcastbrume)" gives an ORG
+    "podcast brume".
     """
     if not doc.links:
         return list(mentions)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from recap_nlp.entities.labels import Lexicon, beside_role_noun, is_first_name, not_a_name_kind
 from recap_nlp.entities.spans import Candidate, is_capitalised, is_glued_hyphen, word_end
 
-#: lowercase particles inside a surname: "Anne-Laure de Boissieu", "Ludwig van Beethoven"
+#: lowercase particles inside a surname: "Anne-Laure de Villiers", "Ludwig van Beethoven"
 _PARTICLES = frozenset({"de", "du", "des", "d'", "van", "von", "der", "den", "di", "da", "le"})
 
 
@@ -55,7 +55,7 @@ def _split_on_et(doc: Doc, start: int, end: int, lex: Lexicon) -> list[tuple[int
 
 
 def _known_name(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
-    """A known place, or a first name then capitalised words ("Anne-Laure de Boissieu")."""
+    """A known place, or a first name then capitalised words ("Anne-Laure de Villiers")."""
     if lex.places.label(doc[start:end].text) is not None:
         return True
     if not is_first_name(doc[start].text, lex):
@@ -204,7 +204,7 @@ def _lone_unknown(doc: Doc, c: Candidate, parts: frozenset[str], lex: Lexicon) -
     if len(words) != 1 or is_first_name(words[0], lex) or words[0].casefold() in parts:
         return False
     if beside_role_noun(doc, c.start, c.end, lex):
-        return False  # "son frère Enguérand"
+        return False  # "son frère Gwenvaël"
     return lex.places.label(words[0]) is None
 
 

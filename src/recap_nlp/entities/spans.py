@@ -166,7 +166,7 @@ _CLAUSE_STARTS = frozenset(
 
 
 def _heads_clause(doc: Doc, j: int) -> bool:
-    """A lowercase participle opening a clause: "le Salon africain | placé cette année sous"."""
+    """A lowercase participle opening a clause: "le Salon régional | organisé par la ville"."""
     tok = doc[j]
     if not tok.is_lower or "Part" not in tok.morph.get("VerbForm"):
         return False
