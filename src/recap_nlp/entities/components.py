@@ -36,6 +36,7 @@ from recap_nlp.entities.labels import (
     first_name_at,
     is_noise,
     model_label,
+    not_a_name_kind,
     place_label,
     trim,
 )
@@ -448,19 +449,35 @@ def with_enumerations(doc: Doc, accepted: list[Candidate], lex: Lexicon) -> list
     """Names in a list of people or cities take the list's label.
 
     Example: "bonjour Magalie, Medhi, Valentin" makes "Medhi" a person; "(Saint-Camille,
-    Rouyn-Noranda et Rivière-du-Loup)" makes "Saint-Camille" a city.
+    Rouyn-Noranda et Rivière-du-Loup)" makes "Saint-Camille" a city; in "(Zorbex, Quintal, Arvo
+    Club)" with two firms, the unknown "Quintal" is one too.
     """
     result = list(accepted)
     for run in _runs(doc, result):
         labels = Counter(result[k].label for k in run)
         label, count = labels.most_common(1)[0]
-        if label not in {"PER", "CITY"} or count < 2 or 2 * count < len(run):
+        needed = 1 if label == "ORG" else 2  # "Essel et Silor": one firm makes a list of firms
+        if label not in {"PER", "CITY", "ORG"} or count < needed or 2 * count < len(run):
             continue
         for k in run:
             c = result[k]
+            if label == "ORG" and not _unknown_name_in_org_list(doc, c, lex):
+                continue
             if _relabelled_in_list(doc, c, label, lex):
                 result[k] = Candidate(c.start, c.end, label, c.source)
     return result
+
+
+def _unknown_name_in_org_list(doc: Doc, c: Candidate, lex: Lexicon) -> bool:
+    """A model LOC/MISC in a list of organisations that is no place, common word or technology."""
+    from recap_nlp.entities.learned import is_french_word
+
+    span = doc[c.start : c.end]
+    if c.source != "model" or c.label not in {"LOC", "MISC"} or span[0].is_sent_start:
+        return False
+    if is_french_word(span.text.lower()) or not is_capitalised(span[0]):
+        return False
+    return not_a_name_kind(span, lex) is None
 
 
 def _relabelled_in_list(doc: Doc, c: Candidate, label: str, lex: Lexicon) -> bool:
