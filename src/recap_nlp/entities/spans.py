@@ -365,7 +365,7 @@ def _place_after(doc: Doc, end: int, places: Places | None) -> int:
 def noun_named_candidates(doc: Doc, nouns: frozenset[str], label: str) -> Iterator[Candidate]:
     """A capitalised name right after a type noun: "le cabinet Lavery", "le salon Cycl'eau".
 
-    A short quoted name counts in any case: "l'évènement « faites du vélo »".
+    A short quoted name counts in any case: "l'évènement « fête du roller »".
 
     One lowercase adjective may come between ("la jeune pousse liégeoise Hydrogenics") and one
     may end the name ("l'organisme Québec numérique").
@@ -376,7 +376,7 @@ def noun_named_candidates(doc: Doc, nouns: frozenset[str], label: str) -> Iterat
         i = tok.i + 1
         quoted = _quoted_end(doc, i)
         if quoted:
-            yield Candidate(i + 1, quoted, label, "cue")  # "l'évènement « faites du vélo »"
+            yield Candidate(i + 1, quoted, label, "cue")  # "l'évènement « fête du roller »"
             continue
         if _is_adjective(doc, i):
             i += 1
@@ -392,7 +392,7 @@ _MAX_QUOTED = 6
 
 
 def _quoted_end(doc: Doc, i: int) -> int:
-    """The end of a short quoted name opening at ``i`` ("« faites du vélo »"), else 0.
+    """The end of a short quoted name opening at ``i`` ("« fête du roller »"), else 0.
 
     The name is one to six words on one line, without a verb's punctuation inside.
     """
