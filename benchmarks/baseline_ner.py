@@ -1,7 +1,7 @@
 """Score the bare fr_core_news_sm model against the hand-made entity gold.
 
 The floor every recogniser of the project must beat. Labels are mapped generously
-(see ``recap_nlp.evaluation.BARE_LABEL_MAP``)::
+(see ``recap_nlp.evaluation.mentions.BARE_LABEL_MAP``)::
 
     .venv/bin/python benchmarks/baseline_ner.py --corpus corpus --gold tests/gold/entities.jsonl
     .venv/bin/python benchmarks/baseline_ner.py --json outputs/baseline_ner.json

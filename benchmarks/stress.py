@@ -29,7 +29,8 @@ from tests.data.bad_corpus import FRENCH, VARIANTS, Case, build_bad_corpus  # no
 
 from recap_nlp.output import store  # noqa: E402
 from recap_nlp.output.tables import build_tables  # noqa: E402
-from recap_nlp.pipeline.runner import RunResult, run  # noqa: E402
+from recap_nlp.pipeline.runner import run  # noqa: E402
+from recap_nlp.records import RunResult  # noqa: E402
 
 SEED_TABLES = ("mentions", "facts", "sentences")
 HUGE_SIZES_MB = (1.0, 5.0)
@@ -180,8 +181,9 @@ def huge_post(work: Path, size_mb: float) -> str:
     path.write_text("".join(parts), encoding="utf-8")
     code = (
         "import resource, sys, time; from pathlib import Path\n"
-        "from recap_nlp.corpus import read_file\n"
-        "from recap_nlp.pipeline import analyse, RunOptions\n"
+        "from recap_nlp.ingest.corpus import read_file\n"
+        "from recap_nlp.pipeline.options import RunOptions\n"
+        "from recap_nlp.pipeline.runner import analyse\n"
         "docs = read_file(Path(sys.argv[1]), max_bytes=10**9); t = time.perf_counter()\n"
         "analyse(docs, RunOptions(use_cache=False))\n"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"

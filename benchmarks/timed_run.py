@@ -1,7 +1,7 @@
 """``recap-nlp run`` exactly as the console script runs it, plus where the time went.
 
 The benchmark times this process from outside (wall time, peak memory). Inside, it wraps two
-public functions of the pipeline without changing what they do: ``pipeline.parse`` (time spent
+public functions of the pipeline without changing what they do: ``per_document.parse`` (time spent
 in spaCy, or waiting on its worker processes) and ``pipeline.analyse`` (the stage timings it
 records). The shares are written as JSON to the file named by ``RECAP_BENCH_TIMINGS``:
 
@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from recap_nlp.cli.main import app
+from recap_nlp.pipeline import per_document
 from recap_nlp.pipeline import runner as pipeline
 
 STARTED = time.perf_counter()
@@ -62,7 +63,7 @@ def shares() -> dict[str, float]:
 
 
 def main() -> int:
-    pipeline.parse = _timed_parse(pipeline.parse)
+    per_document.parse = _timed_parse(per_document.parse)
     pipeline.analyse = _timed_analyse(pipeline.analyse)
     code = 0
     try:

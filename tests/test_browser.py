@@ -103,7 +103,7 @@ def sheets(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("browser_run")
     run(CORPUS, out)
-    factsheet.write_factsheets(out, formats=("html",))
+    factsheet.write_factsheets(out, store.read_tables(out), formats=("html",))
     return out
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from recap_nlp.output.tables import build_tables
 from recap_nlp.pipeline import runner as pipeline
-from recap_nlp.pipeline.runner import RunOptions
+from recap_nlp.pipeline.options import RunOptions
+from recap_nlp.records import RunResult
 from tests.conftest import CORPUS
 from tests.data.bad_corpus import VARIANTS
 
 
-def _rows(result: pipeline.RunResult) -> dict[str, list[dict]]:
+def _rows(result: RunResult) -> dict[str, list[dict]]:
     tables = {t.name: t.rows for t in build_tables(result)}
     for row in tables["documents"]:
         row.pop("source_path")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from recap_nlp.pipeline.config import ConfigError, load_config
-from recap_nlp.pipeline.runner import RunOptions
+from recap_nlp.pipeline.options import RunOptions
 
 
 def test_user_file_overrides_only_its_keys(tmp_path: Path) -> None:

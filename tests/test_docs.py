@@ -8,7 +8,7 @@ from typer.main import get_command
 
 from recap_nlp.cli.main import app
 from recap_nlp.output.tables import build_tables
-from recap_nlp.pipeline.runner import RunResult
+from recap_nlp.records import RunResult
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

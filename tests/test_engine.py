@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recap_nlp.output.tables import build_tables
-from recap_nlp.pipeline import engine
+from recap_nlp.pipeline import engine, per_document
 from recap_nlp.pipeline import runner as pipeline
-from recap_nlp.pipeline.runner import RunOptions, read_documents
+from recap_nlp.pipeline.options import RunOptions
+from recap_nlp.pipeline.runner import read_documents
 from recap_nlp.records import Document
 from tests.conftest import CORPUS
 
@@ -59,14 +60,14 @@ def test_no_document_starts_nothing() -> None:
 def _counting_parse(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the id of every post spaCy parses in this process."""
     parsed: list[str] = []
-    real_parse = pipeline.parse
+    real_parse = per_document.parse
 
     def parse(*args: object, **kwargs: object) -> Iterator[tuple[object, tuple[Document, object]]]:
         for sdoc, context in real_parse(*args, **kwargs):  # type: ignore[arg-type]
             parsed.append(context[0].doc_id)
             yield sdoc, context
 
-    monkeypatch.setattr(pipeline, "parse", parse)
+    monkeypatch.setattr(per_document, "parse", parse)
     return parsed
 
 

@@ -16,7 +16,7 @@ from recap_nlp.entities.learned import (
     read_weights,
     relabel_mentions,
 )
-from recap_nlp.entities.training import CrossValidation, Example, fit, weights_json
+from recap_nlp.evaluation.entity_training import CrossValidation, Example, fit, weights_json
 from recap_nlp.records import Document, Mention
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "recap_nlp" / "data"

@@ -1,4 +1,4 @@
-"""Tests for recap_nlp.evaluation and for the hand-made gold file it reads."""
+"""Tests for recap_nlp.evaluation.mentions and for the hand-made gold file it reads."""
 
 from __future__ import annotations
 

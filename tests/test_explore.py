@@ -9,8 +9,8 @@ import pytest
 
 import recap_nlp
 from recap_nlp.output import explore, store
-from recap_nlp.pipeline.runner import RunResult, result_tables
-from recap_nlp.records import Document, Entity, Mention, Sentence
+from recap_nlp.pipeline.runner import result_tables
+from recap_nlp.records import Document, Entity, Mention, RunResult, Sentence
 
 P1 = (
     "La Fabrique numérique ouvre ses portes. Les ateliers de la fabrique numérique plaisent, "

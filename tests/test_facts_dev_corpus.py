@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from recap_nlp.pipeline import runner as pipeline
-from recap_nlp.records import Conflict, Event, FactMention
+from recap_nlp.pipeline.options import RunOptions
+from recap_nlp.records import Conflict, Event, FactMention, RunResult
 
 POSTS = Path(__file__).resolve().parent / "gold" / "dev_facts" / "posts"
 SUBSET = (
@@ -24,31 +25,31 @@ SUBSET = (
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> pipeline.RunResult:
+def run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     folder = tmp_path_factory.mktemp("dev")
     for name in SUBSET:
         shutil.copy(POSTS / name, folder / name)
     documents, _, _ = pipeline.read_documents(folder)
-    return pipeline.analyse(documents, pipeline.RunOptions(use_cache=False, n_themes=2))
+    return pipeline.analyse(documents, RunOptions(use_cache=False, n_themes=2))
 
 
-def _event_of(run: pipeline.RunResult, doc_id: str, attribute: str) -> Event:
+def _event_of(run: RunResult, doc_id: str, attribute: str) -> Event:
     (fact,) = [f for f in run.facts if f.doc_id == doc_id and f.attribute == attribute]
     return next(e for e in run.events if e.event_id == fact.event_id)
 
 
-def _conflict(run: pipeline.RunResult, event: Event, attribute: str) -> Conflict:
+def _conflict(run: RunResult, event: Event, attribute: str) -> Conflict:
     return next(
         c for c in run.conflicts if c.event_id == event.event_id and c.attribute == attribute
     )
 
 
-def _facts(run: pipeline.RunResult, event: Event, attribute: str) -> list[FactMention]:
+def _facts(run: RunResult, event: Event, attribute: str) -> list[FactMention]:
     return [f for f in run.facts if f.event_id == event.event_id and f.attribute == attribute]
 
 
 @pytest.mark.slow
-def test_three_posts_one_salon_with_majority_figures(run: pipeline.RunResult) -> None:
+def test_three_posts_one_salon_with_majority_figures(run: RunResult) -> None:
     salon = _event_of(run, "salon_2024_region", "exhibitors")
     assert salon.doc_ids == ("salon_2024_exposant", "salon_2024_presse", "salon_2024_region")
     assert (salon.start_date, salon.end_date, salon.cities) == (
@@ -66,7 +67,7 @@ def test_three_posts_one_salon_with_majority_figures(run: pipeline.RunResult) ->
 
 
 @pytest.mark.slow
-def test_the_delegation_trip_is_not_the_salon(run: pipeline.RunResult) -> None:
+def test_the_delegation_trip_is_not_the_salon(run: RunResult) -> None:
     salon = _event_of(run, "salon_2024_region", "exhibitors")
     trip = _event_of(run, "salon_2024_exposant", "delegation_size")
     assert trip.event_id != salon.event_id
@@ -76,7 +77,7 @@ def test_the_delegation_trip_is_not_the_salon(run: pipeline.RunResult) -> None:
 
 
 @pytest.mark.slow
-def test_other_edition_stays_apart(run: pipeline.RunResult) -> None:
+def test_other_edition_stays_apart(run: RunResult) -> None:
     edition_2023 = _event_of(run, "salon_2023_blog", "exhibitors")
     assert edition_2023.doc_ids == ("salon_2023_blog",)
     assert (edition_2023.start_date, edition_2023.end_date) == ("2023-06-14", "2023-06-17")
@@ -85,7 +86,7 @@ def test_other_edition_stays_apart(run: pipeline.RunResult) -> None:
 
 
 @pytest.mark.slow
-def test_mission_told_twice(run: pipeline.RunResult) -> None:
+def test_mission_told_twice(run: RunResult) -> None:
     mission = _event_of(run, "mission_antilles_participant", "delegation_size")
     assert mission.doc_ids == ("mission_antilles_cpme", "mission_antilles_participant")
     size = _conflict(run, mission, "delegation_size")

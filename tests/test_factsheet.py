@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from recap_nlp.output import factsheet, store
-from recap_nlp.pipeline.runner import RunResult, result_tables, run
-from recap_nlp.records import Conflict, DocTheme, Document, Entity, Event, Mention, Theme
+from recap_nlp.pipeline.runner import result_tables, run
+from recap_nlp.records import Conflict, DocTheme, Document, Entity, Event, Mention, RunResult, Theme
 from recap_nlp.sentiment import DocSentiment
 
 HOSTILE = "<script>alert('x')</script>"
@@ -22,7 +23,7 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("seed_run")
     run(CORPUS, out)
-    factsheet.write_factsheets(out)
+    factsheet.write_factsheets(out, store.read_tables(out))
     return out
 
 
@@ -85,7 +86,7 @@ def test_2018_sheet_has_no_warning(seed_run: Path) -> None:
 def test_every_event_worth_a_sheet_has_one_and_the_overview_links_them(seed_run: Path) -> None:
     from recap_nlp.output.factsheet.content import worth_a_sheet
 
-    tables = factsheet.read_run(seed_run)
+    tables = factsheet.run_tables(store.read_tables(seed_run))
     index = (seed_run / "factsheets" / "index.html").read_text(encoding="utf-8")
     with_sheet = 0
     for event_id in tables.events["event_id"]:
@@ -101,7 +102,7 @@ def test_every_event_worth_a_sheet_has_one_and_the_overview_links_them(seed_run:
 
 @pytest.mark.slow
 def test_every_fact_cites_its_posts(seed_run: Path) -> None:
-    tables = factsheet.read_run(seed_run)
+    tables = factsheet.run_tables(store.read_tables(seed_run))
     labels = factsheet.load_labels("fr")
     for event_id in tables.events["event_id"]:
         context = factsheet.event_context(tables, event_id, labels)
@@ -195,7 +196,7 @@ def hostile_run(tmp_path: Path) -> Path:
 
 
 def test_post_text_with_script_is_shown_as_text(hostile_run: Path) -> None:
-    factsheet.write_factsheets(hostile_run)
+    factsheet.write_factsheets(hostile_run, store.read_tables(hostile_run))
     for name in ("ev-1.html", "index.html"):
         html = (hostile_run / "factsheets" / name).read_text(encoding="utf-8")
         assert "<script" not in html
@@ -204,14 +205,14 @@ def test_post_text_with_script_is_shown_as_text(hostile_run: Path) -> None:
 
 
 def test_markdown_sheet_escapes_markup(hostile_run: Path) -> None:
-    factsheet.write_factsheets(hostile_run, formats=("md",))
+    factsheet.write_factsheets(hostile_run, store.read_tables(hostile_run), formats=("md",))
     md = (hostile_run / "factsheets" / "ev-1.md").read_text(encoding="utf-8")
     assert "<script" not in md
     assert "&lt;script&gt;" in md
 
 
 def test_unresolved_conflict_is_flagged_with_both_values(hostile_run: Path) -> None:
-    factsheet.write_factsheets(hostile_run, formats=("html",))
+    factsheet.write_factsheets(hostile_run, store.read_tables(hostile_run), formats=("html",))
     html = (hostile_run / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
     (box,) = _conflict_boxes(html)
     assert "<strong>12</strong>" in box and "<strong>13</strong>" in box
@@ -219,7 +220,9 @@ def test_unresolved_conflict_is_flagged_with_both_values(hostile_run: Path) -> N
 
 
 def test_english_labels(hostile_run: Path) -> None:
-    factsheet.write_factsheets(hostile_run, lang="en", formats=("html", "md"))
+    factsheet.write_factsheets(
+        hostile_run, store.read_tables(hostile_run), lang="en", formats=("html", "md")
+    )
     html = (hostile_run / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
     assert "The sources disagree" in html and "Delegation size" in html
@@ -233,26 +236,28 @@ def test_english_labels(hostile_run: Path) -> None:
 def test_themes_section_only_when_themes_exist(tmp_path: Path) -> None:
     empty = tmp_path / "empty"  # the run's own (empty) themes tables: no section either
     store.write_outputs(empty, result_tables(_hostile_result()))
-    factsheet.write_factsheets(empty, formats=("html",))
+    factsheet.write_factsheets(empty, store.read_tables(empty), formats=("html",))
     assert "Thèmes" not in (empty / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
     without = _write_hostile_run(tmp_path / "a")
-    factsheet.write_factsheets(without, formats=("html",))
+    factsheet.write_factsheets(without, store.read_tables(without), formats=("html",))
     assert "Thèmes" not in (without / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
     with_themes = _write_hostile_run(tmp_path / "b", with_themes=True)
-    factsheet.write_factsheets(with_themes, formats=("html",))
+    factsheet.write_factsheets(with_themes, store.read_tables(with_themes), formats=("html",))
     html = (with_themes / "factsheets" / "ev-1.html").read_text(encoding="utf-8")
     assert "Thèmes" in html and "numérique" in html and "80 %" in html
 
 
 def test_single_event_and_bad_arguments(hostile_run: Path) -> None:
-    written = factsheet.write_factsheets(hostile_run, event_id="ev-1", formats=("md",))
+    written = factsheet.write_factsheets(
+        hostile_run, store.read_tables(hostile_run), event_id="ev-1", formats=("md",)
+    )
     assert sorted(p.name for p in written) == ["ev-1.md", "index.md"]
     with pytest.raises(factsheet.UnknownEventError):
-        factsheet.write_factsheets(hostile_run, event_id="nope")
+        factsheet.write_factsheets(hostile_run, store.read_tables(hostile_run), event_id="nope")
     with pytest.raises(ValueError, match="language"):
-        factsheet.write_factsheets(hostile_run, lang="de")
+        factsheet.write_factsheets(hostile_run, store.read_tables(hostile_run), lang="de")
     with pytest.raises(ValueError, match="format"):
-        factsheet.write_factsheets(hostile_run, formats=("pdf",))
+        factsheet.write_factsheets(hostile_run, store.read_tables(hostile_run), formats=("pdf",))
 
 
 @pytest.mark.parametrize(
@@ -372,7 +377,7 @@ def _section_items(md: str, heading: str) -> list[str]:
 def test_markdown_sheets_render_as_lists(seed_run: Path) -> None:
     md = _mission_sheet(seed_run, "2017", "md")
     context = factsheet.event_context(
-        factsheet.read_run(seed_run),
+        factsheet.run_tables(store.read_tables(seed_run)),
         store.read_table(seed_run, "events")
         .query("start_date.str.startswith('2017')")["event_id"]
         .iloc[0],
@@ -451,20 +456,21 @@ def test_overview_counts_the_four_labels_and_says_what_is_apart(seed_run: Path) 
 
 
 def _with_name_only_event(out: Path) -> Path:
-    result = _hostile_result()
-    result.events.append(Event("ev-2", "Salon cité", "salon", "", "", (), "", ("p1",), 1))
-    result.conflicts.append(
-        Conflict(
-            "ev-2",
-            "event_name",
-            ("Salon",),
-            ("p1",),
-            ("Le Salon.",),
-            "Salon",
-            "single",
-            0.5,
-            "single source",
-        )
+    hostile = _hostile_result()
+    only_named = Event("ev-2", "Salon cité", "salon", "", "", (), "", ("p1",), 1)
+    name = Conflict(
+        "ev-2",
+        "event_name",
+        ("Salon",),
+        ("p1",),
+        ("Le Salon.",),
+        "Salon",
+        "single",
+        0.5,
+        "single source",
+    )
+    result = replace(
+        hostile, events=[*hostile.events, only_named], conflicts=[*hostile.conflicts, name]
     )
     store.write_outputs(out, result_tables(result))
     return out
@@ -474,21 +480,21 @@ def test_events_named_only_in_passing_get_no_sheet(tmp_path: Path) -> None:
     out = _with_name_only_event(tmp_path / "run")
     (out / "factsheets").mkdir()
     (out / "factsheets" / "ev-2.md").write_text("left by an earlier run")
-    written = {p.name for p in factsheet.write_factsheets(out)}
+    written = {p.name for p in factsheet.write_factsheets(out, store.read_tables(out))}
     assert {"ev-1.html", "ev-1.md", "index.html", "index.md"} == written
     assert not (out / "factsheets" / "ev-2.md").exists()
     index = (out / "factsheets" / "index.md").read_text(encoding="utf-8")
     assert "Salon cité (pas de fiche" in index and "(ev-2.md)" not in index
     # Asked for by id, it is written all the same.
     assert (out / "factsheets" / "ev-2.md") in factsheet.write_factsheets(
-        out, event_id="ev-2", formats=("md",)
+        out, store.read_tables(out), event_id="ev-2", formats=("md",)
     )
 
 
 def test_templates_compile_once_per_process(hostile_run: Path, monkeypatch) -> None:
     import jinja2
 
-    factsheet.write_factsheets(hostile_run)
+    factsheet.write_factsheets(hostile_run, store.read_tables(hostile_run))
     compiled = []
     original = jinja2.Environment.compile
 
@@ -497,7 +503,7 @@ def test_templates_compile_once_per_process(hostile_run: Path, monkeypatch) -> N
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
-    factsheet.write_factsheets(hostile_run)
+    factsheet.write_factsheets(hostile_run, store.read_tables(hostile_run))
     assert compiled == []
 
 

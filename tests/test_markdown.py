@@ -15,7 +15,7 @@ from recap_nlp.ingest.corpus import read_file
 from recap_nlp.ingest.normalize import normalize
 from recap_nlp.ingest.readers import read_markdown
 from recap_nlp.ingest.readers.markdown import Rendered, render_markdown
-from recap_nlp.pipeline.runner import process_document
+from recap_nlp.pipeline.per_document import process_document
 from recap_nlp.records import Document, Skipped
 
 # ../shared/realdev beside the repository; RECAP_REALDEV points elsewhere (a git worktree).

@@ -51,7 +51,7 @@ def test_an_opening_quote_is_not_a_list_marker(nlp: Language) -> None:
 
 def test_sentences_without_a_letter_are_dropped(nlp: Language) -> None:
     from recap_nlp.ingest.normalize import normalize
-    from recap_nlp.pipeline.runner import sentence_spans
+    from recap_nlp.pipeline.per_document import sentence_spans
     from recap_nlp.records import Document
 
     text = "Programme :\n  • Visite du port.\n  • Souper."

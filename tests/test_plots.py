@@ -29,7 +29,7 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 def test_write_figures_png_and_svg_decodable(seed_run: Path) -> None:
-    written = plots.write_figures(seed_run)
+    written = plots.write_figures(seed_run, store.read_tables(seed_run))
     stems = {p.stem for p in written}
     assert {"entities", "network", "timeline", "sentiment"} <= stems
     has_themes = "doc_themes" in store.list_tables(seed_run)
@@ -47,14 +47,14 @@ def test_write_figures_png_and_svg_decodable(seed_run: Path) -> None:
 
 @pytest.mark.slow
 def test_rerun_writes_identical_files(seed_run: Path) -> None:
-    first = {p: p.read_bytes() for p in plots.write_figures(seed_run)}
-    second = {p: p.read_bytes() for p in plots.write_figures(seed_run)}
+    first = {p: p.read_bytes() for p in plots.write_figures(seed_run, store.read_tables(seed_run))}
+    second = {p: p.read_bytes() for p in plots.write_figures(seed_run, store.read_tables(seed_run))}
     assert first == second
 
 
 @pytest.mark.slow
 def test_french_accents_are_drawn_with_dejavu(seed_run: Path) -> None:
-    plots.write_figures(seed_run)
+    plots.write_figures(seed_run, store.read_tables(seed_run))
     svg = (seed_run / "figures" / "entities.svg").read_text(encoding="utf-8")
     assert "<!-- Entités distinctes par type -->" in svg  # the text each glyph path draws
     assert 'id="DejaVuSans-' in svg  # glyphs drawn from DejaVu Sans, which has every accent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from recap_nlp.facts.reconcile import compatible, copied_passages, reconcile, source_role
-from recap_nlp.records import Conflict, Document, Event, FactMention
+from recap_nlp.records import Conflict, Copy, Document, Event, FactMention
 from tests.test_events import missions, seed_run
 
 
@@ -50,11 +50,11 @@ def test_no_conflict_across_editions() -> None:
 
 def test_seed_copied_passage_found() -> None:
     docs, _, _ = seed_run()
-    pairs = {(a[:3], b[:3]) for a, b, _ in copied_passages(docs)}
+    pairs = {(c.doc_a[:3], c.doc_b[:3]) for c in copied_passages(docs)}
     assert pairs == {("001", "002")}
     assert any(
         "On revient nécessairement grandi" in p or "Découverte d’une autre culture" in p
-        for _, _, p in copied_passages(docs)
+        for p in (c.passage for c in copied_passages(docs))
     )
 
 
@@ -145,7 +145,7 @@ def test_a_passage_copied_by_many_posts_pairs_each_with_the_first() -> None:
         for i in range(4)
     ]
     copies = copied_passages(docs)
-    assert copies == [("p0", f"p{i}", shared) for i in (1, 2, 3)]
+    assert copies == [Copy("p0", f"p{i}", shared) for i in (1, 2, 3)]
 
 
 def test_a_count_repeated_in_copies_counts_once() -> None:

@@ -94,10 +94,11 @@ def _assert_complete(out: Path, n_documents: int) -> None:
 
 def _assert_reports_match_tables(out: Path) -> None:
     """One sheet per event worth one (plus the overview), figures beside them."""
-    from recap_nlp.output.factsheet import read_run, sheet_stem
+    from recap_nlp.output import store
+    from recap_nlp.output.factsheet import run_tables, sheet_stem
     from recap_nlp.output.factsheet.content import worth_a_sheet
 
-    tables = read_run(out)
+    tables = run_tables(store.read_tables(out))
     events = [e for e in tables.events["event_id"] if worth_a_sheet(tables, e)]
     assert events
     expected = {f"{sheet_stem(e)}.{fmt}" for e in events for fmt in ("html", "md")}
@@ -196,18 +197,18 @@ def test_reports_of_removed_events_are_gone(tmp_path: Path) -> None:
 def test_a_post_whose_stages_raise_is_skipped_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from recap_nlp.pipeline import runner as pipeline
+    from recap_nlp.pipeline import per_document
 
     corpus = _small_corpus(tmp_path / "corpus")
     (corpus / "piege.txt").write_text(VARIANTS[0] * 2, encoding="utf-8")
-    real = pipeline.extract_mentions
+    real = per_document.extract_mentions
 
     def fragile(doc: Document, *args: object, **kwargs: object) -> object:
         if doc.doc_id == "piege":
             raise RuntimeError("bogue inattendu dans un billet")
         return real(doc, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "extract_mentions", fragile)
+    monkeypatch.setattr(per_document, "extract_mentions", fragile)
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--no-reports"])
     assert result.exit_code == 1, result.output
@@ -218,7 +219,7 @@ def test_a_post_whose_stages_raise_is_skipped_and_the_run_goes_on(
     assert "Traceback" in log and "fragile" in log and "piege" in log
     sentences = pd.read_csv(out / "tables" / "sentences.csv")
     assert set(sentences["doc_id"]) == {"rimouski"}
-    monkeypatch.setattr(pipeline, "extract_mentions", real)
+    monkeypatch.setattr(per_document, "extract_mentions", real)
     result = runner.invoke(app, ["run", str(corpus), "--out", str(out), "--no-reports"])
     assert result.exit_code == 0, result.output  # the failure was not cached
     assert not (out / "run.log").exists()  # the log belongs to the run that wrote it

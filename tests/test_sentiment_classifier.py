@@ -8,6 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from recap_nlp.evaluation.sentiment_training import (
+    Example,
+    WordVectors,
+    cross_validate,
+    fit,
+    load_examples,
+    logits_for,
+    save_model,
+    train_model,
+)
 from recap_nlp.records import DocTheme, Sentence
 from recap_nlp.sentiment import (
     SentimentModelError,
@@ -23,16 +33,6 @@ from recap_nlp.sentiment.classifier import CLASSES, logits, model_path
 from recap_nlp.sentiment.evaluate import SentimentGoldError, load_sentiment_gold
 from recap_nlp.sentiment.features import frames_in, sentence_features, stem
 from recap_nlp.sentiment.lexicon import normalise
-from recap_nlp.sentiment.train import (
-    Example,
-    WordVectors,
-    cross_validate,
-    fit,
-    load_examples,
-    logits_for,
-    save_model,
-    train_model,
-)
 
 # Written for this test (not in any training file), labels decided by hand by the rules of
 # the realdev SENTIMENT-RULES: complaints without opinion words, contrast, litotes, Québec
@@ -98,6 +98,32 @@ def test_frames_and_features() -> None:
     assert feats["lex:contrast"] == 1.0 and feats["f:waiting_after_mais"] == 1.0
     assert feats["a:attendr"] > 0  # stem after the contrast word
     assert stem("annulées") == stem("annulée") == "annul"
+
+
+def test_concession_main_clause_subjectivity_and_person() -> None:
+    feats = sentence_features("Malgré la pluie, une soirée formidable.")
+    assert feats["lex:concession"] == 1.0 and feats["k:plui"] > 0  # "pluie" inside the concession
+    assert "k:soire" not in feats  # the main clause is not in it
+    assert feats["lex:pos_main"] > 0 and feats["lex:neg_main"] == 0.0
+    # a contrast: only the cues after "mais" count in the main clause
+    after = sentence_features("Une belle salle, mais un son horrible.")
+    assert after["lex:neg_main"] > 0 and after["lex:pos_main"] == 0.0
+    # descriptions carry less subjectivity than evaluations
+    plain = sentence_features("La salle compte deux cents places.")["lex:subjectivity"]
+    opinion = sentence_features("Une salle magnifique et un accueil chaleureux.")
+    assert opinion["lex:subjectivity"] > plain
+    assert sentence_features("Nous avons adoré.")["p:first_person"] == 1.0
+    assert "p:first_person" not in sentence_features("Le concert commence à 20 h.")
+    assert sentence_features("N'hésitez pas à vous inscrire.")["p:second_person"] == 1.0
+    found = {name for name, _ in frames_in(normalise("Il ne reste plus que trois vélos."))}
+    assert "decline" in found
+
+
+def test_word_table_has_no_function_words() -> None:
+    words = load_model().words
+    assert words, "the shipped model has a word-vector table"
+    assert not {"de", "le", "et", "la", "un"} & words.keys()
+    assert "pas" in words or "jamais" in words  # negators are kept
 
 
 def test_shipped_weights_load() -> None:

@@ -15,21 +15,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from recap_nlp.version import __version__
+
 if TYPE_CHECKING:
     import pandas as pd
 
-    from recap_nlp.pipeline.runner import RunResult
+    from recap_nlp.records import RunResult
 
-__version__ = "0.1.0"
 __all__ = ["__version__", "concordance", "keyness", "load", "run"]
 
 
 def run(source: str | Path, out: str | Path, **options: Any) -> RunResult:
     """Run the whole pipeline on ``source`` and write the outputs into ``out``.
 
-    Keyword options are those of :class:`recap_nlp.pipeline.RunOptions` (workers, n_themes, ...).
+    Keyword options are those of :class:`recap_nlp.pipeline.options.RunOptions` (workers,
+    n_themes, ...).
     """
-    from recap_nlp.pipeline.runner import RunOptions
+    from recap_nlp.pipeline.options import RunOptions
     from recap_nlp.pipeline.runner import run as run_pipeline
 
     return run_pipeline(source, out, RunOptions(**options))
@@ -47,7 +49,7 @@ def concordance(out: str | Path, query: str, **options: Any) -> pd.DataFrame:
     """Every occurrence of a word or entity in the run in ``out``, in context.
 
     Options: ``width`` (characters each side, 40), ``post`` (one doc id). See
-    :func:`recap_nlp.explore.concordance_frame`.
+    :func:`recap_nlp.output.explore.concordance_frame`.
     """
     from recap_nlp.output.explore import concordance as run_concordance
 
@@ -57,7 +59,7 @@ def concordance(out: str | Path, query: str, **options: Any) -> pd.DataFrame:
 def keyness(out: str | Path, **options: Any) -> pd.DataFrame:
     """The words over-represented in a post (``post=``) or group (``group="FIELD=VALUE"``).
 
-    See :func:`recap_nlp.explore.keyness` (log-likelihood, log ratio, counts).
+    See :func:`recap_nlp.output.explore.keyness` (log-likelihood, log ratio, counts).
     """
     from recap_nlp.output.explore import keyness as run_keyness
 

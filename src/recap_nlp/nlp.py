@@ -16,9 +16,11 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from recap_nlp.entities.components import add_entity_components
+from recap_nlp.model import DEFAULT_MODEL, share_lemma_tables
+
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "fr_core_news_sm"
 # Texts longer than this are parsed in pieces (spaCy's max_length is 1,000,000).
 MAX_CHUNK_CHARS = 100_000
 # Size of those pieces. spaCy runs a whole batch at once and its memory grows with the
@@ -108,9 +110,8 @@ def load_pipeline(model: str = DEFAULT_MODEL, gazetteer: str | None = None) -> L
 
 @cache
 def _load_pipeline(model: str, gazetteer: str | None, digest: str) -> Language:
-    from recap_nlp.entities.components import add_entity_components
-
     nlp = _load_with_senter(model)
+    share_lemma_tables(model, nlp)
     nlp.add_pipe("recap_line_breaks", first=True)
     add_entity_components(nlp, gazetteer=gazetteer)
     log.info("loaded %s with pipes %s", model, nlp.pipe_names)

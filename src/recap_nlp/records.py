@@ -253,3 +253,113 @@ class Keyword:
     keyword: str
     score: float
     rank: int
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Copy:
+    """A passage two posts share: ``doc_b`` copied or quoted ``doc_a`` (or both copied it).
+
+    ``doc_a`` < ``doc_b``; ``passage`` is written as in ``doc_a``. Sorted by (doc_a, doc_b,
+    passage), as the ``copies`` table lists them.
+    """
+
+    doc_a: str
+    doc_b: str
+    passage: str
+
+
+@dataclass(frozen=True)
+class DocSentiment:
+    """The overall tone of one post."""
+
+    doc_id: str
+    polarity: float
+    label: SentimentLabel
+    summary: str
+    p_positive: float
+    p_neutral: float
+    p_negative: float
+    n_sentences: int
+    n_positive: int
+    n_negative: int
+    top_positive: tuple[str, ...]
+    top_negative: tuple[str, ...]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class EntitySentiment:
+    """The tone of the sentences that mention one entity (aspect-level sentiment)."""
+
+    entity: str
+    entity_label: EntityLabel
+    polarity: float
+    label: SentimentLabel
+    summary: str
+    p_positive: float
+    p_neutral: float
+    p_negative: float
+    n_sentences: int
+    n_positive: int
+    n_negative: int
+    doc_ids: tuple[str, ...]
+    sentences: tuple[str, ...]  # the most polar sentences, strongest first
+
+
+@dataclass(frozen=True)
+class ThemeSentiment:
+    """The tone of a theme: its posts' sentences weighted by each post's share of the theme."""
+
+    theme_id: int
+    polarity: float
+    label: SentimentLabel
+    summary: str
+    p_positive: float
+    p_neutral: float
+    p_negative: float
+    n_docs: int
+    n_positive: float  # share-weighted counts of positive / negative sentences
+    n_negative: float
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """What the per-document stages produce for one post."""
+
+    doc_id: str
+    sentences: list[SentenceSpan]
+    mentions: list[Mention]
+    scored: list[Sentence]
+    lemmas: list[str]  # content-word lemmas of each sentence, for themes
+    from_cache: bool = False
+    failure: str = ""  # "ValueError: ..." when a per-post stage raised; the post is skipped
+    trace: str = ""  # the traceback of that failure, for OUT/run.log
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Every record of a run, built once when the run's stages are done."""
+
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    sentences: list[SentenceSpan] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    facts: list[FactMention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    copies: list[Copy] = field(default_factory=list)
+    scored: list[Sentence] = field(default_factory=list)
+    lemmas: list[str] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+    doc_themes: list[DocTheme] = field(default_factory=list)
+    keywords: list[Keyword] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    n_parsed: int = 0  # posts run through spaCy in this run (the others came from the cache)
+    doc_sentiment: list[DocSentiment] = field(default_factory=list)
+    entity_sentiment: list[EntitySentiment] = field(default_factory=list)
+    theme_sentiment: list[ThemeSentiment] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    tracebacks: list[str] = field(default_factory=list)  # unexpected errors, for OUT/run.log
+    sources: list[Source] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""The exploration commands, ``concordance`` and ``keyness`` (registered on the CLI's app)."""
+"""The exploration commands, ``concordance`` and ``keyness`` (``cli.main`` registers them)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from recap_nlp.cli import terminal
-from recap_nlp.cli.main import (
+from recap_nlp.cli.common import (
     FormatOption,
     LimitOption,
     OutOption,
     OutputFormat,
-    app,
     console,
     fail,
     print_frame,
@@ -29,7 +28,6 @@ def _need_run(out: Path) -> None:
         fail(f"no run in {out}; run `recap-nlp run` first")
 
 
-@app.command()
 def concordance(
     query: Annotated[str, typer.Argument(help="A word (numéri* for any ending) or an entity.")],
     out: OutOption = Path("outputs"),
@@ -78,7 +76,6 @@ def concordance(
     console.print(table)
 
 
-@app.command()
 def keyness(
     out: OutOption = Path("outputs"),
     post: Annotated[str | None, typer.Option(help="The post to characterise (doc id).")] = None,

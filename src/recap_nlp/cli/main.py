@@ -7,75 +7,42 @@ missing corpus, output folder in use).
 from __future__ import annotations
 
 import json
-import logging
-import os
 import platform
 from collections import Counter
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from recap_nlp import __version__
+from recap_nlp.cli import explore as cli_explore
 from recap_nlp.cli import terminal
+from recap_nlp.cli.common import (
+    EXIT_OK,
+    EXIT_SKIPPED,
+    FormatOption,
+    LimitOption,
+    OutOption,
+    OutputFormat,
+    WideOption,
+    app,
+    console,
+    errors,
+    fail,
+    print_frame,
+)
 from recap_nlp.output import readable, store
 from recap_nlp.output.readable import plural
 from recap_nlp.pipeline.config import ConfigError, load_config
-from recap_nlp.pipeline.runner import RunOptions, RunResult, run
-from recap_nlp.records import Document
-
-app = typer.Typer(
-    help="Facts people can trust from French blog recaps.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
-
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder of a run.")]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json.")]
-LimitOption = Annotated[int, typer.Option("--limit", "-n", help="Rows to print (0: all).")]
-WideOption = Annotated[
-    bool, typer.Option("--wide", help="Every column of the table (default: the key ones).")
-]
-
-
-def fail(message: str) -> NoReturn:
-    """Print a usage error (text from files is escaped, never read as markup) and exit 2."""
-    errors.print(f"[red]error:[/] {escape(message)}")
-    raise typer.Exit(EXIT_USAGE)
-
-
-@app.callback()
-def main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each stage.")] = False,
-) -> None:
-    """Read French recap posts and turn them into entities, facts, themes and sentiment."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(message)s")
-    _fit_terminal()
-
-
-def _fit_terminal() -> None:
-    """Follow ``COLUMNS`` when it is set (rich reads it only once, at start-up)."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        console.width = int(columns)
+from recap_nlp.pipeline.options import RunOptions
+from recap_nlp.pipeline.runner import run
+from recap_nlp.records import Document, RunResult
+from recap_nlp.version import __version__
 
 
 @app.command("run")
@@ -276,20 +243,6 @@ def _package_version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return "(not installed)"
-
-
-def print_frame(frame: object, output: OutputFormat, limit: int = 0) -> None:
-    """Print a pandas DataFrame as CSV, JSON or (every column) a wrapped rich table."""
-    assert isinstance(frame, pd.DataFrame)
-    if limit:
-        frame = frame.head(limit)
-    if output is OutputFormat.csv:
-        console.print(frame.to_csv(index=False), end="", markup=False, highlight=False)
-    elif output is OutputFormat.json:
-        rows = json.loads(frame.to_json(orient="records", force_ascii=False))
-        console.print_json(json.dumps(rows, ensure_ascii=False))
-    else:
-        console.print(terminal.render(terminal.wide_view(frame)))
 
 
 def show(
@@ -599,8 +552,8 @@ def _evaluate_documents(corpus: Path, gold: Path, baseline: bool, cross_validate
     """Document-level entity scores per label; the learned layer's figure cross-validated."""
     import spacy
 
-    from recap_nlp.entities import training
     from recap_nlp.evaluation import documents as doc_scoring
+    from recap_nlp.evaluation import entity_training as training
     from recap_nlp.evaluation import mentions as evaluation
     from recap_nlp.pipeline.runner import analyse, read_documents
 
@@ -677,9 +630,10 @@ def factsheet_command(
     formats = (sheet_format.value,) if sheet_format else ("html", "md")
     try:
         with store.output_lock(out):  # a run cannot swap the tables away meanwhile
-            paths = write_factsheets(out, lang=lang.value, formats=formats, event_id=event)
+            tables = store.read_tables(out)
+            paths = write_factsheets(out, tables, lang=lang.value, formats=formats, event_id=event)
             if figures:
-                paths += write_figures(out)
+                paths += write_figures(out, tables)
     except UnknownEventError:
         fail(f"no event {event!r} in {out} (see `recap-nlp events --out {out}`)")
     except (store.OutputLockedError, store.OutputFolderError) as error:
@@ -698,8 +652,6 @@ def _print_reports(out: Path) -> None:
     )
 
 
-# The exploration commands register themselves on ``app`` (kept in their own module).
-from recap_nlp.cli import explore as cli_explore  # noqa: E402, F401
-
-if __name__ == "__main__":
-    app()
+# The exploration commands, defined in their own module.
+app.command()(cli_explore.concordance)
+app.command()(cli_explore.keyness)

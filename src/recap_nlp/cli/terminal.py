@@ -140,7 +140,8 @@ def facts_views(
     """Facts grouped by event: a heading per event (name and dimmed id), then a table of
     attribute, value, and the quote with its post and offset under it.
 
-    ``posts`` maps doc ids to the labels people read (:func:`recap_nlp.readable.post_labels`).
+    ``posts`` maps doc ids to the labels people read
+    (:func:`recap_nlp.output.readable.post_labels`).
     """
     names = event_names(events)
     groups = []

@@ -5,8 +5,8 @@ titles and English phrases taken for organisations, a conference labelled as its
 This layer looks at every distinct name of a post at once (all its mentions: shape, the words
 around them, cue words, gazetteer flags, the labels and recognisers the rules gave, the post's
 title) and answers PER, CITY, ORG, EVENT or NONE (not an entity of these kinds) with a
-multinomial logistic regression trained by ``make train`` (``entities/training.py``) on the
-hand-made gold of ``../shared/realdev``.
+multinomial logistic regression trained by ``make train`` (``evaluation/entity_training.py``) on
+the hand-made gold of ``../shared/realdev``.
 
 Run time is pure numpy: one sparse dot product per name. The weights are JSON
 (``data/entity_relabeller.json``), never pickle. A name is relabelled only when the rules gave
@@ -33,6 +33,7 @@ from pathlib import Path
 
 from recap_nlp.entities import lexicon
 from recap_nlp.entities.lexicon import strip_accents
+from recap_nlp.model import DEFAULT_MODEL, lemma_tables
 from recap_nlp.records import Document, Mention
 
 WEIGHTS_FILE = "entity_relabeller.json"
@@ -119,9 +120,7 @@ def packaged_relabeller() -> Relabeller:
 @cache
 def _french_lexicon() -> tuple[frozenset[str], object]:
     """The French model's lemmatizer tables: lemmas by part of speech, inflected forms."""
-    from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline
-
-    lookups = load_pipeline(DEFAULT_MODEL).get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    lookups = lemma_tables(DEFAULT_MODEL)
     index = lookups.get_table("lemma_index")
     lemmas = frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, ()))
     return lemmas, lookups.get_table("lemma_lookup")

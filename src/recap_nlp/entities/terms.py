@@ -16,6 +16,7 @@ from functools import cache
 from spacy.tokens import Span
 
 from recap_nlp.entities.lexicon import strip_accents
+from recap_nlp.model import DEFAULT_MODEL, lemma_tables
 
 _CONNECTORS = frozenset(
     {"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "&", "à", "au", "aux"}
@@ -110,9 +111,7 @@ def is_adjective(word: str) -> bool:
 
 @cache
 def _adjectives() -> frozenset[str]:
-    from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline
-
-    lookups = load_pipeline(DEFAULT_MODEL).get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    lookups = lemma_tables(DEFAULT_MODEL)
     return frozenset(lookups.get_table("lemma_index").get("adj", ()))
 
 

@@ -2,7 +2,7 @@
 
 Every fact carries its quote (the sentence), its offsets in ``Document.text`` and an
 ``event_hint`` (the trip word, named event or event word of its sentence) that
-:mod:`recap_nlp.events` uses to group facts into events.
+:mod:`recap_nlp.facts.events` uses to group facts into events.
 """
 
 from __future__ import annotations

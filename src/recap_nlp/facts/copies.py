@@ -14,7 +14,7 @@ from itertools import combinations
 from rapidfuzz import fuzz
 
 from recap_nlp.facts.dates import strip_accents
-from recap_nlp.records import Document, FactMention
+from recap_nlp.records import Copy, Document, FactMention
 
 _MIN_PASSAGE = 80  # characters: shorter sentences repeat by chance ("Merci à tous !")
 _COPY_SCORE = 90.0
@@ -31,7 +31,7 @@ def _shingles(passage: str) -> set[str]:
     return {" ".join(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
 
 
-def copied_passages(docs: list[Document]) -> list[tuple[str, str, str]]:
+def copied_passages(docs: list[Document]) -> list[Copy]:
     """Passages of at least 80 characters that two posts share (one copied or quoted the other).
 
     Identical passages (up to case, accents and punctuation) are grouped by fingerprint, and
@@ -40,11 +40,11 @@ def copied_passages(docs: list[Document]) -> list[tuple[str, str, str]]:
     likely pairs are compared); a pair is kept when rapidfuzz's ``partial_ratio`` is at least 90.
 
     Returns:
-        (doc_a, doc_b, passage as written in doc_a), doc_a < doc_b, sorted.
+        ``Copy(doc_a, doc_b, passage as written in doc_a)``, doc_a < doc_b, sorted.
 
     Example:
         two posts both holding "On revient nécessairement grandi de ce genre d'expérience.
-        Découverte d'une autre culture, ..." -> one tuple per shared passage
+        Découverte d'une autre culture, ..." -> one ``Copy`` per shared passage
     """
     items = [(d.doc_id, p) for d in sorted(docs, key=lambda d: d.doc_id) for p in _passages(d.text)]
     groups: dict[str, list[int]] = defaultdict(list)
@@ -60,12 +60,12 @@ def _fingerprint(passage: str) -> str:
     return " ".join(re.findall(r"\w+", strip_accents(passage).lower()))
 
 
-def _identical_pairs(items: list[tuple[str, str]], members: list[int]) -> set[tuple[str, str, str]]:
+def _identical_pairs(items: list[tuple[str, str]], members: list[int]) -> set[Copy]:
     first_doc, passage = items[members[0]]
-    return {(first_doc, items[i][0], passage) for i in members[1:] if items[i][0] != first_doc}
+    return {Copy(first_doc, items[i][0], passage) for i in members[1:] if items[i][0] != first_doc}
 
 
-def _near_pairs(items: list[tuple[str, str]], candidates: list[int]) -> set[tuple[str, str, str]]:
+def _near_pairs(items: list[tuple[str, str]], candidates: list[int]) -> set[Copy]:
     index: dict[str, set[int]] = defaultdict(set)
     for i in candidates:
         for shingle in _shingles(items[i][1]):
@@ -79,21 +79,21 @@ def _near_pairs(items: list[tuple[str, str]], candidates: list[int]) -> set[tupl
             if items[i][0] != items[j][0]:
                 pairs[(i, j)] += 1
     return {
-        (items[i][0], items[j][0], items[i][1])
+        Copy(items[i][0], items[j][0], items[i][1])
         for (i, j), shared in pairs.items()
         if shared >= 2 and fuzz.partial_ratio(items[i][1], items[j][1]) >= _COPY_SCORE
     }
 
 
-def copies_by_doc(copies: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
+def copies_by_doc(copies: list[Copy]) -> dict[str, list[tuple[str, str]]]:
     """Each post's copied passages as (first post, passage), once each, in the order of ``copies``.
 
     A passage copied by N posts appears once per post, not N times for the first one.
     """
     by_doc: dict[str, dict[tuple[str, str], None]] = defaultdict(dict)
-    for doc_a, doc_b, passage in copies:
-        by_doc[doc_a][(doc_a, passage)] = None
-        by_doc[doc_b][(doc_a, passage)] = None
+    for copy in copies:
+        by_doc[copy.doc_a][(copy.doc_a, copy.passage)] = None
+        by_doc[copy.doc_b][(copy.doc_a, copy.passage)] = None
     return {doc_id: list(found) for doc_id, found in by_doc.items()}
 
 

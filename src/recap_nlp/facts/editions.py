@@ -1,6 +1,6 @@
 """Which facts of a post belong to its main event, to last year's edition, or to another event.
 
-Used by :mod:`recap_nlp.events` for posts whose title or opening names their event.
+Used by :mod:`recap_nlp.facts.events` for posts whose title or opening names their event.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from recap_nlp.facts.sources import (
     load_source_cues,
     post_voice,
 )
-from recap_nlp.records import Conflict, Document, Event, FactMention, Source
+from recap_nlp.records import Conflict, Copy, Document, Event, FactMention, Source
 
 _SET_ATTRIBUTES = frozenset({"city", "sponsor", "event_name", "main_event"})
 _NAME_ATTRIBUTES = frozenset({"organiser"})
@@ -489,7 +489,7 @@ def reconcile(
     events: list[Event],
     facts: list[FactMention],
     docs: list[Document],
-    copies: list[tuple[str, str, str]] | None = None,
+    copies: list[Copy] | None = None,
     sources: list[Source] | None = None,
 ) -> list[Conflict]:
     """Reconcile every attribute of every event across posts (one record each, sorted).

@@ -33,7 +33,7 @@ from urllib.parse import urlparse
 from rapidfuzz import fuzz
 
 from recap_nlp.facts.dates import load_fact_cues, strip_accents
-from recap_nlp.records import Document, Event, FactMention, Mention, Source, SourceRole
+from recap_nlp.records import Copy, Document, Event, FactMention, Mention, Source, SourceRole
 
 _NAME = r"([A-ZÀ-Ý][\w'’-]*(?:[ -](?:de |du |d'|d’|van |von )?[A-ZÀ-Ý][\w'’-]*){0,3})"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -268,14 +268,12 @@ class _Links:
             self.relations[doc_id].append(text)
 
 
-def _link_copies(
-    docs: dict[str, Document], copies: Iterable[tuple[str, str, str]], links: _Links
-) -> None:
+def _link_copies(docs: dict[str, Document], copies: Iterable[Copy], links: _Links) -> None:
     cues = load_source_cues()
     passages: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for doc_a, doc_b, passage in copies:
-        if doc_a in docs and doc_b in docs:
-            passages[(doc_a, doc_b)].append(passage)
+    for copy in copies:
+        if copy.doc_a in docs and copy.doc_b in docs:
+            passages[(copy.doc_a, copy.doc_b)].append(copy.passage)
     for (doc_a, doc_b), shared in sorted(passages.items()):
         links.union(doc_a, doc_b)
         found = (_copy_direction(docs[doc_a], docs[doc_b], p, cues) for p in shared)
@@ -388,7 +386,7 @@ def describe_sources(
     docs: Sequence[Document],
     facts: Sequence[FactMention] = (),
     events: Sequence[Event] = (),
-    copies: Iterable[tuple[str, str, str]] = (),
+    copies: Iterable[Copy] = (),
     mentions: Sequence[Mention] = (),
 ) -> list[Source]:
     """One ``Source`` per post, sorted by doc id.

@@ -19,13 +19,12 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from recap_nlp import __version__
-from recap_nlp.records import Document, Mention, Sentence, SentenceSpan
+from recap_nlp.records import Document, DocumentResult, Mention, Sentence, SentenceSpan
+from recap_nlp.version import __version__
 
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
-_FIELDS = {"sentences": SentenceSpan, "mentions": Mention, "scored": Sentence}
 
 
 @cache
@@ -81,14 +80,16 @@ class DocumentCache:
             log.warning("ignoring unreadable cache entry %s: %s", path, error)
             return None
 
-    def put(self, doc: Document, results: Any) -> None:
-        """Store ``doc``'s results (an object with record lists and ``lemmas``), atomically."""
+    def put(self, doc: Document, results: DocumentResult) -> None:
+        """Store ``doc``'s per-document results, atomically."""
         path = self._path(doc)
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
-            name: [dataclasses.asdict(r) for r in getattr(results, name)] for name in _FIELDS
+            "sentences": [dataclasses.asdict(r) for r in results.sentences],
+            "mentions": [dataclasses.asdict(r) for r in results.mentions],
+            "scored": [dataclasses.asdict(r) for r in results.scored],
+            "lemmas": list(results.lemmas),
         }
-        payload["lemmas"] = list(results.lemmas)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(payload, stream, ensure_ascii=False)

@@ -30,7 +30,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from recap_nlp.output import readable, store
+from recap_nlp.output import readable
 
 log = logging.getLogger(__name__)
 
@@ -501,38 +501,37 @@ def keyness_figure(frame: pd.DataFrame, title: str, top: int = 20) -> Figure:
     return fig
 
 
-def _read_optional(out_dir: Path, name: str, tables: Sequence[str]) -> pd.DataFrame | None:
-    return store.read_table(out_dir, name) if name in tables else None
-
-
-def run_figures(out_dir: Path) -> dict[str, Figure]:
-    """Every figure the tables of ``out_dir`` allow, by file stem."""
-    tables = store.list_tables(out_dir)
-    documents = store.read_table(out_dir, "documents")
-    entities = store.read_table(out_dir, "entities")
-    labels = post_labels(documents, store.read_table(out_dir, "sentences"))
+def run_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
+    """Every figure a run's tables (``store.read_tables``) allow, by file stem."""
+    documents = tables["documents"]
+    entities = tables["entities"]
+    labels = post_labels(documents, tables["sentences"])
     figures = {
         "entities": entities_figure(entities),
-        "network": network_figure(store.read_table(out_dir, "mentions"), entities),
-        "timeline": timeline_figure(store.read_table(out_dir, "events"), documents),
+        "network": network_figure(tables["mentions"], entities),
+        "timeline": timeline_figure(tables["events"], documents),
     }
-    doc_sent = _read_optional(out_dir, "doc_sentiment", tables)
-    ent_sent = _read_optional(out_dir, "entity_sentiment", tables)
+    doc_sent = tables.get("doc_sentiment")
+    ent_sent = tables.get("entity_sentiment")
     if doc_sent is not None and ent_sent is not None:
         figures["sentiment"] = sentiment_figure(doc_sent, ent_sent, labels)
-    doc_themes = _read_optional(out_dir, "doc_themes", tables)
-    themes = _read_optional(out_dir, "themes", tables)
+    doc_themes = tables.get("doc_themes")
+    themes = tables.get("themes")
     if doc_themes is not None and themes is not None and len(doc_themes):
         figures["themes"] = themes_figure(doc_themes, themes, labels)
         figures["theme_matrix"] = theme_matrix_figure(doc_themes, themes, labels)
     return figures
 
 
-def write_figures(out_dir: Path) -> list[Path]:
-    """Draw the run's figures into ``out_dir/figures/`` as PNG and SVG; return the paths."""
+def write_figures(out_dir: Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Draw the figures of a run's ``tables`` into ``out_dir/figures/`` as PNG and SVG.
+
+    Returns:
+        The paths written.
+    """
     out_dir = Path(out_dir)
     written: list[Path] = []
-    for stem, fig in run_figures(out_dir).items():
+    for stem, fig in run_figures(tables).items():
         for fmt in ("png", "svg"):
             path = out_dir / FIGURES_DIR / f"{stem}.{fmt}"
             write_atomic(path, figure_bytes(fig, fmt))

@@ -338,8 +338,19 @@ def read_table(out_dir: Path, name: str) -> pd.DataFrame:
 
 
 def list_tables(out_dir: Path) -> list[str]:
+    """The names of a finished run's tables, sorted."""
     connection = duckdb.connect(str(out_dir / DATABASE_NAME), read_only=True)
     try:
         return sorted(row[0] for row in connection.execute("SHOW TABLES").fetchall())
+    finally:
+        connection.close()
+
+
+def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every table of a finished run, by name: what fact sheets and figures are drawn from."""
+    connection = duckdb.connect(str(out_dir / DATABASE_NAME), read_only=True)
+    try:
+        names = sorted(row[0] for row in connection.execute("SHOW TABLES").fetchall())
+        return {name: connection.execute(f'SELECT * FROM "{name}"').df() for name in names}
     finally:
         connection.close()

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from recap_nlp.output.store import Table, table_from_records, table_from_rows
 from recap_nlp.records import (
     Conflict,
+    Copy,
+    DocSentiment,
     DocTheme,
     Duplicate,
     Entity,
+    EntitySentiment,
     Event,
     FactMention,
     Keyword,
     Mention,
+    RunResult,
     Sentence,
     Skipped,
     Source,
     Theme,
+    ThemeSentiment,
 )
-from recap_nlp.sentiment import DocSentiment, EntitySentiment, ThemeSentiment
-
-if TYPE_CHECKING:
-    from recap_nlp.pipeline.runner import RunResult
 
 _Positioned = TypeVar("_Positioned", Sentence, Mention, FactMention)
 
@@ -109,10 +110,12 @@ def _conflict_key(conflict: Conflict) -> tuple[str, str]:
     return conflict.event_id, conflict.attribute
 
 
-def copies_table(copies: list[tuple[str, str, str]]) -> Table:
+def copies_table(copies: list[Copy]) -> Table:
     """Passages one post copies or quotes from another (their values count once)."""
     columns = {"doc_id": "VARCHAR", "copied_from": "VARCHAR", "passage": "VARCHAR"}
-    rows = [{"doc_id": a, "copied_from": b, "passage": passage} for a, b, passage in sorted(copies)]
+    rows = [
+        {"doc_id": c.doc_a, "copied_from": c.doc_b, "passage": c.passage} for c in sorted(copies)
+    ]
     return table_from_rows("copies", columns, rows)
 
 

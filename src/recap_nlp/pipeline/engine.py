@@ -3,11 +3,11 @@
 Both engines compute the same ``DocumentResult`` per post (the per-document stages are pure
 functions of one post) and return them in document order, so the cross-post stages and the
 tables do not depend on the engine. Unchanged posts come from the content-hash cache
-(``recap_nlp.cache``) whichever engine runs the others.
+(``recap_nlp.output.cache``) whichever engine runs the others.
 
 The Dask engine sends partitions of posts to workers with ``client.map``; each worker process
 loads the spaCy pipeline once (``nlp.load_pipeline`` is cached per process) and runs
-``pipeline.process_documents`` over its partition with one process. Without a scheduler
+``per_document.process_documents`` over its partition with one process. Without a scheduler
 address a ``LocalCluster`` of single-threaded worker processes is started for the run.
 """
 
@@ -22,15 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from recap_nlp.output.cache import DocumentCache, cache_version
-
-# A module, not names: pipeline imports this module back, and only calls happen at run time.
-from recap_nlp.pipeline import runner as pipeline
-from recap_nlp.records import Document
+from recap_nlp.pipeline.options import RunOptions
+from recap_nlp.pipeline.per_document import process_documents
+from recap_nlp.records import Document, DocumentResult
 
 if TYPE_CHECKING:
     from distributed import Client
-
-    from recap_nlp.pipeline.runner import DocumentResult, RunOptions
 
 log = logging.getLogger(__name__)
 
@@ -85,17 +82,16 @@ def _cached_results(
     for doc in documents:
         hit = store.get(doc)
         if hit is not None:
-            found[doc.doc_id] = pipeline.DocumentResult(doc.doc_id, **hit, from_cache=True)
+            found[doc.doc_id] = DocumentResult(doc.doc_id, **hit, from_cache=True)
     return found
 
 
 def engine_of(options: RunOptions) -> tuple[EngineName, str | None]:
     """The engine and scheduler address the options ask for ("local", None by default)."""
-    # getattr: these fields join RunOptions with the engine; older options lack them.
-    name = getattr(options, "engine", "local") or "local"
-    if name not in ENGINES:
-        raise ValueError(f"unknown engine {name!r}: expected one of {', '.join(ENGINES)}")
-    return name, getattr(options, "scheduler", None)
+    for name in ENGINES:
+        if (options.engine or "local") == name:
+            return name, options.scheduler
+    raise ValueError(f"unknown engine {options.engine!r}: expected one of {', '.join(ENGINES)}")
 
 
 def compute_results(
@@ -119,7 +115,7 @@ def iter_results(
     if name == "dask":
         yield from dask_results(documents, options, progress, scheduler=scheduler)
     else:
-        yield from pipeline.process_documents(documents, options, progress)
+        yield from process_documents(documents, options, progress)
 
 
 def dask_results(
@@ -164,7 +160,7 @@ def _report(documents: list[Document], progress: DocProgress | None) -> None:
 
 def process_partition(documents: list[Document], options: RunOptions) -> list[DocumentResult]:
     """What one Dask task computes: the per-document stages over a partition of posts."""
-    return list(pipeline.process_documents(documents, options))
+    return list(process_documents(documents, options))
 
 
 def partition_size(n_documents: int, n_workers: int, options: RunOptions) -> int:

@@ -1,61 +1,52 @@
 """Runs the stages in order: per-document stages streamed through spaCy, then cross-post stages.
 
-This module and ``store`` are the only ones doing I/O; every stage is a plain function.
+``analyse`` calls the stages (plain functions, records in and out) and builds the run's
+``RunResult`` once; ``run`` reads the corpus, analyses it and hands the tables to ``output``,
+the only package that writes files.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from spacy.tokens import Doc
-
-from recap_nlp.entities import canonicalize, extract_mentions
-from recap_nlp.entities.discourse import main_event_keys, one_sense_per_post
-from recap_nlp.entities.learned import relabel_mentions
-from recap_nlp.entities.links import link_mentions
+from recap_nlp.entities import canonicalize
+from recap_nlp.entities.discourse import main_event_keys
 from recap_nlp.facts import extract_facts
 from recap_nlp.facts.dates import find_publication_date
 from recap_nlp.facts.events import resolve_events
 from recap_nlp.facts.reconcile import copied_passages, reconcile
 from recap_nlp.facts.sources import describe_sources
 from recap_nlp.ingest import corpus, dedup
-from recap_nlp.ingest.normalize import Normalized, normalize
-from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline, parse
 from recap_nlp.output import store
 from recap_nlp.output.cache import CACHE_DIR
+from recap_nlp.output.reports import write_reports
+from recap_nlp.output.tables import build_tables
 from recap_nlp.pipeline import engine
+from recap_nlp.pipeline.options import RunOptions
 from recap_nlp.records import (
     Conflict,
+    Copy,
     DocTheme,
     Document,
+    DocumentResult,
     Duplicate,
-    Entity,
     Event,
     FactMention,
     Keyword,
     Mention,
-    Sentence,
+    RunResult,
     SentenceSpan,
     Skipped,
     Source,
     Theme,
 )
-from recap_nlp.sentiment import (
-    DocSentiment,
-    EntitySentiment,
-    ThemeSentiment,
-    doc_sentiment,
-    entity_sentiment,
-    score_sentences,
-    theme_sentiment,
-)
+from recap_nlp.sentiment import doc_sentiment, entity_sentiment, theme_sentiment
 from recap_nlp.themes import ThemeUnit, extract_keywords, fit_themes
 
 log = logging.getLogger(__name__)
@@ -63,81 +54,6 @@ log = logging.getLogger(__name__)
 # Called after each document with the number of documents in the run.
 _WithDocId = TypeVar("_WithDocId", SentenceSpan, Mention)
 ProgressCallback = Callable[[Document, int], None]
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """Settings of one run (packaged defaults, overridden by the CLI)."""
-
-    workers: int = 1
-    batch_size: int = 32
-    model: str = DEFAULT_MODEL
-    gazetteer: str | None = None
-    max_file_mb: int = 5
-    cache_dir: str | None = None  # per-document results reused when a post is unchanged
-    force: bool = False  # recompute every post even when the cache has it
-    use_cache: bool = True  # `run` keeps the cache in OUT/.cache
-    engine: str = "local"  # "local" or "dask": where per-document stages run
-    scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster
-    n_themes: int = 0  # 0: chosen automatically
-    theme_method: str = "nmf"
-    seed: int = 0
-
-    @classmethod
-    def from_settings(cls, settings: dict[str, dict[str, Any]], **overrides: Any) -> RunOptions:
-        """Options from merged settings, then from flags that were given (not None)."""
-        values = dict(settings["run"])
-        themes = settings.get("themes", {})
-        values.update(
-            n_themes=themes.get("n_themes", 0),
-            theme_method=themes.get("method", "nmf"),
-            seed=themes.get("seed", 0),
-        )
-        values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)
-
-
-@dataclass(frozen=True)
-class DocumentResult:
-    """What the per-document stages produce for one post."""
-
-    doc_id: str
-    sentences: list[SentenceSpan]
-    mentions: list[Mention]
-    scored: list[Sentence]
-    lemmas: list[str]  # content-word lemmas of each sentence, for themes
-    from_cache: bool = False
-    failure: str = ""  # "ValueError: ..." when a per-post stage raised; the post is skipped
-    trace: str = ""  # the traceback of that failure, for OUT/run.log
-
-
-@dataclass
-class RunResult:
-    """Every record of a run, before or after it is stored."""
-
-    documents: list[Document] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    duplicates: list[Duplicate] = field(default_factory=list)
-    sentences: list[SentenceSpan] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
-    facts: list[FactMention] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    copies: list[tuple[str, str, str]] = field(default_factory=list)
-    scored: list[Sentence] = field(default_factory=list)
-    lemmas: list[str] = field(default_factory=list)
-    themes: list[Theme] = field(default_factory=list)
-    doc_themes: list[DocTheme] = field(default_factory=list)
-    keywords: list[Keyword] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    n_parsed: int = 0  # posts run through spaCy in this run (the others came from the cache)
-    doc_sentiment: list[DocSentiment] = field(default_factory=list)
-    entity_sentiment: list[EntitySentiment] = field(default_factory=list)
-    theme_sentiment: list[ThemeSentiment] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    tracebacks: list[str] = field(default_factory=list)  # unexpected errors, for OUT/run.log
-    sources: list[Source] = field(default_factory=list)
 
 
 def read_documents(
@@ -175,65 +91,111 @@ def analyse(
     documents: list[Document],
     options: RunOptions = RunOptions(),
     progress: ProgressCallback | None = None,
+    *,
+    skipped: Sequence[Skipped] = (),
+    duplicates: Sequence[Duplicate] = (),
+    read_errors: Sequence[str] = (),
 ) -> RunResult:
-    """Run every stage over already-read documents (no file is written)."""
-    result = RunResult(documents=sorted(documents, key=lambda d: d.doc_id))
-    started = time.perf_counter()
-    total = len(result.documents)
-    report = (lambda doc: progress(doc, total)) if progress else None
-    per_doc = engine.per_document_results(result.documents, options, report)
-    result.n_parsed = sum(1 for item in per_doc if not item.from_cache)
-    result.timings["per_document"] = time.perf_counter() - started
-    per_doc = _set_failures_aside(result, per_doc)
-    for item in per_doc:
-        result.sentences.extend(item.sentences)
-        result.mentions.extend(item.mentions)
-        result.scored.extend(item.scored)
-        result.lemmas.extend(item.lemmas)
-    started = time.perf_counter()
-    events = main_event_keys(result.documents, result.mentions)
-    result.entities, result.mentions = canonicalize(result.mentions, events)
-    result.timings["entities"] = time.perf_counter() - started
-    started = time.perf_counter()
-    add_facts(result)
-    result.timings["facts"] = time.perf_counter() - started
-    started = time.perf_counter()
-    result.doc_sentiment = doc_sentiment(result.scored, [d.doc_id for d in result.documents])
-    result.entity_sentiment = entity_sentiment(result.scored, result.mentions)
-    result.timings["sentiment"] = time.perf_counter() - started
-    started = time.perf_counter()
-    add_themes(result, options)
-    result.theme_sentiment = theme_sentiment(result.scored, result.doc_themes)
-    result.timings["themes"] = time.perf_counter() - started
-    return result
+    """Run every stage over already-read documents (no file is written).
 
-
-def _set_failures_aside(result: RunResult, per_doc: list[DocumentResult]) -> list[DocumentResult]:
-    """Skip the posts whose per-post stages raised; keep their tracebacks for the run log."""
+    ``skipped``, ``duplicates`` and ``read_errors`` (tracebacks of reader errors) are what
+    reading the corpus set aside; they go into the result ahead of the posts whose
+    per-document stages fail here.
+    """
+    ordered = sorted(documents, key=lambda d: d.doc_id)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    report = (lambda doc: progress(doc, len(ordered))) if progress else None
+    per_doc = engine.per_document_results(ordered, options, report)
+    n_parsed = sum(1 for item in per_doc if not item.from_cache)
+    timings["per_document"] = time.perf_counter() - started
     failed = {item.doc_id: item for item in per_doc if item.failure}
-    if not failed:
-        return per_doc
-    for doc in result.documents:
+    failed_skips, tracebacks = _failure_records(ordered, failed)
+    kept = [doc for doc in ordered if doc.doc_id not in failed]
+    per_doc = [item for item in per_doc if not item.failure]
+    sentences = [s for item in per_doc for s in item.sentences]
+    scored = [s for item in per_doc for s in item.scored]
+    lemmas = [lemma for item in per_doc for lemma in item.lemmas]
+    started = time.perf_counter()
+    rule_mentions = [m for item in per_doc for m in item.mentions]
+    entities, mentions = canonicalize(rule_mentions, main_event_keys(kept, rule_mentions))
+    timings["entities"] = time.perf_counter() - started
+    started = time.perf_counter()
+    facts = cross_post_facts(kept, sentences, mentions)
+    timings["facts"] = time.perf_counter() - started
+    started = time.perf_counter()
+    doc_tones = doc_sentiment(scored, [d.doc_id for d in kept])
+    entity_tones = entity_sentiment(scored, mentions)
+    timings["sentiment"] = time.perf_counter() - started
+    started = time.perf_counter()
+    themes = fit_run_themes(sentences, lemmas, mentions, options)
+    theme_tones = theme_sentiment(scored, themes.doc_themes)
+    timings["themes"] = time.perf_counter() - started
+    return RunResult(
+        documents=kept,
+        skipped=[*skipped, *failed_skips],
+        duplicates=list(duplicates),
+        sentences=sentences,
+        mentions=mentions,
+        entities=entities,
+        facts=facts.facts,
+        events=facts.events,
+        conflicts=facts.conflicts,
+        copies=facts.copies,
+        scored=scored,
+        lemmas=lemmas,
+        themes=themes.themes,
+        doc_themes=themes.doc_themes,
+        keywords=themes.keywords,
+        notes=themes.notes,
+        n_parsed=n_parsed,
+        doc_sentiment=doc_tones,
+        entity_sentiment=entity_tones,
+        theme_sentiment=theme_tones,
+        timings=timings,
+        tracebacks=[*read_errors, *tracebacks],
+        sources=facts.sources,
+    )
+
+
+def _failure_records(
+    documents: list[Document], failed: dict[str, DocumentResult]
+) -> tuple[list[Skipped], list[str]]:
+    """The posts whose per-post stages raised, as skips, and their tracebacks for the run log."""
+    skipped: list[Skipped] = []
+    tracebacks: list[str] = []
+    for doc in documents:
         if doc.doc_id in failed:
             item = failed[doc.doc_id]
             log.error("skipped %s: %s", doc.source_path, item.failure)
             reason = f"unexpected error in the per-post stages: {item.failure}"
-            result.skipped.append(Skipped(doc.source_path, reason, doc.doc_id))
-            result.tracebacks.append(f"{doc.source_path} ({doc.doc_id}):\n{item.trace}")
-    result.documents = [doc for doc in result.documents if doc.doc_id not in failed]
-    return [item for item in per_doc if not item.failure]
+            skipped.append(Skipped(doc.source_path, reason, doc.doc_id))
+            tracebacks.append(f"{doc.source_path} ({doc.doc_id}):\n{item.trace}")
+    return skipped, tracebacks
 
 
-def add_themes(result: RunResult, options: RunOptions) -> None:
+@dataclass(frozen=True)
+class RunThemes:
+    """The themes stage's records for a run."""
+
+    themes: list[Theme]
+    doc_themes: list[DocTheme]
+    keywords: list[Keyword]
+    notes: list[str]
+
+
+def fit_run_themes(
+    sentences: list[SentenceSpan], lemmas: list[str], mentions: list[Mention], options: RunOptions
+) -> RunThemes:
     """Themes over posts (entity names among the terms) and keywords per post."""
     units = [
-        ThemeUnit(s.doc_id, s.start, s.end, s.text, lemmas)
-        for s, lemmas in zip(result.sentences, result.lemmas, strict=True)
+        ThemeUnit(s.doc_id, s.start, s.end, s.text, unit_lemmas)
+        for s, unit_lemmas in zip(sentences, lemmas, strict=True)
     ]
     method = "lda" if options.theme_method == "lda" else "nmf"
     names: dict[str, list[str]] = {}
     label_names: dict[str, list[str]] = {}
-    for mention in result.mentions:
+    for mention in mentions:
         name = mention.canonical or mention.text
         names.setdefault(mention.doc_id, []).append(name)
         if mention.label != "PER":  # a speaker's name says who, not what about
@@ -246,28 +208,36 @@ def add_themes(result: RunResult, options: RunOptions) -> None:
         names=names,
         label_names=label_names,
     )
-    result.themes, result.doc_themes = fitted.themes, fitted.doc_themes
-    result.notes.extend(fitted.notes)
-    result.keywords = extract_keywords(units)
+    return RunThemes(fitted.themes, fitted.doc_themes, extract_keywords(units), list(fitted.notes))
 
 
-def add_facts(result: RunResult) -> None:
+@dataclass(frozen=True)
+class RunFacts:
+    """The facts stages' records for a run: facts, events, copies, sources and conflicts."""
+
+    facts: list[FactMention]
+    events: list[Event]
+    copies: list[Copy]
+    sources: list[Source]
+    conflicts: list[Conflict]
+
+
+def cross_post_facts(
+    documents: list[Document], sentences: list[SentenceSpan], mentions: list[Mention]
+) -> RunFacts:
     """Facts per post, then events and reconciliation across posts."""
-    sentences = _group_by_doc(result.sentences)
-    mentions = _group_by_doc(result.mentions)
-    facts: list[FactMention] = []
-    for doc in result.documents:
-        facts.extend(
-            extract_facts(doc, sentences.get(doc.doc_id, []), mentions.get(doc.doc_id, []))
+    sentences_of = _group_by_doc(sentences)
+    mentions_of = _group_by_doc(mentions)
+    found: list[FactMention] = []
+    for doc in documents:
+        found.extend(
+            extract_facts(doc, sentences_of.get(doc.doc_id, []), mentions_of.get(doc.doc_id, []))
         )
-    result.events, result.facts = resolve_events(facts, result.documents)
-    result.copies = copied_passages(result.documents)
-    result.sources = describe_sources(
-        result.documents, result.facts, result.events, result.copies, result.mentions
-    )
-    result.conflicts = reconcile(
-        result.events, result.facts, result.documents, result.copies, result.sources
-    )
+    events, facts = resolve_events(found, documents)
+    copies = copied_passages(documents)
+    sources = describe_sources(documents, facts, events, copies, mentions)
+    conflicts = reconcile(events, facts, documents, copies, sources)
+    return RunFacts(facts, events, copies, sources, conflicts)
 
 
 def _group_by_doc(records: Iterable[_WithDocId]) -> dict[str, list[_WithDocId]]:
@@ -275,94 +245,6 @@ def _group_by_doc(records: Iterable[_WithDocId]) -> dict[str, list[_WithDocId]]:
     for record in records:
         grouped[record.doc_id].append(record)
     return grouped
-
-
-def process_documents(
-    documents: Iterable[Document],
-    options: RunOptions,
-    progress: Callable[[Document], None] | None = None,
-) -> Iterator[DocumentResult]:
-    """Stream documents through spaCy and the per-document stages."""
-    nlp = load_pipeline(options.model, options.gazetteer)
-    failed: list[DocumentResult] = []
-    prepared = _normalized(documents, failed)
-    for sdoc, (doc, normalized) in parse(
-        nlp, prepared, workers=options.workers, batch_size=options.batch_size
-    ):
-        yield from failed
-        failed.clear()
-        yield isolated(process_document, doc, sdoc, normalized)
-        if progress is not None:
-            progress(doc)
-    yield from failed
-
-
-def _normalized(
-    documents: Iterable[Document], failed: list[DocumentResult]
-) -> Iterator[tuple[str, tuple[Document, Normalized]]]:
-    """Normalised texts for spaCy; a post whose normalisation raises goes to ``failed``."""
-    for doc in documents:
-        try:
-            normalized = normalize(doc.text, doc.joined)
-        except Exception as error:  # one post's bug must not stop the run
-            failed.append(failure_result(doc, error))
-            continue
-        yield normalized.text, (doc, normalized)
-
-
-def isolated(
-    stage: Callable[[Document, Doc, Normalized], DocumentResult],
-    doc: Document,
-    sdoc: Doc,
-    normalized: Normalized,
-) -> DocumentResult:
-    """``stage`` on one post; an unexpected exception becomes a failed result, not a crash."""
-    try:
-        return stage(doc, sdoc, normalized)
-    except Exception as error:  # one post's bug must not stop the run
-        return failure_result(doc, error)
-
-
-def failure_result(doc: Document, error: Exception) -> DocumentResult:
-    """An empty result naming the exception (class and message) and keeping its traceback."""
-    trace = "".join(traceback.format_exception(error))
-    return DocumentResult(
-        doc.doc_id, [], [], [], [], failure=f"{type(error).__name__}: {error}", trace=trace
-    )
-
-
-def process_document(doc: Document, sdoc: Doc, normalized: Normalized) -> DocumentResult:
-    """The per-document stages for one parsed post."""
-    sentences, lemmas = sentence_spans(doc, sdoc, normalized)
-    mentions = relabel_mentions(doc, rule_mentions(doc, sdoc, normalized, sentences))
-    scored = score_sentences(doc, sentences)
-    return DocumentResult(doc.doc_id, sentences, mentions, scored, lemmas)
-
-
-def rule_mentions(
-    doc: Document, sdoc: Doc, normalized: Normalized, sentences: list[SentenceSpan]
-) -> list[Mention]:
-    """The post's mentions from the model and the rules, one label per name (no learned layer)."""
-    found = link_mentions(doc, extract_mentions(doc, sdoc, normalized, sentences), sentences)
-    return one_sense_per_post(doc, found, sentences)
-
-
-def sentence_spans(
-    doc: Document, sdoc: Doc, normalized: Normalized
-) -> tuple[list[SentenceSpan], list[str]]:
-    """Sentences in original offsets (those without a letter or digit dropped) and their lemmas."""
-    spans: list[SentenceSpan] = []
-    lemmas: list[str] = []
-    for sent in sdoc.sents:
-        start, end = normalized.to_original(sent.start_char, sent.end_char)
-        raw = doc.text[start:end]
-        text = raw.strip()
-        if not any(char.isalnum() for char in text):
-            continue  # blank, or a list marker standing alone
-        lead = len(raw) - len(raw.lstrip())
-        spans.append(SentenceSpan(doc.doc_id, start + lead, start + lead + len(text), text))
-        lemmas.append(" ".join(t.lemma_.lower() for t in sent if t.is_alpha and not t.is_stop))
-    return spans, lemmas
 
 
 def run(
@@ -385,9 +267,14 @@ def run(
         documents, skipped, duplicates, read_errors = _read_corpus(source, options)
         if options.use_cache and options.cache_dir is None:
             options = replace(options, cache_dir=str(out_dir / CACHE_DIR))
-        result = analyse(documents, options, progress)
-        result.skipped, result.duplicates = [*skipped, *result.skipped], duplicates
-        result.tracebacks[:0] = read_errors
+        result = analyse(
+            documents,
+            options,
+            progress,
+            skipped=skipped,
+            duplicates=duplicates,
+            read_errors=read_errors,
+        )
         store.write_outputs(
             out_dir,
             result_tables(result),
@@ -397,16 +284,6 @@ def run(
     return result
 
 
-def write_reports(folder: Path) -> list[Path]:
-    """Fact sheets and figures of the run whose database is in ``folder``."""
-    from recap_nlp.output.factsheet import write_factsheets
-    from recap_nlp.output.plots import write_figures
-
-    return write_factsheets(folder) + write_figures(folder)
-
-
 def result_tables(result: RunResult) -> list[store.Table]:
     """The tables of a run, in the order the README documents them."""
-    from recap_nlp.output.tables import build_tables
-
     return build_tables(result)

@@ -21,73 +21,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from recap_nlp.records import (
+    DocSentiment,
     DocTheme,
     Document,
     EntityLabel,
+    EntitySentiment,
     Mention,
     Sentence,
     SentenceSpan,
     SentimentLabel,
+    ThemeSentiment,
 )
 from recap_nlp.sentiment.classifier import classify
 from recap_nlp.sentiment.scorer import label_for
 
 NEUTRAL_WEIGHT = 0.25
 TOP_N = 3
-
-
-@dataclass(frozen=True)
-class DocSentiment:
-    """The overall tone of one post."""
-
-    doc_id: str
-    polarity: float
-    label: SentimentLabel
-    summary: str
-    p_positive: float
-    p_neutral: float
-    p_negative: float
-    n_sentences: int
-    n_positive: int
-    n_negative: int
-    top_positive: tuple[str, ...]
-    top_negative: tuple[str, ...]
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class EntitySentiment:
-    """The tone of the sentences that mention one entity (aspect-level sentiment)."""
-
-    entity: str
-    entity_label: EntityLabel
-    polarity: float
-    label: SentimentLabel
-    summary: str
-    p_positive: float
-    p_neutral: float
-    p_negative: float
-    n_sentences: int
-    n_positive: int
-    n_negative: int
-    doc_ids: tuple[str, ...]
-    sentences: tuple[str, ...]  # the most polar sentences, strongest first
-
-
-@dataclass(frozen=True)
-class ThemeSentiment:
-    """The tone of a theme: its posts' sentences weighted by each post's share of the theme."""
-
-    theme_id: int
-    polarity: float
-    label: SentimentLabel
-    summary: str
-    p_positive: float
-    p_neutral: float
-    p_negative: float
-    n_docs: int
-    n_positive: float  # share-weighted counts of positive / negative sentences
-    n_negative: float
 
 
 def score_sentences(doc: Document, spans: list[SentenceSpan]) -> list[Sentence]:

@@ -1,16 +1,17 @@
 """The trained sentence classifier at run time: pure numpy over the shipped weights.
 
-``make train`` (``recap_nlp.sentiment.train``) fits a multinomial logistic regression on
-:func:`~recap_nlp.sentiment.features.sentence_features` plus the mean word vector of the
-sentence, and writes ``data/sentiment_model.npz`` (read with ``allow_pickle=False``): the
-feature names, one coefficient row per class, the intercepts, a calibration temperature and,
-for the word vectors, each word's class scores (the vector times its coefficients, so the
-vectors themselves are not shipped: the mean of the words' scores equals the coefficients
-times the mean vector). Scoring a sentence is a sparse dot product and a softmax.
+``make train`` (``recap_nlp.evaluation.sentiment_training``) fits a multinomial logistic
+regression on :func:`~recap_nlp.sentiment.features.sentence_features` plus the mean word vector
+of the sentence, and writes ``data/sentiment_model.npz`` (read with ``allow_pickle=False``):
+the feature names, one coefficient row per class, the intercepts, a calibration temperature
+and, for the word vectors, each word's class scores (the vector times its coefficients, so the
+vectors themselves are not shipped: the mean of the words' scores equals the coefficients times
+the mean vector). Scoring a sentence is a sparse dot product and a softmax.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from dataclasses import dataclass
@@ -75,6 +76,11 @@ class Classified:
 def model_path() -> Path:
     """Where the shipped weights live (inside the installed package)."""
     return Path(str(resources.files("recap_nlp.data").joinpath(MODEL_FILE)))
+
+
+def text_digest(text: str) -> str:
+    """A short digest of a sentence, to tell later whether the model saw it (no text kept)."""
+    return hashlib.sha1(normalise(" ".join(text.split())).encode()).hexdigest()[:12]
 
 
 def pack_strings(items: list[str]) -> np.ndarray:
@@ -159,14 +165,24 @@ def _display(key: str) -> str:
     if kind == "lex":
         return "lexicon"  # the lexicon scorer's signals, shown as one driver
     if kind == "p":
-        shown = {"excl": "!", "question": "?", "ellipsis": "…", "log_words": "length"}
+        shown = {
+            "excl": "!",
+            "question": "?",
+            "ellipsis": "…",
+            "log_words": "length",
+            "first_person": "je/nous",
+            "second_person": "vous",
+        }
         return shown.get(name, name)
     return name
 
 
 @cache
-def _function_words() -> frozenset[str]:
-    """Stop words (``data/stopwords_fr.txt``) except negators: not listed among the drivers."""
+def function_words() -> frozenset[str]:
+    """Stop words (``data/stopwords_fr.txt``) except negators and "mais".
+
+    They are not listed among the drivers, and have no word vector in the model.
+    """
     text = resources.files("recap_nlp.data").joinpath("stopwords_fr.txt").read_text("utf-8")
     words = {normalise(w.strip()) for w in text.splitlines() if w.strip() and w[0] != "#"}
     words |= {w + "'" for w in ("l", "d", "j", "m", "n", "s", "t", "c", "qu")}
@@ -193,7 +209,7 @@ def _drivers(
                 _add(totals, ("¬" if key.startswith("n:") else "") + word, contribution / len(who))
         else:
             _add(totals, _display(key), contribution)
-    stop = _function_words()
+    stop = function_words()
     ranked = sorted(
         ((k, v) for k, v in totals.items() if k.lstrip("¬") not in stop),
         key=lambda kv: (-abs(kv[1]), kv[0]),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recap_nlp.records import SentimentLabel
+from recap_nlp.sentiment.classifier import classify, load_model, text_digest
 from recap_nlp.sentiment.scorer import Polarity, score_text, score_text_lexicon_only
 
 LABELS: tuple[SentimentLabel, ...] = ("positive", "neutral", "negative")
@@ -136,8 +137,6 @@ def split_scores(scorer: str, split: str, pairs: Sequence[tuple[str, str]]) -> S
 
 
 def _classifier_label(text: str) -> Polarity:
-    from recap_nlp.sentiment.classifier import classify
-
     result = classify(text)
     return Polarity(result.polarity, result.label, result.drivers)
 
@@ -152,9 +151,6 @@ def evaluate_sentiment(path: Path) -> SentimentScores:
         >>> evaluate_sentiment(Path("tests/gold/sentiment.tsv")).get("full", "test").macro_f1
         0.7...
     """
-    from recap_nlp.sentiment.classifier import load_model
-    from recap_nlp.sentiment.train import text_digest
-
     gold = load_sentiment_gold(path)
     splits = JSONL_SPLITS if path.suffix == ".jsonl" else SPLITS
     scorers = {"classifier": _classifier_label, **SCORERS}

@@ -2,11 +2,13 @@
 
 Every feature is a named value: ``w:`` words, ``b:`` word bigrams, ``s:`` stems (a light
 French suffix stripper standing in for lemmas, accents folded), ``n:`` stems inside a negation
-scope ("pas ... déçu" gives ``n:decu``), ``a:`` stems after the last contrast word (this sparse
-block is scaled to unit length), ``f:`` complaint and praise frames from
-``data/sentiment_frames.tsv``, ``lex:`` the lexicon scorer's signals and ``p:`` punctuation
-and emoji. Extraction is plain Python; the same function serves training and run time, so
-both see identical features.
+scope ("pas ... déçu" gives ``n:decu``), ``a:`` stems after the last contrast word, ``k:``
+stems inside a concessive clause ("malgré la pluie, ...": this sparse block is scaled to unit
+length), ``f:`` complaint and praise frames from ``data/sentiment_frames.tsv``, ``lex:`` the
+lexicon scorer's signals (the cues of the main clause apart, and the summed textblob-fr
+subjectivity, which tells descriptions from evaluations) and ``p:`` punctuation, emoji and
+first or second person. Extraction is plain Python; the same function serves training and
+run time, so both see identical features.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from recap_nlp.sentiment.scorer import _contrast_index, _contributions, score_te
 # Words that open a negation scope, and how many following words it covers.
 _NEGATORS = frozenset({"pas", "jamais", "rien", "aucun", "aucune", "guère", "sans", "ni", "plus"})
 NEGATION_SCOPE = 3
-SPARSE_PREFIXES = ("w:", "s:", "b:", "n:", "a:")
+SPARSE_PREFIXES = ("w:", "s:", "b:", "n:", "a:", "k:")
+# Words that open a concessive clause ("malgré la pluie, ..."): that clause is not the verdict.
+_CONCESSIVES = frozenset({"malgré", "quoique", "certes", "bien que", "même si", "en dépit"})
 # Suffixes stripped (longest first) by the light stemmer, and the shortest stem kept.
 _STEM_SUFFIXES = (
     "issements",
@@ -58,6 +62,12 @@ _STEM_SUFFIXES = (
     "x",
 )
 MIN_STEM = 3
+# Personal voice: evaluations are mostly said in the first person, calls to action and
+# questions to readers ("n'hésitez pas", "vous souffrez de ...?") in the second.
+_FIRST_PERSON = frozenset(
+    {"je", "j'", "nous", "on", "me", "m'", "moi", "mon", "ma", "mes", "notre", "nos"}
+)
+_SECOND_PERSON = frozenset({"vous", "votre", "vos", "tu", "ton", "ta", "tes"})
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")
 
 
@@ -93,6 +103,16 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
             return word[: -len(suffix)]
     return word
+
+
+@cache
+def subjectivity() -> dict[str, float]:
+    """textblob-fr subjectivity of each form (0 = factual, 1 = opinion), duplicates averaged."""
+    text = resources.files("recap_nlp.data").joinpath("sentiment_lexicon.tsv").read_text("utf-8")
+    sums: dict[str, list[float]] = {}
+    for row in csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE):
+        sums.setdefault(normalise(row["form"]), []).append(float(row["subjectivity"]))
+    return {form: sum(vals) / len(vals) for form, vals in sums.items()}
 
 
 @cache
@@ -158,10 +178,54 @@ def _contrast_features(tokens: list, feats: dict[str, float]) -> None:
             feats["a:" + stem(t.key)] = 1.0
 
 
-def _lexicon_features(text: str, tokens: list, feats: dict[str, float]) -> None:
+def _concession_spans(tokens: list) -> tuple[int, ...]:
+    """Indices of tokens inside concessive clauses (from the cue to the next punctuation)."""
+    inside, out, i = False, [], 0
+    keys = [t.key for t in tokens]
+    while i < len(tokens):
+        two = " ".join(keys[i : i + 2])
+        if keys[i] in _CONCESSIVES or two in _CONCESSIVES:
+            inside = True
+        elif tokens[i].kind in ("punct", "excl"):
+            inside = False
+        if inside:
+            out.append(i)
+        i += 1
+    return tuple(out)
+
+
+def _concession_features(tokens: list, inside: tuple[int, ...], feats: dict[str, float]) -> None:
+    if not inside:
+        return
+    feats["lex:concession"] = 1.0
+    for i in inside:
+        t = tokens[i]
+        if t.kind in ("word", "idiom", "multi"):
+            feats["k:" + stem(t.key)] = 1.0
+
+
+def _main_clause_features(
+    tokens: list, inside: tuple[int, ...], cues: list, feats: dict[str, float]
+) -> None:
+    """Lexicon cues outside concessive clauses and after the last contrast word: the verdict."""
+    skip = set(inside)
+    pivot = _contrast_index(tokens)
+    pos = neg = 0.0
+    for cue, value, _ in cues:
+        if cue.index in skip or cue.index < pivot:
+            continue
+        if value > 0:
+            pos += value
+        else:
+            neg -= value
+    feats["lex:pos_main"] = min(pos, 3.0)
+    feats["lex:neg_main"] = min(neg, 3.0)
+
+
+def _lexicon_features(text: str, tokens: list, cues: list, feats: dict[str, float]) -> None:
     result = score_text(text)
     feats["lex:polarity"] = result.polarity
-    contributions = _contributions(tokens)
+    contributions = cues
     pos = sum(v for _, v, _ in contributions if v > 0)
     neg = sum(-v for _, v, _ in contributions if v < 0)
     feats["lex:pos"] = min(pos, 3.0)
@@ -174,6 +238,13 @@ def _lexicon_features(text: str, tokens: list, feats: dict[str, float]) -> None:
     feats["lex:negator"] = float(kinds.count("negator") > 0)
     if result.label != "neutral":
         feats["lex:" + result.label] = 1.0
+    subj = subjectivity()
+    words = [t.key for t in tokens if t.kind == "word"]
+    feats["lex:subjectivity"] = min(sum(subj.get(w, 0.0) for w in words), 3.0)
+    if any(w in _FIRST_PERSON for w in words):
+        feats["p:first_person"] = 1.0
+    if any(w in _SECOND_PERSON for w in words):
+        feats["p:second_person"] = 1.0
 
 
 def _punctuation_features(text: str, tokens: list, feats: dict[str, float]) -> None:
@@ -208,6 +279,8 @@ def sentence_features(text: str) -> dict[str, float]:
     feats: dict[str, float] = {}
     _ngram_features(tokens, feats)
     _contrast_features(tokens, feats)
+    inside = _concession_spans(tokens)
+    _concession_features(tokens, inside, feats)
     norm2 = math.sqrt(sum(v * v for k, v in feats.items() if k.startswith(SPARSE_PREFIXES)))
     for k in feats:
         if norm2 and k.startswith(SPARSE_PREFIXES):
@@ -217,6 +290,8 @@ def sentence_features(text: str) -> dict[str, float]:
         feats["f:" + name] = 1.0
         if pivot_at >= 0 and start > pivot_at:
             feats["f:" + name + "_after_mais"] = 1.0
-    _lexicon_features(text, tokens, feats)
+    cues = _contributions(tokens)
+    _lexicon_features(text, tokens, cues, feats)
+    _main_clause_features(tokens, inside, cues, feats)
     _punctuation_features(text, tokens, feats)
     return feats

@@ -9,20 +9,20 @@ forbids scripts, print rules for A4 and a layout that fits a phone.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import pandas as pd
 
-from recap_nlp import __version__
 from recap_nlp.output.factsheet.content import (
     RunTables,
     UnknownEventError,
     event_context,
     index_context,
-    read_run,
+    run_tables,
     worth_a_sheet,
 )
 from recap_nlp.output.factsheet.text import (
@@ -34,6 +34,7 @@ from recap_nlp.output.factsheet.text import (
     translate_reason,
 )
 from recap_nlp.output.plots import write_atomic
+from recap_nlp.version import __version__
 
 __all__ = [
     "FACTSHEETS_DIR",
@@ -46,9 +47,9 @@ __all__ = [
     "index_context",
     "load_labels",
     "markdown_text",
-    "read_run",
     "render_event",
     "render_index",
+    "run_tables",
     "sheet_stem",
     "translate_reason",
     "worth_a_sheet",
@@ -129,6 +130,7 @@ def render_index(tables: RunTables, fmt: str, labels: dict[str, Any]) -> str:
 
 def write_factsheets(
     out_dir: Path,
+    frames: Mapping[str, pd.DataFrame],
     *,
     lang: str = "fr",
     formats: Sequence[str] = ("html", "md"),
@@ -141,7 +143,8 @@ def write_factsheets(
     one are removed, so every file in the folder belongs to this run.
 
     Args:
-        out_dir: folder of a finished run (holds ``recap.duckdb``).
+        out_dir: folder of a finished run; the sheets go into its ``factsheets/``.
+        frames: the run's tables by name (``store.read_tables(out_dir)``).
         lang: "fr" (default) or "en" labels.
         formats: any of "html" and "md".
         event_id: write only this event's sheet (and the overview), worth one or not.
@@ -155,7 +158,7 @@ def write_factsheets(
     """
     out_dir = Path(out_dir)
     labels = load_labels(lang)
-    tables = read_run(out_dir)
+    tables = run_tables(frames)
     if event_id is None:
         event_ids = [e for e in sorted(tables.events["event_id"]) if worth_a_sheet(tables, e)]
     else:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from recap_nlp.output import plots, readable, store
+from recap_nlp.output import plots, readable
 from recap_nlp.output.factsheet.text import display_value, format_date, sheet_stem, translate_reason
 from recap_nlp.output.plots import json_list
 from recap_nlp.records import COUNTED_LABELS
@@ -53,16 +52,16 @@ class RunTables:
     sources: pd.DataFrame | None = None
 
 
-def read_run(out_dir: Path) -> RunTables:
-    """Read the tables of the run in ``out_dir`` (the themes tables may be missing)."""
-    present = set(store.list_tables(out_dir))
-    optional = {n: store.read_table(out_dir, n) for n in OPTIONAL_TABLES if n in present}
-    documents = store.read_table(out_dir, "documents").fillna("")
-    sentences = store.read_table(out_dir, "sentences")
-    mentions = store.read_table(out_dir, "mentions").fillna("")
-    reconciled = store.read_table(
-        out_dir, "reconciled" if "reconciled" in present else "conflicts"
-    ).fillna("")
+def run_tables(frames: Mapping[str, pd.DataFrame]) -> RunTables:
+    """What the sheets read, from a run's tables by name (the themes tables may be missing).
+
+    ``frames`` is ``store.read_tables(out_dir)``, or any mapping with the same tables.
+    """
+    optional = {n: frames[n] for n in OPTIONAL_TABLES if n in frames}
+    documents = frames["documents"].fillna("")
+    sentences = frames["sentences"]
+    mentions = frames["mentions"].fillna("")
+    reconciled = frames["reconciled" if "reconciled" in frames else "conflicts"].fillna("")
     by_doc = {"mentions": _groups(mentions, "doc_id")}
     for name in ("doc_sentiment", "doc_themes", "keywords"):
         if name in optional:
@@ -70,11 +69,11 @@ def read_run(out_dir: Path) -> RunTables:
     return RunTables(
         documents=documents,
         mentions=mentions,
-        events=store.read_table(out_dir, "events").astype(object).fillna(""),
+        events=frames["events"].astype(object).fillna(""),
         reconciled=reconciled,
-        entities=store.read_table(out_dir, "entities").fillna(""),
+        entities=frames["entities"].fillna(""),
         n_sentences=len(sentences),
-        n_facts=len(store.read_table(out_dir, "facts")),
+        n_facts=len(frames["facts"]),
         post_labels=readable.post_labels(documents, sentences, limit=90),
         post_short=readable.post_labels(documents, sentences, limit=40),
         by_doc=by_doc,

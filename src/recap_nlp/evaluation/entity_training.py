@@ -32,7 +32,18 @@ from recap_nlp.entities.learned import (
     predictions,
     transition,
 )
-from recap_nlp.evaluation.documents import DocGold, fold_doc_name, score_documents
+from recap_nlp.evaluation.documents import (
+    DocGold,
+    doc_gold_from_mentions,
+    fold_doc_name,
+    load_doc_gold,
+    score_documents,
+)
+from recap_nlp.evaluation.mentions import load_gold
+from recap_nlp.ingest.normalize import normalize
+from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline, parse
+from recap_nlp.pipeline.per_document import rule_mentions, sentence_spans
+from recap_nlp.pipeline.runner import read_documents
 from recap_nlp.records import Document, Mention
 
 FOLD_SIZE = 4
@@ -250,10 +261,6 @@ def weights_json(model: Relabeller, cv: CrossValidation, n_posts: int) -> str:
 
 def rule_mentions_of(documents: Sequence[Document]) -> dict[str, list[Mention]]:
     """The rules' mentions of each post (the pipeline's per-document stages, no learned layer)."""
-    from recap_nlp.ingest.normalize import normalize
-    from recap_nlp.nlp import DEFAULT_MODEL, load_pipeline, parse
-    from recap_nlp.pipeline.runner import rule_mentions, sentence_spans
-
     nlp = load_pipeline(DEFAULT_MODEL, None)
     prepared = ((n.text, (doc, n)) for doc in documents for n in [normalize(doc.text)])
     found: dict[str, list[Mention]] = {}
@@ -284,10 +291,6 @@ def training_set(
     corpus: Path, gold_path: Path, own: Sequence[tuple[Path, Path]] = OWN_SETS
 ) -> TrainingSet:
     """Read the real annotated set and the project's own sets, and run the rules over them."""
-    from recap_nlp.evaluation.documents import doc_gold_from_mentions, load_doc_gold
-    from recap_nlp.evaluation.mentions import load_gold
-    from recap_nlp.pipeline.runner import read_documents
-
     gold = load_doc_gold(gold_path)
     documents, _, _ = read_documents(corpus)
     documents = [d for d in documents if d.doc_id in {g.doc_id for g in gold}]
@@ -305,7 +308,7 @@ def training_set(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m recap_nlp.entities.training CORPUS GOLD.json WEIGHTS.json`` (``make train``).
+    """``make train``: ``python -m recap_nlp.evaluation.entity_training CORPUS GOLD WEIGHTS``.
 
     CORPUS and GOLD are the real annotated set (cross-validated); the project's own sets
     (``OWN_SETS``, from the working directory) are added to every training set.
@@ -314,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 3:
-        print("usage: python -m recap_nlp.entities.training CORPUS GOLD.json WEIGHTS.json")
+        print("usage: python -m recap_nlp.evaluation.entity_training CORPUS GOLD.json WEIGHTS.json")
         return 2
     corpus, gold_path, out = Path(args[0]), Path(args[1]), Path(args[2])
     if not corpus.is_dir() or not gold_path.is_file():
