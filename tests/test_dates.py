@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -244,16 +243,6 @@ def test_dev_corpus_date_forms(
 
 def test_relative_weekday_needs_a_publication_date() -> None:
     assert find_dates("Mardi dernier, la journée") == []
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="aeéèêëiîïoôöuùûüçœÉÈÀÂÇ AZaz-'’\u0301\u0327", max_size=40))
-def test_strip_accents_drops_every_combining_mark(text: str) -> None:
-    from recap_nlp.facts.dates import strip_accents
-
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    expected = "".join(c for c in decomposed if not unicodedata.combining(c))
-    assert strip_accents(text) == expected
 
 
 def test_a_year_alone_is_found_without_a_month_name() -> None:

@@ -61,11 +61,12 @@ from recap_nlp.entities.spans import (
     word_end,
 )
 from recap_nlp.entities.terms import is_description
+from recap_nlp.french import articles
 
 log = logging.getLogger(__name__)
 
 # articles, alone or merged with a preposition ("du" = "de le")
-_ARTICLE_FORMS = frozenset({"le", "la", "les", "l'", "un", "une", "des", "du", "au", "aux"})
+_ARTICLE_FORMS = articles()
 RULES_KEY = "recap_rules"
 PATTERNS_PIPE = "recap_entity_patterns"
 REFINER_PIPE = "recap_entity_refiner"

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from recap_nlp.french import fold
 
 _DATA = "recap_nlp.data"
 
@@ -157,6 +158,9 @@ def ruler_patterns() -> tuple[dict[str, Any], ...]:
 
 
 def strip_accents(text: str) -> str:
-    """``"Québec Numérique"`` -> ``"Quebec Numerique"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """``"Québec Numérique"`` -> ``"Quebec Numerique"``: case kept, compatibility forms folded.
+
+    :func:`recap_nlp.french.fold` without lowering and with NFKD ("𝙰" -> "A"), as the entity
+    rules have always compared names.
+    """
+    return fold(text, lower=False, compatibility=True)

@@ -14,13 +14,14 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from recap_nlp.entities.lexicon import Cues, Places
+from recap_nlp.french import definite_articles, months
 
 #: Lower numbers win overlaps: a user's gazetteer, then cue rules, then the model, then lookups.
 PRIORITY = {"gazetteer": 0, "cue": 1, "ruler": 1, "acronym": 2, "model": 3, "lookup": 4}
 
 _CONNECTORS = frozenset({"de", "du", "des", "d'", "pour", "en", "sur", "à", "aux", "au"})
-_ARTICLES = frozenset({"la", "l'", "le", "les"})
-_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+_ARTICLES = definite_articles()
+_MONTHS = " ".join(months())
 _PERIODS = "printemps automne hiver an année mois semaine jour soir matin"
 _TIME_WORDS = frozenset(f"{_MONTHS} {_PERIODS}".split())
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]*[A-Z0-9]$")

@@ -13,7 +13,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from recap_nlp.facts.dates import strip_accents
+from recap_nlp.french import fold
 from recap_nlp.records import Copy, Document, FactMention
 
 _MIN_PASSAGE = 80  # characters: shorter sentences repeat by chance ("Merci à tous !")
@@ -27,7 +27,7 @@ def _passages(text: str) -> list[str]:
 
 
 def _shingles(passage: str) -> set[str]:
-    words = re.findall(r"\w+", strip_accents(passage))
+    words = re.findall(r"\w+", fold(passage))
     return {" ".join(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
 
 
@@ -57,7 +57,7 @@ def copied_passages(docs: list[Document]) -> list[Copy]:
 
 
 def _fingerprint(passage: str) -> str:
-    return " ".join(re.findall(r"\w+", strip_accents(passage).lower()))
+    return " ".join(re.findall(r"\w+", fold(passage).lower()))
 
 
 def _identical_pairs(items: list[tuple[str, str]], members: list[int]) -> set[Copy]:

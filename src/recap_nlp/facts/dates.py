@@ -15,12 +15,12 @@ import calendar
 import datetime as dt
 import logging
 import re
-import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
-from typing import Any, Literal
+from typing import Literal
+
+from recap_nlp.facts.cues import load_fact_cues
+from recap_nlp.french import fold, months, weekdays
 
 logger = logging.getLogger(__name__)
 
@@ -69,25 +69,10 @@ class _Raw:
 
 
 @cache
-def load_fact_cues() -> dict[str, Any]:
-    """Return the packaged cue tables (``data/fact_cues.toml``), parsed once."""
-    text = resources.files("recap_nlp").joinpath("data/fact_cues.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
-def strip_accents(word: str) -> str:
-    """Return ``word`` lowercased without diacritics ("Février" -> "fevrier")."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    # Each distinct character tested once, not each of a whole post's characters.
-    marks = {ord(c): None for c in set(decomposed) if unicodedata.combining(c)}
-    return decomposed.translate(marks) if marks else decomposed
-
-
-@cache
 def _month_numbers() -> dict[str, int]:
     cues = load_fact_cues()["dates"]
-    table = {strip_accents(m): i for i, m in enumerate(cues["months"], start=1)}
-    table.update({strip_accents(k): v for k, v in cues["month_abbreviations"].items()})
+    table = {fold(m): i for i, m in enumerate(months(), start=1)}
+    table.update({fold(k): v for k, v in cues["month_abbreviations"].items()})
     return table
 
 
@@ -95,7 +80,7 @@ def _accent_free_pattern(word: str) -> str:
     """Regex matching ``word`` with or without its accents ("août" -> "ao[uû]t")."""
     out = []
     for char in word:
-        base = strip_accents(char)
+        base = fold(char)
         out.append(f"[{base}{char}]" if base != char else re.escape(char))
     return "".join(out)
 
@@ -103,7 +88,7 @@ def _accent_free_pattern(word: str) -> str:
 @cache
 def _month_regex() -> str:
     cues = load_fact_cues()["dates"]
-    full = sorted(cues["months"], key=len, reverse=True)
+    full = sorted(months(), key=len, reverse=True)
     abbr = sorted(cues["month_abbreviations"], key=len, reverse=True)
     names = [_accent_free_pattern(m) for m in full]
     names += [_accent_free_pattern(a) + r"\." for a in abbr]
@@ -114,7 +99,7 @@ def _month_regex() -> str:
 def _patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
     """Compile the grammar, most specific first; the flag says the span starts at the date."""
     month = _month_regex()
-    wd = r"(?:(?:" + "|".join(load_fact_cues()["dates"]["weekdays"]) + r")" + _SP + r")?"
+    wd = r"(?:(?:" + "|".join(weekdays()) + r")" + _SP + r")?"
     link = rf"(?:{_SP}(?:au|à){_SP}|{_SP}?[-–]{_SP}?)"
     intro = rf"(?:\b(?:du|des|les){_SP})?"
     between = rf"\bentre{_SP}(?:les?{_SP})?"
@@ -162,7 +147,7 @@ def _group_int(match: re.Match[str], name: str) -> int | None:
     digits = re.match(r"\d+", value)
     if digits:
         return int(digits.group())
-    return _month_numbers().get(strip_accents(value).rstrip("."))
+    return _month_numbers().get(fold(value).rstrip("."))
 
 
 def _raw_from_match(match: re.Match[str], at_date: bool) -> _Raw:
@@ -430,7 +415,7 @@ def _resolve(
 @cache
 def _relative_weekday() -> re.Pattern[str]:
     cues = load_fact_cues()["dates"]
-    days = "|".join(cues["weekdays"])
+    days = "|".join(weekdays())
     ways = "|".join(re.escape(w) for w in [*cues["weekday_past"], *cues["weekday_next"]])
     return re.compile(rf"\b(?P<day>{days}){_SP}(?P<way>{ways})\b", re.IGNORECASE)
 
@@ -449,7 +434,7 @@ def relative_weekdays(text: str, published: dt.date | None) -> list[DateMention]
     cues = load_fact_cues()["dates"]
     found = []
     for match in _relative_weekday().finditer(text):
-        weekday = cues["weekdays"].index(match.group("day").lower())
+        weekday = weekdays().index(match.group("day").lower())
         if match.group("way").lower() in cues["weekday_past"]:
             day = published - dt.timedelta(days=(published.weekday() - weekday - 1) % 7 + 1)
         else:
@@ -531,7 +516,7 @@ def find_publication_date(text: str) -> DateMention | None:
         '2018-06-29'
     """
     lines = _line_mentions(text)
-    weekday = r"(?:" + "|".join(load_fact_cues()["dates"]["weekdays"]) + r")?"
+    weekday = r"(?:" + "|".join(weekdays()) + r")?"
     for before, _after, mention in lines:
         if _PUBLISHED_LINE.search(before):
             return mention

@@ -10,8 +10,9 @@ import datetime as dt
 import re
 from functools import cache
 
-from recap_nlp.facts.dates import load_fact_cues, strip_accents
+from recap_nlp.facts.cues import load_fact_cues
 from recap_nlp.facts.series import same_series, series_key
+from recap_nlp.french import fold
 from recap_nlp.records import FactMention
 
 _HEADCOUNTS = ("participants", "visitors", "attendance")
@@ -19,7 +20,7 @@ _OWN_ATTRIBUTES = ("main_event", "edition_number")
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", strip_accents(text)).strip()
+    return re.sub(r"\s+", " ", fold(text)).strip()
 
 
 @cache

@@ -20,9 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from recap_nlp.facts.dates import find_publication_date, load_fact_cues, strip_accents
+from recap_nlp.facts.cues import load_fact_cues
+from recap_nlp.facts.dates import find_publication_date
 from recap_nlp.facts.editions import split_main
 from recap_nlp.facts.series import blocking_keys, same_series, series_key
+from recap_nlp.french import fold
 from recap_nlp.records import Document, Event, FactMention
 
 _NAME_ATTRIBUTES = ("city", "organiser", "event_name")
@@ -54,12 +56,12 @@ class LocalEvent:
 
 def norm(text: str) -> str:
     """Lowercase, accent-free, single-spaced ("Web2day " -> "web2day")."""
-    return re.sub(r"\s+", " ", strip_accents(text)).strip()
+    return re.sub(r"\s+", " ", fold(text)).strip()
 
 
 def slug(text: str) -> str:
     """A URL-safe id part ("Semaine numérique" -> "semaine-numerique")."""
-    return re.sub(r"[^a-z0-9]+", "-", strip_accents(text)).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def _interval(first: str, last: str) -> tuple[str, str]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from recap_nlp.facts.dates import load_fact_cues, sentence_bounds
+from recap_nlp.facts.cues import load_fact_cues
+from recap_nlp.facts.dates import sentence_bounds
 from recap_nlp.records import Document, FactMention, Mention, SentenceSpan
 
 

@@ -18,9 +18,10 @@ from functools import cache
 from typing import NamedTuple
 
 from recap_nlp.entities.lexicon import places
-from recap_nlp.facts.dates import load_fact_cues, strip_accents
+from recap_nlp.facts.cues import load_fact_cues
 from recap_nlp.facts.fact_context import FactContext, contains_word, new_fact
 from recap_nlp.facts.series import EventName, ordinal_value, parse_event_name, series_key
+from recap_nlp.french import fold
 from recap_nlp.records import FactMention
 
 _SEGMENTS = re.compile(r"\s+[:|–—-]\s+|\s*[!?]\s*|\s*:\s+|,\s+(?=[a-zàâçéèêëîïôûù])")
@@ -330,7 +331,7 @@ def _find_series(text: str, series: str, start: int = 0) -> int:
     if len(key) < 3:
         return -1
     pattern = r"[\s\-]?".join(re.escape(c) for c in key)
-    found = re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", strip_accents(text)[start:])
+    found = re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", fold(text)[start:])
     return start + found.start() if found else -1
 
 

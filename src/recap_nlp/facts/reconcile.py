@@ -29,7 +29,6 @@ from itertools import combinations
 from rapidfuzz import fuzz
 
 from recap_nlp.facts.copies import copied_passages, copies_by_doc, passage_source
-from recap_nlp.facts.dates import strip_accents
 from recap_nlp.facts.sources import (
     describe_sources,
     event_role,
@@ -37,6 +36,7 @@ from recap_nlp.facts.sources import (
     load_source_cues,
     post_voice,
 )
+from recap_nlp.french import fold
 from recap_nlp.records import Conflict, Copy, Document, Event, FactMention, Source
 
 _SET_ATTRIBUTES = frozenset({"city", "sponsor", "event_name", "main_event"})
@@ -78,7 +78,7 @@ def _contains(outer: FactMention, inner: FactMention) -> bool:
 
 
 def _name_key(fact: FactMention) -> str:
-    return re.sub(r"\W+", " ", strip_accents(fact.value)).strip()
+    return re.sub(r"\W+", " ", fold(fact.value)).strip()
 
 
 def value_key(fact: FactMention) -> str:

@@ -11,14 +11,15 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from recap_nlp.facts.dates import DateMention, load_fact_cues
+from recap_nlp.facts.dates import DateMention
+from recap_nlp.french import weekdays
 
 _SP = r"[ \t\u00a0\u202f]+"
 Rule = Callable[[dt.date, re.Match[str]], tuple[dt.date, dt.date, str, str]]
 
 
 def _weekday(name: str) -> int:
-    return load_fact_cues()["dates"]["weekdays"].index(name.lower())
+    return weekdays().index(name.lower())
 
 
 def _last_weekend(published: dt.date) -> tuple[dt.date, dt.date]:
@@ -69,7 +70,7 @@ def _weekday_list(published: dt.date, match: re.Match[str]) -> tuple[dt.date, dt
 
 @cache
 def _rules() -> tuple[tuple[re.Pattern[str], Rule], ...]:
-    days = "|".join(load_fact_cues()["dates"]["weekdays"])
+    days = "|".join(weekdays())
     weekend = rf"(?:week-?end|fin{_SP}de{_SP}semaine)"
     past = r"(?:dernier|dernière|passé|passée)"
     table: list[tuple[str, Rule]] = [

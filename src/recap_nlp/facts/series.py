@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from recap_nlp.facts.dates import load_fact_cues, strip_accents
+from recap_nlp.facts.cues import load_fact_cues
+from recap_nlp.french import fold, months
 
 _YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
 _ORDINAL = re.compile(
@@ -64,9 +65,9 @@ def ordinal_value(word: str) -> int | None:
 
 
 def _month_number(word: str) -> int | None:
-    months = [strip_accents(m) for m in load_fact_cues()["dates"]["months"]]
-    low = strip_accents(word)
-    return months.index(low) + 1 if low in months else None
+    names = [fold(m) for m in months()]
+    low = fold(word)
+    return names.index(low) + 1 if low in names else None
 
 
 def parse_event_name(written: str, is_city: Iterable[str] | None = None) -> EventName:
@@ -123,7 +124,7 @@ def _capital_runs(text: str) -> list[str]:
 
 def series_key(series: str) -> str:
     """Folded series: case, accents, spaces, hyphens and articles dropped ("Mix-IT" -> "mixit")."""
-    folded = strip_accents(_ARTICLE.sub("", series.strip()))
+    folded = fold(_ARTICLE.sub("", series.strip()))
     return re.sub(r"[^a-z0-9]+", "", folded)
 
 
@@ -131,7 +132,7 @@ def acronym(series: str) -> str:
     """Initials of the capitalised words of a series, when it has at least two ("Île Sans Fil"
     -> "isf"); "" otherwise."""
     words = [w for w in re.split(r"[\s-]+", series) if w[:1].isupper()]
-    return strip_accents("".join(w[0] for w in words)) if len(words) >= 2 else ""
+    return fold("".join(w[0] for w in words)) if len(words) >= 2 else ""
 
 
 @cache

@@ -32,7 +32,8 @@ from urllib.parse import urlparse
 
 from rapidfuzz import fuzz
 
-from recap_nlp.facts.dates import load_fact_cues, strip_accents
+from recap_nlp.facts.cues import load_fact_cues
+from recap_nlp.french import fold
 from recap_nlp.records import Copy, Document, Event, FactMention, Mention, Source, SourceRole
 
 _NAME = r"([A-ZÀ-Ý][\w'’-]*(?:[ -](?:de |du |d'|d’|van |von )?[A-ZÀ-Ý][\w'’-]*){0,3})"
@@ -83,7 +84,7 @@ def _sentence_at(text: str, position: int) -> str:
 
 def fold_name(name: str) -> str:
     """A name compared across posts: no accents, case or punctuation ("Élao" -> "elao")."""
-    return " ".join(re.findall(r"\w+", strip_accents(name)))
+    return " ".join(re.findall(r"\w+", fold(name)))
 
 
 def post_author(doc: Document, people: Sequence[Mention] = ()) -> tuple[str, str]:

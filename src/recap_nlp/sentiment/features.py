@@ -16,12 +16,12 @@ from __future__ import annotations
 import csv
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
+from recap_nlp import french
 from recap_nlp.sentiment.lexicon import load_lexicon, normalise
 from recap_nlp.sentiment.scorer import _contrast_index, _contributions, score_text, tokenize
 
@@ -80,14 +80,13 @@ class Frame:
 
 
 def fold(text: str) -> str:
-    """Strip accents from normalised text.
+    """Strip accents from normalised text (:func:`recap_nlp.french.fold`, case kept).
 
     Example:
         >>> fold("déçue")
         'decue'
     """
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return french.fold(text, lower=False)
 
 
 @lru_cache(maxsize=2**16)

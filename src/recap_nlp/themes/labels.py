@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from recap_nlp.french import fold
 from recap_nlp.themes.vocabulary import MARKUP_SPAN, french_stopwords
 
 # A name labels a theme when at least this share of its posts' weight is on the theme.
@@ -114,8 +114,8 @@ def _overlap(term: str, part: str) -> bool:
 
 
 def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    # casefold, not lower: "ß" -> "ss", as the labels have always been compared.
+    return fold(text.casefold(), lower=False)
 
 
 def clean_name(name: str) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
+
+from recap_nlp.french import fold, months
 
 _DATE_KEYS = (
     "date",
@@ -24,19 +25,21 @@ _DATE_KEYS = (
 )
 _LASTMOD_KEYS = ("lastmod", "updated", "modified", "last_modified", "update")
 _AUTHOR_KEYS = ("author", "authors", "auteur", "auteurs", "author_name", "author_username")
+# Month names (folded), then the abbreviations and English names of dates in file metadata.
 _MONTHS = {
-    **dict.fromkeys(("janvier", "janv", "jan", "january"), 1),
-    **dict.fromkeys(("fevrier", "fevr", "fev", "feb", "february"), 2),
-    **dict.fromkeys(("mars", "mar", "march"), 3),
-    **dict.fromkeys(("avril", "avr", "apr", "april"), 4),
-    **dict.fromkeys(("mai", "may"), 5),
-    **dict.fromkeys(("juin", "jun", "june"), 6),
-    **dict.fromkeys(("juillet", "juil", "jul", "july"), 7),
-    **dict.fromkeys(("aout", "aug", "august"), 8),
-    **dict.fromkeys(("septembre", "sept", "sep", "september"), 9),
-    **dict.fromkeys(("octobre", "oct", "october"), 10),
-    **dict.fromkeys(("novembre", "nov", "november"), 11),
-    **dict.fromkeys(("decembre", "dec", "december"), 12),
+    **{fold(name): number for number, name in enumerate(months(), start=1)},
+    **dict.fromkeys(("janv", "jan", "january"), 1),
+    **dict.fromkeys(("fevr", "fev", "feb", "february"), 2),
+    **dict.fromkeys(("mar", "march"), 3),
+    **dict.fromkeys(("avr", "apr", "april"), 4),
+    **dict.fromkeys(("may",), 5),
+    **dict.fromkeys(("jun", "june"), 6),
+    **dict.fromkeys(("juil", "jul", "july"), 7),
+    **dict.fromkeys(("aug", "august"), 8),
+    **dict.fromkeys(("sept", "sep", "september"), 9),
+    **dict.fromkeys(("oct", "october"), 10),
+    **dict.fromkeys(("nov", "november"), 11),
+    **dict.fromkeys(("dec", "december"), 12),
 }
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
@@ -74,17 +77,12 @@ def _date_parts(text: str) -> tuple[int, int, int] | None:
         return int(match[1]), int(match[2]), int(match[3])
     if match := _NUMERIC.match(text):
         return int(match[3]), int(match[2]), int(match[1])
-    folded = _fold(text)
+    folded = fold(text, compatibility=True)
     if (match := _WORDS.search(folded)) and match[2] in _MONTHS:
         return int(match[3]), _MONTHS[match[2]], int(match[1])
     if (match := _WORDS_EN.search(folded)) and match[1] in _MONTHS:
         return int(match[3]), _MONTHS[match[1]], int(match[2])
     return None
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def date_from_path(path: Path) -> str:
