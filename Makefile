@@ -10,10 +10,10 @@ OUT ?= outputs
 WORKERS ?= 1
 REALDEV ?= ../shared/realdev
 
-.PHONY: help run test lint format eval train bench stress clean
+.PHONY: help run test test-fast lint format eval train bench stress clean
 
 help:  ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## Run the pipeline on corpus/ into outputs/
 	$(BIN)/recap-nlp run $(CORPUS) --out $(OUT) --workers $(WORKERS)
 
-test: $(STAMP)  ## Run the test suite
+test: $(STAMP)  ## Run the test suite (everything, slow tests included)
 	$(BIN)/pytest
+
+test-fast: $(STAMP)  ## The tests not marked slow (no whole-corpus run): under a minute
+	$(BIN)/pytest -m "not slow"
 
 lint: $(STAMP)  ## ruff check and format check
 	$(BIN)/ruff check src tests benchmarks

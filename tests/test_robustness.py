@@ -58,6 +58,7 @@ def test_huge_inputs_are_skipped_or_processed_not_crashed(tmp_path: Path) -> Non
     assert len(skipped) >= 8
 
 
+@pytest.mark.slow
 def test_bad_input_mixed_into_seeds_leaves_their_results_unchanged(tmp_path: Path) -> None:
     clean, mixed = tmp_path / "clean", tmp_path / "mixed"
     shutil.copytree(CORPUS, clean)
@@ -128,6 +129,7 @@ def test_killed_run_leaves_previous_outputs_intact(tmp_path: Path) -> None:
     assert not list(out.glob(".staging-*"))
 
 
+@pytest.mark.slow
 def test_concurrent_run_on_same_output_is_refused(tmp_path: Path) -> None:
     from recap_nlp.output import store
 
@@ -143,6 +145,7 @@ def _small_corpus(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_output_folder_problems_are_usage_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -194,6 +197,7 @@ def test_reports_of_removed_events_are_gone(tmp_path: Path) -> None:
     _assert_reports_match_tables(out)
 
 
+@pytest.mark.slow
 def test_a_post_whose_stages_raise_is_skipped_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,5 +2,6 @@
 
 The DuckDB store and its CSV copies (``store``), the documented tables (``tables``), the
 per-document cache (``cache``), figures (``plots``), fact sheets and their templates
-(``factsheet/``), exploration of a finished run (``explore``) and readable labels (``readable``).
+(``factsheet/``), both drawn from a run's tables read once (``reports``), exploration of a
+finished run (``explore``) and readable labels (``readable``).
 """

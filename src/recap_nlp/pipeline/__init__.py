@@ -1,5 +1,6 @@
-"""The pipeline: settings, the engines that run per-document stages, the stages in order.
+"""The pipeline: a run's settings, the per-document stage, the engines, the stages in order.
 
-``config`` (packaged defaults and a user file), ``engine`` (local processes or Dask) and
-``runner`` (the run: per-document stages, then cross-post stages, then the outputs).
+``options`` (``RunOptions``) and ``config`` (packaged defaults and a user file),
+``per_document`` (one post through spaCy and the per-document stages), ``engine`` (local
+processes or Dask) and ``runner`` (per-document stages, then cross-post stages, then output).
 """

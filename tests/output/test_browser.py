@@ -23,7 +23,6 @@ import pytest
 from PIL import Image
 
 from recap_nlp.output import factsheet, store
-from recap_nlp.pipeline.runner import run
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM = os.environ.get("CHROMIUM_BIN") or next(
@@ -98,13 +97,9 @@ def body_data(dom: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sheets(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import CORPUS
-
-    out = tmp_path_factory.mktemp("browser_run")
-    run(CORPUS, out)
-    factsheet.write_factsheets(out, store.read_tables(out), formats=("html",))
-    return out
+def sheets(seed_run: Path) -> Path:
+    """The session's seed run: its HTML sheets were written with it."""
+    return seed_run
 
 
 def _mission_2017(out: Path) -> Path:

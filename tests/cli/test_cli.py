@@ -14,21 +14,6 @@ from recap_nlp.cli.main import app
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from tests.conftest import CORPUS
-
-    corpus = tmp_path_factory.mktemp("run") / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    out = corpus.parent / "outputs"
-    result = runner.invoke(app, ["run", str(corpus), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    (out / "run-output.txt").write_text(result.output, encoding="utf-8")
-    return out
-
-
 def test_summary_counts_genuine_conflicts_and_says_what_entities_are(seed_run: Path) -> None:
     summary = (seed_run / "run-output.txt").read_text(encoding="utf-8")
     # The seeds disagree once: the 2017 delegation, 27 in one post and 28 in the other.
@@ -128,6 +113,7 @@ def test_rerun_gives_identical_tables(seed_run: Path, tmp_path: Path) -> None:
         assert csv.read_bytes() == (tmp_path / "tables" / csv.name).read_bytes(), csv.name
 
 
+@pytest.mark.slow
 def test_skipped_input_exits_1_and_is_reported(corpus_copy: Path, tmp_path: Path) -> None:
     (corpus_copy / "vide.txt").write_text("")
     (corpus_copy / "photo.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
@@ -190,6 +176,7 @@ def test_facts_show_the_two_missions_as_two_events(seed_run: Path) -> None:
     assert result.exit_code == 0
 
 
+@pytest.mark.slow
 def test_user_gazetteer_adds_entities_and_bad_line_is_named(
     corpus_copy: Path, tmp_path: Path
 ) -> None:

@@ -18,8 +18,9 @@ from recap_nlp.entities.learned import (
 )
 from recap_nlp.evaluation.entity_training import CrossValidation, Example, fit, weights_json
 from recap_nlp.records import Document, Mention
+from tests.conftest import REPO
 
-DATA = Path(__file__).resolve().parents[1] / "src" / "recap_nlp" / "data"
+DATA = REPO / "src" / "recap_nlp" / "data"
 BODY = "Le groupe Histoire joue ce soir. Histoire a ouvert. Claire Dumas chante."
 
 

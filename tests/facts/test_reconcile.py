@@ -6,11 +6,11 @@ import dataclasses
 
 from recap_nlp.facts.reconcile import compatible, copied_passages, reconcile, source_role
 from recap_nlp.records import Conflict, Copy, Document, Event, FactMention
-from tests.test_events import missions, seed_run
+from tests.facts.test_events import missions, seed_events
 
 
 def test_seed_delegation_conflict_27_vs_28_with_both_quotes() -> None:
-    docs, events, facts = seed_run()
+    docs, events, facts = seed_events()
     m2017 = missions(events)[0]
     conflicts = reconcile(events, facts, docs)
     (size,) = [
@@ -34,7 +34,7 @@ def test_seed_delegation_conflict_27_vs_28_with_both_quotes() -> None:
 
 
 def test_no_conflict_across_editions() -> None:
-    docs, events, facts = seed_run()
+    docs, events, facts = seed_events()
     for conflict in reconcile(events, facts, docs):
         assert conflict.status != "conflict" or len(set(conflict.values)) > 1
         years = {v[:4] for v in conflict.values if conflict.attribute == "date"}
@@ -49,7 +49,7 @@ def test_no_conflict_across_editions() -> None:
 
 
 def test_seed_copied_passage_found() -> None:
-    docs, _, _ = seed_run()
+    docs, _, _ = seed_events()
     pairs = {(c.doc_a[:3], c.doc_b[:3]) for c in copied_passages(docs)}
     assert pairs == {("001", "002")}
     assert any(

@@ -20,12 +20,17 @@ def _rows(result: RunResult) -> dict[str, list[dict]]:
     return tables
 
 
-def test_rerun_after_adding_a_post_parses_only_the_new_one(tmp_path: Path) -> None:
+def _seed_run_copy(seed_run: Path, target: Path) -> Path:
+    """A copy of the session's seed run (made on a copy of corpus/, its cache in OUT/.cache)."""
+    shutil.copytree(seed_run, target)
+    assert len(list((target / ".cache").rglob("*.json"))) == 5  # one entry per seed post
+    return target
+
+
+def test_rerun_after_adding_a_post_parses_only_the_new_one(tmp_path: Path, seed_run: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    out = tmp_path / "out"
-    first = pipeline.run(corpus, out)
-    assert first.n_parsed == 5
+    out = _seed_run_copy(seed_run, tmp_path / "out")
     (corpus / "nouveau.txt").write_text(VARIANTS[0] + VARIANTS[3], encoding="utf-8")
     incremental = pipeline.run(corpus, out)
     assert incremental.n_parsed == 1
@@ -34,9 +39,8 @@ def test_rerun_after_adding_a_post_parses_only_the_new_one(tmp_path: Path) -> No
     assert _rows(incremental) == _rows(full)
 
 
-def test_force_recomputes_and_a_corrupt_entry_is_recomputed(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    pipeline.run(CORPUS, out)
+def test_force_recomputes_and_a_corrupt_entry_is_recomputed(tmp_path: Path, seed_run: Path) -> None:
+    out = _seed_run_copy(seed_run, tmp_path / "out")
     assert pipeline.run(CORPUS, out, RunOptions(force=True)).n_parsed == 5
     entries = sorted((out / ".cache").rglob("*.json"))
     assert len(entries) == 5

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -24,8 +23,9 @@ from recap_nlp.sentiment import (
 )
 from recap_nlp.sentiment.lexicon import load_lexicon, normalise
 from recap_nlp.sentiment.scorer import tokenize
+from tests.conftest import REPO
 
-GOLD = Path(__file__).parent / "gold" / "sentiment.tsv"
+GOLD = REPO / "tests" / "gold" / "sentiment.tsv"
 
 # Real sentences from the seed corpus and public French reviews (sources in the gold README),
 # labels written by hand before running the scorer.

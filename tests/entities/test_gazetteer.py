@@ -45,6 +45,7 @@ def test_bad_jsonl_line(tmp_path: Path) -> None:
         load_user_gazetteer(path)
 
 
+@pytest.mark.slow
 def test_user_gazetteer_wins_in_the_pipeline(tmp_path: Path) -> None:
     from recap_nlp.nlp import load_pipeline
 
@@ -89,6 +90,7 @@ def test_missing_gazetteer_is_a_gazetteer_error(tmp_path: Path) -> None:
         load_user_gazetteer(tmp_path / "absent.tsv")
 
 
+@pytest.mark.slow
 def test_patterns_are_tokenised_without_running_the_model(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,10 +7,10 @@ import dataclasses
 from recap_nlp.facts import extract_facts
 from recap_nlp.facts.events import LocalEvent, complete_link, resolve_events
 from recap_nlp.records import Document, Event, FactMention
-from tests.test_facts import hand_mentions, seed_doc
+from tests.facts.test_facts import hand_mentions, seed_doc
 
 
-def seed_run(
+def seed_events(
     prefixes: tuple[str, ...] = ("000", "001", "002", "003", "004"),
 ) -> tuple[list[Document], list[Event], list[FactMention]]:
     docs = [seed_doc(p, "2017-06-26" if p == "002" else "") for p in prefixes]
@@ -24,7 +24,7 @@ def missions(events: list[Event]) -> list[Event]:
 
 
 def test_two_missions_resolved_apart() -> None:
-    _, events, _ = seed_run()
+    _, events, _ = seed_events()
     got = [(e.start_date, e.end_date, len(e.doc_ids)) for e in missions(events)]
     assert got == [("2017-06-03", "2017-06-11", 2), ("2018-06-09", "2018-06-17", 1)]
     (m2017, m2018) = missions(events)
@@ -33,16 +33,16 @@ def test_two_missions_resolved_apart() -> None:
 
 
 def test_every_fact_gets_a_known_event_and_ids_are_deterministic() -> None:
-    _, events, stamped = seed_run()
+    _, events, stamped = seed_events()
     ids = {e.event_id for e in events}
     assert all(f.event_id in ids for f in stamped)
     assert [e.event_id for e in events] == sorted(ids)
-    _, again, _ = seed_run(("004", "002", "001", "000", "003"))
+    _, again, _ = seed_events(("004", "002", "001", "000", "003"))
     assert [e.event_id for e in again] == [e.event_id for e in events]
 
 
 def test_delegation_counts_join_their_mission() -> None:
-    _, events, stamped = seed_run()
+    _, events, stamped = seed_events()
     m2017 = missions(events)[0]
     sizes = sorted(
         f.value

@@ -33,6 +33,7 @@ from recap_nlp.sentiment.classifier import CLASSES, logits, model_path
 from recap_nlp.sentiment.evaluate import SentimentGoldError, load_sentiment_gold
 from recap_nlp.sentiment.features import frames_in, sentence_features, stem
 from recap_nlp.sentiment.lexicon import normalise
+from tests.conftest import REPO
 
 # Written for this test (not in any training file), labels decided by hand by the rules of
 # the realdev SENTIMENT-RULES: complaints without opinion words, contrast, litotes, Québec
@@ -236,7 +237,7 @@ def test_jsonl_gold_is_read_and_bad_lines_rejected(tmp_path: Path) -> None:
 
 
 def test_project_gold_is_flagged_as_training_data() -> None:
-    scores = evaluate_sentiment(Path(__file__).parent / "gold" / "sentiment.tsv")
+    scores = evaluate_sentiment(REPO / "tests" / "gold" / "sentiment.tsv")
     assert scores.n_seen == 218
     assert "in-sample" in format_sentiment_scores(scores)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from recap_nlp.facts import extract_facts
 from recap_nlp.records import Document, FactMention, Mention
+from tests.conftest import REPO
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = REPO / "corpus"
 # The few entities the tests need, as the entity stage would label them.
 ENTITIES = {
     "Angers": "CITY",

@@ -17,11 +17,10 @@ from recap_nlp.ingest.readers import read_markdown
 from recap_nlp.ingest.readers.markdown import Rendered, render_markdown
 from recap_nlp.pipeline.per_document import process_document
 from recap_nlp.records import Document, Skipped
+from tests.conftest import REPO
 
 # ../shared/realdev beside the repository; RECAP_REALDEV points elsewhere (a git worktree).
-REALDEV = Path(
-    os.environ.get("RECAP_REALDEV", Path(__file__).parents[1].parent / "shared" / "realdev")
-)
+REALDEV = Path(os.environ.get("RECAP_REALDEV", REPO.parent / "shared" / "realdev"))
 
 POST = """---
 title: "Retour sur la Fête du code 2019"

@@ -8,7 +8,6 @@ never a rule written from these posts' names.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 import spacy
@@ -25,8 +24,9 @@ from recap_nlp.evaluation.mentions import (
 from recap_nlp.ingest.corpus import read_file
 from recap_nlp.pipeline.runner import analyse, read_documents
 from recap_nlp.records import Document
+from tests.conftest import REPO
 
-HELDOUT = Path(__file__).parent / "gold" / "heldout"
+HELDOUT = REPO / "tests" / "gold" / "heldout"
 POSTS = HELDOUT / "posts"
 
 # Measured when the set was made (recap-nlp evaluate on these posts, before any rule saw them):

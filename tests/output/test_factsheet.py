@@ -10,21 +10,11 @@ from pathlib import Path
 import pytest
 
 from recap_nlp.output import factsheet, store
-from recap_nlp.pipeline.runner import result_tables, run
+from recap_nlp.pipeline.runner import result_tables
 from recap_nlp.records import Conflict, DocTheme, Document, Entity, Event, Mention, RunResult, Theme
 from recap_nlp.sentiment import DocSentiment
 
 HOSTILE = "<script>alert('x')</script>"
-
-
-@pytest.fixture(scope="module")
-def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import CORPUS
-
-    out = tmp_path_factory.mktemp("seed_run")
-    run(CORPUS, out)
-    factsheet.write_factsheets(out, store.read_tables(out))
-    return out
 
 
 def _mission_sheet(out: Path, year: str, fmt: str = "html") -> str:
@@ -233,6 +223,7 @@ def test_english_labels(hostile_run: Path) -> None:
     assert "Corpus overview" in md
 
 
+@pytest.mark.slow
 def test_themes_section_only_when_themes_exist(tmp_path: Path) -> None:
     empty = tmp_path / "empty"  # the run's own (empty) themes tables: no section either
     store.write_outputs(empty, result_tables(_hostile_result()))
@@ -476,6 +467,7 @@ def _with_name_only_event(out: Path) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_events_named_only_in_passing_get_no_sheet(tmp_path: Path) -> None:
     out = _with_name_only_event(tmp_path / "run")
     (out / "factsheets").mkdir()
@@ -491,6 +483,7 @@ def test_events_named_only_in_passing_get_no_sheet(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_templates_compile_once_per_process(hostile_run: Path, monkeypatch) -> None:
     import jinja2
 

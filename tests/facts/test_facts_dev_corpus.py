@@ -5,15 +5,15 @@ conflicts below were checked by hand against the posts (see tests/gold/dev_facts
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from recap_nlp.pipeline import runner as pipeline
 from recap_nlp.pipeline.options import RunOptions
 from recap_nlp.records import Conflict, Event, FactMention, RunResult
+from tests.conftest import REPO
 
-POSTS = Path(__file__).resolve().parent / "gold" / "dev_facts" / "posts"
+POSTS = REPO / "tests" / "gold" / "dev_facts" / "posts"
 SUBSET = (
     "salon_2024_presse.md",
     "salon_2024_exposant.md",

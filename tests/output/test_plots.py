@@ -15,47 +15,43 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from recap_nlp.output import plots, store
-from recap_nlp.pipeline.runner import run
-
-
-@pytest.fixture(scope="module")
-def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import CORPUS
-
-    out = tmp_path_factory.mktemp("plots_run")
-    run(CORPUS, out)
-    return out
 
 
 @pytest.mark.slow
-def test_write_figures_png_and_svg_decodable(seed_run: Path) -> None:
-    written = plots.write_figures(seed_run, store.read_tables(seed_run))
+def test_write_figures_png_and_svg_decodable(seed_run_copy: Path) -> None:
+    written = plots.write_figures(seed_run_copy, store.read_tables(seed_run_copy))
     stems = {p.stem for p in written}
     assert {"entities", "network", "timeline", "sentiment"} <= stems
-    has_themes = "doc_themes" in store.list_tables(seed_run)
+    has_themes = "doc_themes" in store.list_tables(seed_run_copy)
     assert ("themes" in stems) == has_themes  # drawn exactly when the run made themes
     assert ("theme_matrix" in stems) == has_themes
     for stem in stems:
-        png = seed_run / "figures" / f"{stem}.png"
+        png = seed_run_copy / "figures" / f"{stem}.png"
         with Image.open(png) as image:
             image.load()
             assert image.width > 300 and image.height > 100
-        root = ET.parse(seed_run / "figures" / f"{stem}.svg").getroot()
+        root = ET.parse(seed_run_copy / "figures" / f"{stem}.svg").getroot()
         assert root.tag.endswith("svg")
-    assert not list((seed_run / "figures").glob(".*")), "temporary files left behind"
+    assert not list((seed_run_copy / "figures").glob(".*")), "temporary files left behind"
 
 
 @pytest.mark.slow
-def test_rerun_writes_identical_files(seed_run: Path) -> None:
-    first = {p: p.read_bytes() for p in plots.write_figures(seed_run, store.read_tables(seed_run))}
-    second = {p: p.read_bytes() for p in plots.write_figures(seed_run, store.read_tables(seed_run))}
+def test_rerun_writes_identical_files(seed_run_copy: Path) -> None:
+    first = {
+        p: p.read_bytes()
+        for p in plots.write_figures(seed_run_copy, store.read_tables(seed_run_copy))
+    }
+    second = {
+        p: p.read_bytes()
+        for p in plots.write_figures(seed_run_copy, store.read_tables(seed_run_copy))
+    }
     assert first == second
 
 
 @pytest.mark.slow
-def test_french_accents_are_drawn_with_dejavu(seed_run: Path) -> None:
-    plots.write_figures(seed_run, store.read_tables(seed_run))
-    svg = (seed_run / "figures" / "entities.svg").read_text(encoding="utf-8")
+def test_french_accents_are_drawn_with_dejavu(seed_run_copy: Path) -> None:
+    plots.write_figures(seed_run_copy, store.read_tables(seed_run_copy))
+    svg = (seed_run_copy / "figures" / "entities.svg").read_text(encoding="utf-8")
     assert "<!-- Entités distinctes par type -->" in svg  # the text each glyph path draws
     assert 'id="DejaVuSans-' in svg  # glyphs drawn from DejaVu Sans, which has every accent
     assert "<dc:date>" not in svg

@@ -27,8 +27,9 @@ from recap_nlp.evaluation.mentions import (
     validate_gold,
 )
 from recap_nlp.records import COUNTED_LABELS, Mention
+from tests.conftest import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 GOLD_PATH = ROOT / "tests" / "gold" / "entities.jsonl"
 CORPUS = ROOT / "corpus"
 

@@ -57,6 +57,7 @@ def test_without_clashes_ids_stay_the_stems(tmp_path: Path) -> None:
     assert sorted(d.doc_id for d in read_corpus(tmp_path).documents) == ["bilan", "y"]
 
 
+@pytest.mark.slow
 def test_every_post_with_a_clashing_id_is_in_the_tables(tmp_path: Path) -> None:
     root = _corpus(tmp_path / "corpus")
     out = tmp_path / "out"
