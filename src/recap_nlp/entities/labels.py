@@ -428,7 +428,7 @@ def _named_like_a_body(doc: Doc, start: int, end: int) -> bool:
 def _event_shaped(span: Span, lex: Lexicon) -> bool:
     """A name led by an event word or ending with one, maybe before a city and a year.
 
-    Example: "Hackathon Winter Edition", "Salon africain", "Startup Day Lyon" (not the
+    Example: "Hackathon Édition d'hiver", "Salon africain", "Startup Day Lyon" (not the
     venue "Lyon Expo").
     """
     if len(span) > 1 and span[0].text in lex.cues.event_heads:
