@@ -130,3 +130,16 @@ def test_training_is_deterministic() -> None:
     model = fit(examples, ["ORG>NONE"])
     probs = model.probabilities({"rule=ORG": 1.0, "french_word": 1.0})
     assert max(probs, key=probs.get) == "NONE"
+
+
+def test_the_main_event_and_editions_are_never_rejected() -> None:
+    body = "Bilan du Festival Lumière. Le Défi Vert 2021 a plu. La Nuit Bleue aussi."
+    doc = Document("p", body, "p.md", "md", "h", title="Retour sur le Festival Lumière")
+
+    def event(text: str) -> Mention:
+        start = body.index(text)
+        return Mention("p", start, start + len(text), text, "EVENT", body, 0, "cue")
+
+    ms = [event("Festival Lumière"), event("Défi Vert"), event("Nuit Bleue")]
+    got = relabel_mentions(doc, ms, rejecting({"EVENT>NONE"}))
+    assert [m.label for m in got] == ["EVENT", "EVENT", "MISC"]

@@ -6,9 +6,11 @@ Mentions are grouped in four steps, each near-linear (dictionary lookups, blocki
    edition year folded away ("la Angers French Tech", "Web à Québec 2014");
 2. a short name is resolved to the unique longer name it starts, looked for in the same post
    first, then in the corpus ("Martin" -> "Martin Boivin", "Semaine numérique" -> "Semaine
-   numérique de Québec"; a person's first name only in posts recapping the same event); two
-   different candidates leave it alone; a surname alone is resolved to the unique full name of
-   the same post it ends ("Boyer" -> "Pascal BOYER");
+   numérique de Québec"; a person's first name only in posts recapping the same event, a
+   one-word common noun only in its own post; an organisation's own name never: "Zorbex" is not
+   "Zorbex Web"); a longer name that only adds a place ("Ruby Day
+   Lille") is an edition, not a resolution; two different candidates leave it alone; a surname
+   alone is resolved to the unique full name of the same post it ends ("Boyer" -> "Pascal BOYER");
 3. aliases stated by the posts join groups: an acronym defined in brackets ("Web à Québec
    (WAQ)") and an apposition ("« Digital SpringBreak », le Web2Day");
 4. near spellings join groups (rapidfuzz ratio, blocked by label and first letters).
@@ -25,9 +27,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import cache
 
 from rapidfuzz import fuzz
 
+from recap_nlp.entities import lexicon
 from recap_nlp.entities.lexicon import strip_accents
 from recap_nlp.entities.spans import is_acronym, letters_match
 from recap_nlp.records import Entity, EntityLabel, Mention
@@ -137,7 +141,13 @@ def _resolve_prefix(
     """
     if key[0] != "NAME" or mention.canonical:
         return key
-    candidates = index.get((mention.label, key[1]), {})
+    if mention.label == "ORG" and not _common_noun(mention.text):
+        return key  # "Zorbex" beside "Zorbex Web": two bodies
+    candidates = {
+        k: docs
+        for k, docs in index.get((mention.label, key[1]), {}).items()
+        if k[1][len(key[1]) + 1 :] not in _folded_places()
+    }
     same_doc = {k for k, docs in candidates.items() if mention.doc_id in docs}
     if len(same_doc) == 1:
         return next(iter(same_doc))
@@ -146,7 +156,28 @@ def _resolve_prefix(
     ((found, docs),) = candidates.items()
     if mention.label == "PER" and not _same_event(mention.doc_id, docs, events):
         return key
+    if mention.label != "PER" and _common_noun(mention.text):
+        return key  # "Université" in one post is not the "Université de X" of another
     return found
+
+
+def _common_noun(text: str) -> bool:
+    """A one-word name that is a French common noun or a cue head: "Conférence", "Forum"."""
+    from recap_nlp.entities.learned import is_french_word
+
+    word = " ".join(text.split())
+    if " " in word:
+        return False
+    cues = lexicon.cues()
+    return word in cues.event_heads or word in cues.org_heads or is_french_word(word.lower())
+
+
+@cache
+def _folded_places() -> frozenset[str]:
+    """Folded city, region and country names: a longer name that only adds one ("Ruby Day
+    Lille") names an edition or a branch, not what the short name stands for."""
+    places = lexicon.places()
+    return frozenset(fold(name) for name in [*places.cities, *places.regions])
 
 
 def _same_event(doc_id: str, others: set[str], events: Mapping[str, str]) -> bool:

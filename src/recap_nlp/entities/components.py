@@ -37,9 +37,11 @@ from recap_nlp.entities.labels import (
     first_name_at,
     is_noise,
     model_label,
+    not_a_name_kind,
     place_label,
     trim,
 )
+from recap_nlp.entities.lexicon import Places
 from recap_nlp.entities.persons import (
     lone_words_as_orgs,
     model_parts,
@@ -50,12 +52,14 @@ from recap_nlp.entities.spans import (
     Candidate,
     acronym_definitions,
     head_candidates,
+    is_acronym,
     is_capitalised,
     is_glued_hyphen,
     noun_named_candidates,
     portfolio_candidates,
     tail_candidates,
     token_event_candidates,
+    word_end,
 )
 from recap_nlp.entities.terms import is_description
 from recap_nlp.french import articles
@@ -166,6 +170,7 @@ class EntityRefiner:
         accepted = split_affiliations(doc, accepted, self.lex)
         accepted = without_talk_titles(doc, affiliations_after(doc, accepted, self.lex))
         accepted = self.with_named_places(doc, with_enumerations(doc, accepted, self.lex))
+        accepted = with_city_named_orgs(doc, accepted, self.lex)
         doc.ents = [
             Span(doc, c.start, c.end, label=c.label, kb_id=c.source, span_id=c.canonical)
             for c in accepted
@@ -185,6 +190,8 @@ class EntityRefiner:
 
     def _model_pieces(self, doc: Doc, start: int, end: int, label: str) -> Iterable[Candidate]:
         start, end = trim(doc, start, end, self.lex.cues.person_titles)
+        if _job_then_employer(doc, start, end, self.lex):
+            start, label = start + 2, "ORG"  # "Directeur d'Arborea": the employer is named
         if label == "PER":
             end = without_job_words(doc, start, end, self.lex)
         if end == start + 1 and doc[start].text in self.lex.first_names:
@@ -207,6 +214,8 @@ class EntityRefiner:
         if start >= end or is_noise(doc[start:end], self.lex):
             return None
         found = model_label(doc, start, end, label, self.lex)
+        if found == "PER" and start > 0 and doc[start - 1].text in self.lex.cues.stage_prefixes:
+            start -= 1  # a stage name keeps its prefix: "DJ Snake"
         return Candidate(start, end, found, "model") if found is not None else None
 
     def _end_before_place(self, doc: Doc, start: int, end: int) -> int:
@@ -227,6 +236,8 @@ class EntityRefiner:
         """Pattern matches (``doc.spans``) and cue-word names."""
         for span in doc.spans.get(RULES_KEY, []):
             source = "gazetteer" if span.id_ else "ruler"
+            if source == "ruler" and _street_number_at(doc, span.end - 1, self.lex):
+                continue  # "Bistrot Lumière 1850, avenue du Port": an address, not an edition
             start = span.start
             while source == "ruler" and start > 1 and is_glued_hyphen(doc, start - 1):
                 start -= 2  # the whole compound: "Mix-IT 2015", not "IT 2015"
@@ -247,6 +258,18 @@ class EntityRefiner:
         yield from noun_named_candidates(doc, cues.org_nouns_before, "ORG")
         yield from noun_named_candidates(doc, cues.event_nouns_before, "EVENT")
         yield from site_names(doc, set())
+        yield from self._employer_candidates(doc)
+        yield from _city_hall_candidates(doc, places)
+
+    def _employer_candidates(self, doc: Doc) -> Iterable[Candidate]:
+        """A name after "chez" that is no person's and no place: "chez Zorbex"."""
+        for c in noun_named_candidates(doc, _AT_EMPLOYER, "ORG"):
+            first = doc[c.start].text
+            if first in self.lex.first_names or self.lex.places.label(doc[c.start : c.end].text):
+                continue
+            if first.split("-")[0] in self.lex.first_names:
+                continue
+            yield c
 
     def with_acronyms(self, doc: Doc, accepted: list[Candidate]) -> list[Candidate]:
         """Add "Long Name (ACR)" pairs: both spans, with one label."""
@@ -341,6 +364,50 @@ class EntityRefiner:
         return nxt.pos_ == "ADJ" or (nxt.is_title and nxt.pos_ == "PROPN")
 
 
+_AT_EMPLOYER = frozenset({"chez"})
+# words before "<city> à <city>" that make it a route: "de Nantes à Cordoue", "relier Nancy à Metz"
+_ROUTE_WORDS = frozenset({"de", "d'", "depuis", "entre", "relier", "rallier", "joindre"})
+_CITY_HALLS = frozenset({"mairie", "préfecture", "municipalité", "sous-préfecture"})
+
+
+def _city_hall_candidates(doc: Doc, places: Places) -> Iterable[Candidate]:
+    """A lowercase "mairie de <city>" is the city's administration: "la mairie de Lyon"."""
+    for tok in doc:
+        if not tok.is_lower or tok.lower_ not in _CITY_HALLS or tok.i + 2 >= len(doc):
+            continue
+        if doc[tok.i + 1].lower_ not in {"de", "d'"}:
+            continue
+        end = word_end(doc, tok.i + 2)
+        if doc[tok.i + 2 : end].text in places.cities:
+            yield Candidate(tok.i, end, "ORG", "cue")
+
+
+def with_city_named_orgs(doc: Doc, accepted: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """A "<city> à <Word>" names a local association: "Tours à Vélo", "Nancy à Pied".
+
+    The city must be a known one and the word capitalised and no place ("Web à Québec" is the
+    other way round: a name, then its city).
+    """
+    result = list(accepted)
+    for c in accepted:
+        k = c.end
+        if c.label != "CITY" or k + 1 >= len(doc) or doc[k].lower_ != "à":
+            continue
+        if "\n" in doc[k - 1].whitespace_ or "\n" in doc[k].whitespace_:
+            continue
+        end = word_end(doc, k + 1)
+        word = doc[k + 1 : end].text
+        if not is_capitalised(doc[k + 1]) or lex.places.label(word) or is_acronym(word):
+            continue
+        if any(o.start < end and o.end > k + 1 and o.label not in {"MISC", "CITY"} for o in result):
+            continue  # the word is a name of its own (a city only by its "à", or unknown)
+        if c.start > 0 and doc[c.start - 1].lower_ in _ROUTE_WORDS:
+            continue
+        result = [o for o in result if o is not c and not (o.start < end and o.end > k)]
+        result.append(Candidate(c.start, end, "ORG", "cue"))
+    return sorted(result, key=lambda c: c.start)
+
+
 def _noun_before(doc: Doc, c: Candidate, ends: set[int]) -> bool:
     """A capitalised common noun, alone, right before the place: "avec Investissement Québec".
 
@@ -353,6 +420,23 @@ def _noun_before(doc: Doc, c: Candidate, ends: set[int]) -> bool:
     if noun.is_sent_start or not is_capitalised(noun) or noun.pos_ != "NOUN":
         return False
     return noun.whitespace_ == " " and before.is_lower and before.lower_ not in _ARTICLE_FORMS
+
+
+def _street_number_at(doc: Doc, i: int, lex: Lexicon) -> bool:
+    """A number followed by a street word (maybe after a comma): "2035, rue ...", "12 avenue"."""
+    if not doc[i].like_num:
+        return False
+    j = i + 2 if i + 1 < len(doc) and doc[i + 1].text == "," else i + 1
+    return j < len(doc) and doc[j].lower_.rstrip(".") in lex.cues.street_words
+
+
+def _job_then_employer(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """A model span "job word + de + Name": "Directeur d'Arborea", "CEO de Brindle"."""
+    if end - start < 3 or doc[start + 1].lower_ not in {"de", "d'", "du", "chez"}:
+        return False
+    jobs = lex.cues.job_words
+    job = doc[start].text in jobs or doc[start].lower_ in jobs
+    return job and is_capitalised(doc[start + 2])
 
 
 def _before_bracket(doc: Doc, start: int, end: int) -> int:
@@ -410,19 +494,35 @@ def with_enumerations(doc: Doc, accepted: list[Candidate], lex: Lexicon) -> list
     """Names in a list of people or cities take the list's label.
 
     Example: "bonjour Magalie, Medhi, Valentin" makes "Medhi" a person; "(Saint-Camille,
-    Rouyn-Noranda et Rivière-du-Loup)" makes "Saint-Camille" a city.
+    Rouyn-Noranda et Rivière-du-Loup)" makes "Saint-Camille" a city; in "(Zorbex, Quintal, Arvo
+    Club)" with two firms, the unknown "Quintal" is one too.
     """
     result = list(accepted)
     for run in _runs(doc, result):
         labels = Counter(result[k].label for k in run)
         label, count = labels.most_common(1)[0]
-        if label not in {"PER", "CITY"} or count < 2 or 2 * count < len(run):
+        needed = 1 if label == "ORG" else 2  # "Essel et Silor": one firm makes a list of firms
+        if label not in {"PER", "CITY", "ORG"} or count < needed or 2 * count < len(run):
             continue
         for k in run:
             c = result[k]
+            if label == "ORG" and not _unknown_name_in_org_list(doc, c, lex):
+                continue
             if _relabelled_in_list(doc, c, label, lex):
                 result[k] = Candidate(c.start, c.end, label, c.source)
     return result
+
+
+def _unknown_name_in_org_list(doc: Doc, c: Candidate, lex: Lexicon) -> bool:
+    """A model LOC/MISC in a list of organisations that is no place, common word or technology."""
+    from recap_nlp.entities.learned import is_french_word
+
+    span = doc[c.start : c.end]
+    if c.source != "model" or c.label not in {"LOC", "MISC"} or span[0].is_sent_start:
+        return False
+    if is_french_word(span.text.lower()) or not is_capitalised(span[0]):
+        return False
+    return not_a_name_kind(span, lex) is None
 
 
 def _relabelled_in_list(doc: Doc, c: Candidate, label: str, lex: Lexicon) -> bool:

@@ -18,7 +18,15 @@ from dataclasses import replace
 from recap_nlp.entities.learned import fold_key, name_groups
 from recap_nlp.records import Document, EntityLabel, Mention, SentenceSpan
 
-_WEIGHT = {"cue": 3.0, "ruler": 3.0, "title": 3.0, "acronym": 2.0, "model": 1.0, "lookup": 0.7}
+_WEIGHT = {
+    "cue": 3.0,
+    "ruler": 3.0,
+    "link": 3.0,
+    "title": 3.0,
+    "acronym": 2.0,
+    "model": 1.0,
+    "lookup": 0.7,
+}
 _COUNTED = frozenset({"PER", "CITY", "ORG", "EVENT"})
 
 

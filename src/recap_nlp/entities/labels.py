@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from recap_nlp.entities import terms
 from recap_nlp.entities.lexicon import Cues, Places
@@ -189,6 +189,10 @@ def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str
     ORG "PHP" -> MISC (a technology, see ``not_a_name_kind``).
     """
     found = _model_label(doc, start, end, label, lex)
+    if found == "PER" and terms.is_technical(doc[start:end].text, lex.cues.technical_terms):
+        return "MISC"  # "les Design Patterns"
+    if found == "PER" and _member_of(doc, start, end, lex):
+        return "ORG"  # "l'équipe d'Inno'Sud"
     if found not in {"ORG", "EVENT"}:
         return found
     kind = not_a_name_kind(doc[start:end], lex)
@@ -208,6 +212,8 @@ def _model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
         return "ORG"
     if span[0].lower_ in lex.cues.street_words and len(span) > 1:
         return "LOC"
+    if place is None and beside_role_noun(doc, start, end, lex):
+        return "PER"
     if before in lex.cues.event_nouns_before:
         return "EVENT"
     if label == "PER":
@@ -219,6 +225,40 @@ def _model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
     if (len(span) == 1 and text in lex.first_names) or _first_name_led(span, lex):
         return "PER"
     return _other_label(doc, start, end, label, lex)
+
+
+def _member_of(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """One word after "organisation noun + de": "l'équipe d'Inno'Sud", "la société de X"."""
+    if start < 2 or doc[start - 1].lower_ not in {"de", "d'", "du"}:
+        return False
+    if is_first_name(doc[start].text, lex) or len(_words_of(doc, start, end)) != 1:
+        return False
+    return doc[start - 2].lower_ in lex.cues.org_nouns_before
+
+
+def _words_of(doc: Doc, start: int, end: int) -> list[str]:
+    return doc[start:end].text.replace("’", "'").split()
+
+
+def beside_role_noun(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """A capitalised name next to a kinship or role noun is a person's.
+
+    Before it: "son frère Gwenvaël"; after it, with an article or a bracket: "Mirela Tanaka,
+    la chanteuse du groupe", "Paloma Colombe (dj chez Nova)".
+    """
+    if not all(
+        is_capitalised(t) or t.is_punct or is_glued_hyphen(doc, t.i) for t in doc[start:end]
+    ):
+        return False
+    roles = lex.cues.role_nouns
+    if start > 0 and doc[start - 1].lower_ in roles and doc[start - 1].is_lower:
+        return True
+    if start > 0 and doc[start - 1].text in lex.cues.stage_prefixes:
+        return True  # "DJ Zorn"
+    k = end + 1 if end < len(doc) and doc[end].text == "," else end
+    if k + 1 < len(doc) and doc[k].lower_ in {"le", "la", "l'", "("}:
+        return doc[k + 1].lower_ in roles and not is_capitalised(doc[k + 1])
+    return False
 
 
 def not_a_name_kind(span: Span, lex: Lexicon) -> str | None:
@@ -256,7 +296,15 @@ def _first_name_led(span: Span, lex: Lexicon) -> bool:
     """A known first name then capitalised words: "Marie-Ève Gagné", "Kevin St-Onge"."""
     if len(span) < 2 or not is_first_name(span[0].text, lex) or lex.places.label(span.text):
         return False
-    return all(is_capitalised(t) or is_glued_hyphen(span.doc, t.i) for t in span[1:])
+    return all(
+        is_capitalised(t) or is_glued_hyphen(span.doc, t.i) or _after_elision(t) for t in span[1:]
+    )
+
+
+def _after_elision(token: Token) -> bool:
+    """A word glued to an elided particle of a surname: "Dell'|orto", "D'|amico"."""
+    before = token.nbor(-1)
+    return not before.whitespace_ and before.text[-1:] in {"'", "’"} and before.text[:1].isupper()
 
 
 def is_first_name(text: str, lex: Lexicon) -> bool:
@@ -334,7 +382,9 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
             return "MISC"
         if before == "à":
             return "CITY"
-        return "ORG" if context_label(doc, start, end, lex) == "ORG" else "LOC"
+        if context_label(doc, start, end, lex) == "ORG" or _named_like_a_body(doc, start, end):
+            return "ORG"
+        return "LOC"
     if is_acronym(text) and end - start == 1:
         return "ORG"
     if start > 0 and doc[start - 1].lower_ in _TITLE_WORDS:
@@ -347,10 +397,38 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
     return "ORG" if label == "ORG" else "MISC"
 
 
+# first words of places and venues: "Villa Médicis", "Parc Expo", "St Laurent", "Vieux-Port"
+_VENUE_WORDS = frozenset(
+    {"villa", "parc", "place", "salle", "palais", "stade", "st", "ste", "saint", "sainte"}
+    | {"mont", "port", "vieux", "vieille", "jardin", "jardins", "château", "église", "gare"}
+    | {"aéroport", "pont", "lac", "plage", "quartier", "cap", "baie", "col", "mer", "forêt"}
+    | {"rue", "avenue", "boulevard", "quai", "domaine", "espace", "halle", "hall", "cité"}
+)
+
+
+def _named_like_a_body(doc: Doc, start: int, end: int) -> bool:
+    """A place the model guessed that reads as a group's name: "Prairie Commune", "Ciel Ouvert".
+
+    Two or three capitalised words (small words allowed inside: "Île Sans Fil"), no digit, not
+    at the start of a line or sentence, and not led by a venue or place word: no gazetteer
+    knows them as places, and names of that shape are mostly companies and associations.
+    """
+    span = doc[start:end]
+    words = span.text.split()
+    if not 2 <= len(words) <= 4 or span[0].is_sent_start or any(c.isdigit() for c in span.text):
+        return False
+    if not all(w[:1].isupper() for w in words) or "-" in span.text or span.text.isupper():
+        return False
+    first = words[0].lower().replace("’", "'")
+    if first in {"de", "du", "des", "le", "la", "les", "un", "une", "notre", "votre", "mon", "ma"}:
+        return False
+    return first not in _VENUE_WORDS and not first.startswith(("l'", "d'"))
+
+
 def _event_shaped(span: Span, lex: Lexicon) -> bool:
     """A name led by an event word or ending with one, maybe before a city and a year.
 
-    Example: "Hackathon Winter Edition", "Salon africain", "Startup Day Lyon" (not the
+    Example: "Hackathon Édition d'hiver", "Salon africain", "Startup Day Lyon" (not the
     venue "Lyon Expo").
     """
     if len(span) > 1 and span[0].text in lex.cues.event_heads:

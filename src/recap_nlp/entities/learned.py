@@ -281,6 +281,13 @@ def _context(m: Mention) -> dict[str, float]:
     return feats
 
 
+def _before_year(m: Mention) -> bool:
+    """The mention is followed by a year: "le Hackathon d'hiver 2021"."""
+    after = m.sentence[m.end - m.sentence_start :] if m.end >= m.sentence_start else ""
+    words = _WORD.findall(after)[:1]
+    return bool(words) and bool(_YEAR.match(words[0]))
+
+
 def _word_form(word: str) -> str:
     if _YEAR.match(word):
         return "<year>"
@@ -299,11 +306,18 @@ def transition(rule: str, predicted: str) -> str:
 def predictions(
     doc: Document, mentions: list[Mention], model: Relabeller
 ) -> dict[str, tuple[str, str]]:
-    """For each name of the post the layer may change: (the rules' label, the layer's class)."""
+    """For each name of the post the layer may change: (the rules' label, the layer's class).
+
+    An EVENT the post's title names (its main event) or writes before a year (an edition:
+    "Hackathon d'hiver 2021") is left to the rules.
+    """
     sources = {t.split(">")[0] for t in model.enabled}
     found = {}
+    title = f" {fold_key(doc.title or doc.text[:200].split(chr(10), 1)[0])} "
     for key, group in name_groups(mentions).items():
         rule = rules_label(group)
+        if rule == "EVENT" and (f" {key} " in title or any(map(_before_year, group))):
+            continue  # the title's event, or an edition ("X 2021"): left to the rules
         if rule in sources:
             probs = model.probabilities(name_features(doc, key, group))
             found[key] = (rule, max(model.classes, key=lambda c: probs[c]))

@@ -46,6 +46,8 @@ class Cues:
     region_prepositions: frozenset[str]
     street_words: frozenset[str]
     min_population: int
+    role_nouns: frozenset[str] = frozenset()
+    stage_prefixes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ def cues() -> Cues:
         place_named_types=frozenset(org.get("place_named_types", ())),
         person_titles=frozenset(person.get("titles", ())),
         job_words=frozenset(person.get("job_words", ())),
+        role_nouns=frozenset(person.get("role_nouns", ())),
+        stage_prefixes=frozenset(person.get("stage_prefixes", ())),
         leading_words=frozenset(filters["leading_words"]),
         generic_terms=frozenset(filters["generic_terms"]),
         technical_terms=frozenset(filters.get("technical_terms", ())),
@@ -123,10 +127,27 @@ def places() -> Places:
     return Places(cities=cities, regions=frozenset(regions))
 
 
+class FirstNames(frozenset[str]):
+    """A set of first names looked up with or without accents: the list writes "Eric",
+    "Emilie" and "Stéphane"; posts write "Éric", "Émilie" and "Stephane"."""
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        return frozenset.__contains__(self, name) or frozenset.__contains__(
+            self, strip_accents(name)
+        )
+
+
 @cache
-def first_names() -> frozenset[str]:
-    """First names (gender-guesser's dictionary, French-speaking Europe and common ones)."""
-    return frozenset(line.strip() for line in _read_text("entity_first_names.txt").splitlines())
+def first_names() -> FirstNames:
+    """First names (gender-guesser's dictionary, French-speaking Europe and common ones).
+
+    Looked up accent-insensitively: ``"Éric" in first_names()`` is true though the list writes
+    "Eric".
+    """
+    names = [line.strip() for line in _read_text("entity_first_names.txt").splitlines()]
+    return FirstNames({*names, *(strip_accents(n) for n in names if n)})
 
 
 @cache

@@ -14,8 +14,11 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
-from recap_nlp.entities.labels import Lexicon, is_first_name, not_a_name_kind
+from recap_nlp.entities.labels import Lexicon, beside_role_noun, is_first_name, not_a_name_kind
 from recap_nlp.entities.spans import Candidate, is_capitalised, is_glued_hyphen, word_end
+
+#: lowercase particles inside a surname: "Anne-Laure de Villiers", "Ludwig van Beethoven"
+_PARTICLES = frozenset({"de", "du", "des", "d'", "van", "von", "der", "den", "di", "da", "le"})
 
 
 def model_parts(doc: Doc, start: int, end: int, lex: Lexicon) -> list[tuple[int, int]]:
@@ -52,9 +55,14 @@ def _split_on_et(doc: Doc, start: int, end: int, lex: Lexicon) -> list[tuple[int
 
 
 def _known_name(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """A known place, or a first name then capitalised words ("Anne-Laure de Villiers")."""
     if lex.places.label(doc[start:end].text) is not None:
         return True
-    return is_first_name(doc[start].text, lex) and _all_capitalised(doc, start + 1, end)
+    if not is_first_name(doc[start].text, lex):
+        return False
+    inner = [j for j in range(start + 1, end - 1) if doc[j].lower_ in _PARTICLES]
+    rest = [j for j in range(start + 1, end) if j not in inner]
+    return all(is_capitalised(doc[j]) or is_glued_hyphen(doc, j) for j in rest)
 
 
 def _person_start(doc: Doc, start: int, end: int, lex: Lexicon) -> int | None:
@@ -195,6 +203,8 @@ def _lone_unknown(doc: Doc, c: Candidate, parts: frozenset[str], lex: Lexicon) -
     words = _words(doc, c.start, c.end)
     if len(words) != 1 or is_first_name(words[0], lex) or words[0].casefold() in parts:
         return False
+    if beside_role_noun(doc, c.start, c.end, lex):
+        return False  # "son frère Gwenvaël"
     return lex.places.label(words[0]) is None
 
 

@@ -139,7 +139,11 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
             j += 2
             capitalised = capitalised or is_capitalised(doc[j - 1])
             continue
-        if _is_modifier(tok) and not (capitalised and _is_verbal(tok)):
+        if (
+            _is_modifier(tok)
+            and not (capitalised and _is_verbal(tok))
+            and not _heads_clause(doc, j)
+        ):
             capitalised = capitalised or is_capitalised(tok)
             j += 1
             continue
@@ -153,6 +157,21 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
         j += step
         capitalised = capitalised or is_capitalised(doc[j - 1])
     return j
+
+
+# words after a participle that make it a verb with its complements, not a name's adjective
+_CLAUSE_STARTS = frozenset(
+    {"par", "sous", "à", "au", "aux", "dans", "en", "cette", "ce", "cet", "ces", "le", "la"}
+    | {"les", "l'", "pour", "avec", "sur", "depuis", "cette", "hier", "ici", "chaque"}
+)
+
+
+def _heads_clause(doc: Doc, j: int) -> bool:
+    """A lowercase participle opening a clause: "le Salon régional | organisé par la ville"."""
+    tok = doc[j]
+    if not tok.is_lower or "Part" not in tok.morph.get("VerbForm"):
+        return False
+    return j + 1 < len(doc) and doc[j + 1].lower_ in _CLAUSE_STARTS
 
 
 def _is_verbal(token: Token) -> bool:
@@ -284,9 +303,15 @@ def head_candidates(doc: Doc, cues: Cues, places: Places) -> Iterator[Candidate]
             end -= 1
         if label == "ORG":
             end = _with_campus_number(doc, end)
-        if end > i + size or not doc[i].is_sent_start:
+        if end > i + size or not (doc[i].is_sent_start or _title_follows(doc, end)):
             yield Candidate(i, end, label, "cue")
         i = end
+
+
+def _title_follows(doc: Doc, end: int) -> bool:
+    """A quoted title or a colon right after a lone head word: "Conférence « Bien manger »"
+    names a talk, not an event called "Conférence"."""
+    return end < len(doc) and doc[end].text in {"«", '"', "“", ":"}
 
 
 @lru_cache(maxsize=4)
@@ -341,6 +366,8 @@ def _place_after(doc: Doc, end: int, places: Places | None) -> int:
 def noun_named_candidates(doc: Doc, nouns: frozenset[str], label: str) -> Iterator[Candidate]:
     """A capitalised name right after a type noun: "le cabinet Lavery", "le salon Cycl'eau".
 
+    A short quoted name counts in any case: "l'évènement « fête du roller »".
+
     One lowercase adjective may come between ("la jeune pousse liégeoise Hydrogenics") and one
     may end the name ("l'organisme Québec numérique").
     """
@@ -348,6 +375,10 @@ def noun_named_candidates(doc: Doc, nouns: frozenset[str], label: str) -> Iterat
         if not tok.is_lower or tok.lower_ not in nouns or "\n" in tok.whitespace_:
             continue
         i = tok.i + 1
+        quoted = _quoted_end(doc, i)
+        if quoted:
+            yield Candidate(i + 1, quoted, label, "cue")  # "l'évènement « fête du roller »"
+            continue
         if _is_adjective(doc, i):
             i += 1
         end = _capitalised_run(doc, i)
@@ -355,6 +386,26 @@ def noun_named_candidates(doc: Doc, nouns: frozenset[str], label: str) -> Iterat
             end += 1
         if end > i:
             yield Candidate(i, end, label, "cue")
+
+
+_OPENING_QUOTES = {"«": "»", '"': '"', "“": "”"}
+_MAX_QUOTED = 6
+
+
+def _quoted_end(doc: Doc, i: int) -> int:
+    """The end of a short quoted name opening at ``i`` ("« fête du roller »"), else 0.
+
+    The name is one to six words on one line, without a verb's punctuation inside.
+    """
+    if i >= len(doc) or doc[i].text not in _OPENING_QUOTES:
+        return 0
+    closing = _OPENING_QUOTES[doc[i].text]
+    for j in range(i + 2, min(len(doc), i + _MAX_QUOTED + 2)):
+        if "\n" in doc[j - 1].whitespace_ or doc[j - 1].text in {".", "!", "?", ";"}:
+            return 0
+        if doc[j].text == closing:
+            return j
+    return 0
 
 
 def portfolio_candidates(doc: Doc, heads: frozenset[str]) -> Iterator[Candidate]:

@@ -94,7 +94,7 @@ def _sentence_at(text: str, position: int) -> str:
 
 
 def fold_name(name: str) -> str:
-    """A name compared across posts: no accents, case or punctuation ("Élao" -> "elao")."""
+    """A name compared across posts: no accents, case or punctuation ("Éloïse" -> "eloise")."""
     return " ".join(re.findall(r"\w+", fold(name)))
 
 

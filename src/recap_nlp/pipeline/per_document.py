@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from recap_nlp.entities import extract_mentions
 from recap_nlp.entities.discourse import one_sense_per_post
 from recap_nlp.entities.learned import relabel_mentions
+from recap_nlp.entities.links import link_mentions
 from recap_nlp.ingest.normalize import Normalized, normalize
 from recap_nlp.nlp import load_pipeline, parse
 from recap_nlp.pipeline.options import RunOptions
@@ -88,7 +89,8 @@ def rule_mentions(
     doc: Document, sdoc: Doc, normalized: Normalized, sentences: list[SentenceSpan]
 ) -> list[Mention]:
     """The post's mentions from the model and the rules, one label per name (no learned layer)."""
-    return one_sense_per_post(doc, extract_mentions(doc, sdoc, normalized, sentences), sentences)
+    found = link_mentions(doc, extract_mentions(doc, sdoc, normalized, sentences), sentences)
+    return one_sense_per_post(doc, found, sentences)
 
 
 def sentence_spans(
