@@ -32,6 +32,7 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from recap_nlp.entities import lexicon
+from recap_nlp.entities.learned import is_french_word
 from recap_nlp.entities.lexicon import strip_accents
 from recap_nlp.entities.spans import is_acronym, letters_match
 from recap_nlp.records import Entity, EntityLabel, Mention
@@ -163,8 +164,6 @@ def _resolve_prefix(
 
 def _common_noun(text: str) -> bool:
     """A one-word name that is a French common noun or a cue head: "Conférence", "Forum"."""
-    from recap_nlp.entities.learned import is_french_word
-
     word = " ".join(text.split())
     if " " in word:
         return False

@@ -20,7 +20,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from recap_nlp.entities import lexicon
 from recap_nlp.entities.bylines import (
@@ -31,6 +33,7 @@ from recap_nlp.entities.bylines import (
     without_job_words,
     without_talk_titles,
 )
+from recap_nlp.entities.gazetteer import load_user_gazetteer
 from recap_nlp.entities.labels import (
     Lexicon,
     context_label,
@@ -41,6 +44,7 @@ from recap_nlp.entities.labels import (
     place_label,
     trim,
 )
+from recap_nlp.entities.learned import is_french_word
 from recap_nlp.entities.lexicon import Places
 from recap_nlp.entities.persons import (
     lone_words_as_orgs,
@@ -80,8 +84,6 @@ def add_entity_components(nlp: Language, gazetteer: str | None = None) -> None:
     Raises:
         GazetteerError: the user gazetteer has a bad line (nothing is added then).
     """
-    from recap_nlp.entities.gazetteer import load_user_gazetteer
-
     user_patterns = load_user_gazetteer(gazetteer) if gazetteer else []
     ruler = nlp.add_pipe(
         "span_ruler",
@@ -107,9 +109,6 @@ def add_ruler_patterns(nlp: Language, ruler: Any, patterns: list[dict[str, Any]]
     pipeline's vocabulary keeps its words' attributes, so parses do not change. Token
     patterns, and phrase patterns on another attribute, take spaCy's own way.
     """
-    from spacy.tokenizer import Tokenizer
-    from spacy.vocab import Vocab
-
     phrases = [p for p in patterns if isinstance(p["pattern"], str)]
     tokenizer = nlp.tokenizer
     if ruler.phrase_matcher_attr not in (None, "ORTH") or type(tokenizer) is not Tokenizer:
@@ -515,8 +514,6 @@ def with_enumerations(doc: Doc, accepted: list[Candidate], lex: Lexicon) -> list
 
 def _unknown_name_in_org_list(doc: Doc, c: Candidate, lex: Lexicon) -> bool:
     """A model LOC/MISC in a list of organisations that is no place, common word or technology."""
-    from recap_nlp.entities.learned import is_french_word
-
     span = doc[c.start : c.end]
     if c.source != "model" or c.label not in {"LOC", "MISC"} or span[0].is_sent_start:
         return False

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
+from recap_nlp.entities import lexicon
 from recap_nlp.entities.learned import fold_key, name_groups
 from recap_nlp.records import Document, EntityLabel, Mention, SentenceSpan
 
@@ -89,8 +90,6 @@ def title_events(title: str) -> list[str]:
     Example: ``title_events("Retour sur le Forum PHP 2018")`` -> ``["Forum PHP"]``;
     ``title_events("Faites du vélo 2018 à Pau")`` -> ``["Faites du vélo"]``.
     """
-    from recap_nlp.entities import lexicon
-
     words = title.replace("’", "'").split()
     found = []
     for k, word in enumerate(words):

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any, get_args
 
+from recap_nlp.ingest.normalize import normalized_text
 from recap_nlp.records import EntityLabel
 
 LABELS: frozenset[str] = frozenset(get_args(EntityLabel))
@@ -139,6 +140,4 @@ def _check_label(label: object, path: Path, lineno: int) -> None:
 
 def _normalise(name: str) -> str:
     """Phrases are matched on normalised text, so apostrophes are normalised the same way."""
-    from recap_nlp.ingest.normalize import normalized_text
-
     return normalized_text(name)

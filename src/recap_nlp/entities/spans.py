@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from recap_nlp.entities.lexicon import Cues, Places
+from recap_nlp.entities.lexicon import Cues, Places, strip_accents
 from recap_nlp.french import definite_articles, months
 
 #: Lower numbers win overlaps: a user's gazetteer, then cue rules, then the model, then lookups.
@@ -261,8 +261,6 @@ def _branch_city(doc: Doc, end: int, places: Places) -> int:
 
 
 def _fold_type(text: str) -> str:
-    from recap_nlp.entities.lexicon import strip_accents
-
     return strip_accents(text.lower().replace("’", "'"))
 
 
@@ -522,8 +520,6 @@ def letters_match(acronym: str, long_form: str) -> bool:
         ``letters_match("LOJIQ", "Les Offices jeunesse internationaux du Québec")`` is True;
         ``letters_match("SAT", "Scènes ouvertes")`` is False.
     """
-    from recap_nlp.entities.lexicon import strip_accents
-
     short = [c for c in strip_accents(acronym).lower() if c.isalnum()]
     long = strip_accents(long_form).lower()
     if not short or not long or long[0] != short[0]:

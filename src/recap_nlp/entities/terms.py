@@ -15,6 +15,7 @@ from functools import cache
 
 from spacy.tokens import Span
 
+from recap_nlp.entities.learned import _french_lexicon, is_french_word
 from recap_nlp.entities.lexicon import strip_accents
 from recap_nlp.model import DEFAULT_MODEL, lemma_tables
 
@@ -41,15 +42,11 @@ def is_technical(text: str, technical_terms: frozenset[str]) -> bool:
 
 def is_french_lemma(word: str) -> bool:
     """A common French word, accents optional: "guitare", "deuxieme" (for "DEUXIEME")."""
-    from recap_nlp.entities.learned import is_french_word
-
     return is_french_word(word) or strip_accents(word) in _folded_lemmas()
 
 
 @cache
 def _folded_lemmas() -> frozenset[str]:
-    from recap_nlp.entities.learned import _french_lexicon
-
     lemmas, _forms = _french_lexicon()
     return frozenset(strip_accents(w) for w in lemmas)
 
