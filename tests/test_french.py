@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recap_nlp.french import articles, definite_articles, fold, months, weekdays
+from recap_nlp.french import (
+    alternation,
+    articles,
+    definite_articles,
+    fold,
+    months,
+    weekdays,
+    word_list,
+    word_set,
+)
 
 FRENCH_TEXT = st.text(alphabet="aeéèêëiîïoôöuùûüçœÉÈÀÂÇ AZaz-'’\u0301\u0327ﬁ²ß𝙰", max_size=40)
 
@@ -63,3 +73,49 @@ def test_word_lists() -> None:
     assert definite_articles() == {"le", "la", "les", "l'"}
     assert definite_articles() < articles()
     assert {"un", "une", "des", "du", "au", "aux"} <= articles()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "name_connectors",
+        "acronym_skipped_words",
+        "clause_starts",
+        "de_forms",
+        "term_connectors",
+        "term_function_ends",
+        "name_particles",
+        "title_connectors",
+    ],
+)
+def test_stage_word_sets_load(name: str) -> None:
+    words = word_list(name)
+    assert words and len(set(words)) == len(words)  # no member written twice
+    assert word_set(name) == set(words)
+
+
+def test_particles_and_connectors_by_hand() -> None:
+    assert {"van", "von", "der", "den", "di", "da", "de"} <= word_set("name_particles")
+    assert "l'" in word_set("title_connectors") and "pour" not in word_set("title_connectors")
+    assert {"the", "of"} <= word_set("term_function_ends")
+    assert {"d'", "d’"} <= word_set("term_connectors")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["series_leading_articles", "actor_leading_articles", "actor_leading_elisions"],
+)
+def test_article_lists_put_longer_forms_first(name: str) -> None:
+    """A regex alternation stops at its first match: "de la" must be tried before "de"."""
+    words = word_list(name)
+    for i, word in enumerate(words):
+        for later in words[i + 1 :]:
+            assert not later.startswith(word + " "), (word, later)
+
+
+def test_alternation_keeps_the_file_order() -> None:
+    assert alternation("series_leading_elisions") == r"de\s+l|l|d"
+    pattern = re.compile(rf"^(?:(?:{alternation('actor_leading_articles')})\s+)")
+    assert pattern.sub("", "de la Région") == "Région"
+    assert pattern.sub("", "de  la Ville") == "Ville"
+    assert pattern.sub("", "aux Éditions") == "Éditions"

@@ -1,7 +1,8 @@
 """French for every stage: one accent and case folding, and the shared word lists.
 
-The word lists live in ``data/french_words.toml`` (months, weekdays, articles), read once;
-stages that need a wider or narrower set build it from these lists and say why.
+The word lists live in ``data/french_words.toml`` (months, weekdays, articles, and the
+connector, particle and article lists the entity, fact and evaluation stages match with), read
+once; each list there says what it is for and why it differs from its neighbours.
 """
 
 from __future__ import annotations
@@ -69,3 +70,35 @@ def articles() -> frozenset[str]:
     return frozenset(
         [*words["definite_articles"], *words["indefinite_articles"], *words["contracted_articles"]]
     )
+
+
+def word_list(name: str) -> tuple[str, ...]:
+    """The list ``name`` of ``data/french_words.toml``, in file order (regexes depend on it).
+
+    Example:
+        >>> word_list("name_particles")[:3]
+        ('de', 'du', 'des')
+    """
+    return tuple(_words()[name])
+
+
+def word_set(name: str) -> frozenset[str]:
+    """The list ``name`` of ``data/french_words.toml`` as a set, for membership tests.
+
+    Example:
+        >>> "von" in word_set("name_particles")
+        True
+    """
+    return frozenset(_words()[name])
+
+
+def alternation(name: str) -> str:
+    """The list ``name`` as a regex alternation in file order, a space matching any spaces.
+
+    The members are plain words; the caller adds the anchors, groups and what must follow.
+
+    Example:
+        >>> print(alternation("series_leading_elisions"))
+        de\\s+l|l|d
+    """
+    return "|".join(word.replace(" ", r"\s+") for word in _words()[name])

@@ -17,11 +17,10 @@ from spacy.tokens import Doc
 
 from recap_nlp.entities.labels import Lexicon, is_first_name
 from recap_nlp.entities.spans import Candidate, is_acronym, is_capitalised, is_glued_hyphen
+from recap_nlp.french import word_set
 
 _DASHES = frozenset({"-", "–", "—", "|"})
-_PARTICLES = frozenset(
-    {"de", "du", "des", "d'", "van", "von", "der", "den", "le", "la", "di", "da"}
-)
+_PARTICLES = word_set("name_particles")
 _LINKS = frozenset({"de", "d'", "chez", "@"})
 _BYLINE_WORDS = frozenset({"par", "avec", "by", "and", "et"})
 _SITE = re.compile(r"^[a-z0-9][\w-]*\.(?:fr|com|org|net|io|ca|be|ch|eu|info|co|tv)$", re.I)

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from recap_nlp.entities import lexicon
 from recap_nlp.entities.learned import fold_key, name_groups
+from recap_nlp.french import word_set
 from recap_nlp.records import Document, EntityLabel, Mention, SentenceSpan
 
 _WEIGHT = {
@@ -79,7 +80,7 @@ def one_sense_per_post(
 _OPENERS = frozenset(
     {"retour", "retours", "bilan", "compte", "récap", "recap", "résumé", "souvenirs", "notes"}
 )
-_TITLE_CONNECTORS = frozenset({"de", "du", "des", "d'", "en", "à", "la", "le", "l'"})
+_TITLE_CONNECTORS = word_set("title_connectors")
 
 
 def title_events(title: str) -> list[str]:

@@ -14,12 +14,12 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from recap_nlp.entities.lexicon import Cues, Places, strip_accents
-from recap_nlp.french import definite_articles, months
+from recap_nlp.french import definite_articles, months, word_set
 
 #: Lower numbers win overlaps: a user's gazetteer, then cue rules, then the model, then lookups.
 PRIORITY = {"gazetteer": 0, "cue": 1, "ruler": 1, "acronym": 2, "model": 3, "lookup": 4}
 
-_CONNECTORS = frozenset({"de", "du", "des", "d'", "pour", "en", "sur", "à", "aux", "au"})
+_CONNECTORS = word_set("name_connectors")
 _ARTICLES = definite_articles()
 _MONTHS = " ".join(months())
 _PERIODS = "printemps automne hiver an année mois semaine jour soir matin"
@@ -28,29 +28,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]*[A-Z0-9]$")
 _MAX_NAME_TOKENS = 13
 _HYPHENS = frozenset({"-", "‐", "‑"})
 # words an acronym skips: "CCI" for "Chambre de commerce et d'industrie"
-_FUNCTION_WORDS = frozenset(
-    [
-        "de",
-        "du",
-        "des",
-        "d",
-        "l",
-        "la",
-        "le",
-        "les",
-        "et",
-        "a",
-        "au",
-        "aux",
-        "en",
-        "pour",
-        "sur",
-        "the",
-        "of",
-        "and",
-        "for",
-    ]
-)
+_FUNCTION_WORDS = word_set("acronym_skipped_words")
 # a small number closing a university name: "Université Lyon 1", "Paris 8"
 _CAMPUS_NUMBER = re.compile(r"^\d{1,2}$")
 
@@ -160,10 +138,8 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
 
 
 # words after a participle that make it a verb with its complements, not a name's adjective
-_CLAUSE_STARTS = frozenset(
-    {"par", "sous", "à", "au", "aux", "dans", "en", "cette", "ce", "cet", "ces", "le", "la"}
-    | {"les", "l'", "pour", "avec", "sur", "depuis", "cette", "hier", "ici", "chaque"}
-)
+_CLAUSE_STARTS = word_set("clause_starts")
+_DE_FORMS = word_set("de_forms")
 
 
 def _heads_clause(doc: Doc, j: int) -> bool:
@@ -428,7 +404,7 @@ def portfolio_candidates(doc: Doc, heads: frozenset[str]) -> Iterator[Candidate]
 
 def _complement_end(doc: Doc, j: int) -> int:
     """The end of one "de l'Économie"-like complement starting at ``j``, or ``j``."""
-    if j >= len(doc) or doc[j].lower_ not in {"de", "du", "des", "d'"}:
+    if j >= len(doc) or doc[j].lower_ not in _DE_FORMS:
         return j
     k = j + 1
     if k < len(doc) and doc[k].lower_ in _ARTICLES:

@@ -17,16 +17,11 @@ from spacy.tokens import Span
 
 from recap_nlp.entities.learned import _french_lexicon, is_french_word
 from recap_nlp.entities.lexicon import strip_accents
+from recap_nlp.french import word_set
 from recap_nlp.model import DEFAULT_MODEL, lemma_tables
 
-_CONNECTORS = frozenset(
-    {"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "&", "à", "au", "aux"}
-    | {"en", "pour", "sur", "sans", "-", "–", "of", "and", "for"}
-)
-_FUNCTION_END = frozenset(
-    {"the", "of", "and", "for", "to", "a", "an", "in", "on", "with", "de", "du", "des", "la"}
-    | {"le", "les", "et", "à", "au", "pour", "sur", "en"}
-)
+_CONNECTORS = word_set("term_connectors")
+_FUNCTION_END = word_set("term_function_ends")
 _PHRASE_POS = frozenset({"VERB", "AUX", "PRON"})
 _CONTENT_POS = frozenset({"NOUN", "ADV"})
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recap_nlp.evaluation.mentions import ALL, Counts, GoldFormatError, MentionLike
+from recap_nlp.french import alternation
 from recap_nlp.records import COUNTED_LABELS
 
 
@@ -32,7 +33,7 @@ class DocGold:
     optional: frozenset[str]
 
 
-_DOC_ARTICLE = re.compile(r"^(la|le|les|l'|the)\s*")
+_DOC_ARTICLE = re.compile(rf"^({alternation('doc_scorer_articles')})\s*")
 
 
 def fold_doc_name(name: str) -> str:

@@ -28,6 +28,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, get_args
 
+from recap_nlp.french import alternation
 from recap_nlp.records import COUNTED_LABELS, EntityLabel, Mention
 
 if TYPE_CHECKING:
@@ -59,7 +60,10 @@ _GOLD_FIELDS: Mapping[str, type] = {
 }
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_/]+")
-_LEADING_ARTICLE = re.compile(r"^(?:(?:l|d)'\s*|(?:le|la|les|the)\s+)")
+_LEADING_ARTICLE = re.compile(
+    rf"^(?:(?:{alternation('mention_scorer_elisions')})'\s*"
+    rf"|(?:{alternation('mention_scorer_articles')})\s+)"
+)
 # parentheses are kept: "Québec (province)" is a name, not a quotation
 _EDGE_PUNCT = re.compile(r"^[\s«»\"'.,;:!?]+|[\s«»\"'.,;:!?]+$")
 

@@ -15,9 +15,14 @@ from recap_nlp.facts.fact_context import (
     mention_name,
     new_fact,
 )
+from recap_nlp.french import alternation
 from recap_nlp.records import FactMention, Mention
 
-_ARTICLE = re.compile(r"^(?:(?:de\s+la|du|des|de|les|le|la|au|aux)\s+|(?:de\s+l|d|l)['’]\s*)", re.I)
+_ARTICLE = re.compile(
+    rf"^(?:(?:{alternation('actor_leading_articles')})\s+"
+    rf"|(?:{alternation('actor_leading_elisions')})['’]\s*)",
+    re.I,
+)
 _NAME_END = re.compile(r"[,.;:!?\n]|\s(?:avec|pour|afin|qui|dont|grâce|en\s+partenariat)\s")
 _SPLIT = re.compile(
     r"(?<=\))\s*et\s+|\s+et\s+(?:de\s+|du\s+|des\s+|d['’])?(?=[A-ZÉÈÀ])"

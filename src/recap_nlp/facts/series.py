@@ -15,13 +15,17 @@ from dataclasses import dataclass
 from functools import cache
 
 from recap_nlp.facts.cues import load_fact_cues
-from recap_nlp.french import fold, months
+from recap_nlp.french import alternation, fold, months
 
 _YEAR = re.compile(r"(?<![\w-])((?:19|20)\d{2})(?![\w-])")
 _ORDINAL = re.compile(
     r"^(?:les?\s+|la\s+|l['’]\s*)?(\d{1,3})\s*(?:e|è|ème|eme|èmes|emes|es|re|ère|er)\b\s*", re.I
 )
-_ARTICLE = re.compile(r"^(?:(?:les|le|la|des|du|de\s+la|de)\s+|(?:de\s+l|l|d)['’]\s*)", re.I)
+_ARTICLE = re.compile(
+    rf"^(?:(?:{alternation('series_leading_articles')})\s+"
+    rf"|(?:{alternation('series_leading_elisions')})['’]\s*)",
+    re.I,
+)
 _PLACE_TAIL = re.compile(
     r"\s+(?:à|a|en|au)\s+(?P<city>[A-ZÉÈÀÂÎÔ][\w’'-]*(?:[\s-][A-ZÉÈÀÂÎÔ][\w’'-]*)*)\s*$"
 )
