@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from recap_nlp.entities import lexicon
-from recap_nlp.entities.learned import fold_key, name_groups
+from recap_nlp.entities.event_names import emphasised_events, title_mentions, year_named_events
+from recap_nlp.entities.learned import fold_key, is_french_word, name_groups
 from recap_nlp.french import word_set
 from recap_nlp.records import Document, EntityLabel, Mention, SentenceSpan
 
@@ -57,8 +58,13 @@ def one_sense_per_post(
     every "MiXiT" is an EVENT, even where the model said ORG.
     """
     title = _title(doc)
-    events = {fold_key(name) for name in title_events(title)}
-    mentions = [*mentions, *_unseen_occurrences(doc, mentions, sentences, title_events(title))]
+    names = title_events(title)
+    events = {fold_key(name) for name in names}
+    mentions = [*mentions, *_unseen_occurrences(doc, mentions, sentences, names)]
+    taken = [(m.start, m.end) for m in mentions]
+    mentions += emphasised_events(doc, sentences, taken)
+    mentions += year_named_events(doc, sentences, taken)
+    mentions += title_mentions(doc, title, names, mentions)
     labels = {key: post_label(group) for key, group in name_groups(mentions).items()}
     folded_title = f" {fold_key(title)} "
     for key, group in name_groups(mentions).items():
@@ -102,7 +108,20 @@ def title_events(title: str) -> list[str]:
             name = name[:-1]
         if name and name[0].lower() not in _OPENERS and _capitalised(name[0]):
             found.append(" ".join(name))
+        elif not name and _lowercase_name(words, k):
+            found.append(words[k - 1])  # "Retour sur les trans 2021"
     return found
+
+
+_TITLE_ARTICLES = frozenset({"le", "la", "les", "du", "des", "au", "aux"})
+
+
+def _lowercase_name(words: list[str], k: int) -> bool:
+    """An unknown lowercase word after an article, before the year ``words[k]``."""
+    if k < 2 or words[k - 2].lower() not in _TITLE_ARTICLES:
+        return False
+    word = words[k - 1]
+    return len(word) > 2 and word.isalpha() and word.islower() and not is_french_word(word)
 
 
 def _run_start(words: list[str], end: int) -> int:
@@ -143,7 +162,9 @@ def _unseen_occurrences(
         pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
         for match in pattern.finditer(doc.text):
             start, end = match.span()
-            if not match.group(0)[:1].isupper() or any(a < end and start < b for a, b in taken):
+            if not _written_as_name(doc.text, start, match.group(0), name):
+                continue
+            if any(a < end and start < b for a, b in taken):
                 continue
             sentence = next((s for s in sentences if s.start <= start < s.end), None)
             if sentence is None:
@@ -162,6 +183,14 @@ def _unseen_occurrences(
             )
             taken.append((start, end))
     return found
+
+
+def _written_as_name(text: str, start: int, found: str, name: str) -> bool:
+    """A capitalised occurrence, or one of a lowercase name after an article ("des trans")."""
+    if found[:1].isupper():
+        return True
+    before = text[max(0, start - 5) : start].split()
+    return name.islower() and bool(before) and before[-1].lower() in _TITLE_ARTICLES
 
 
 def _label(label: str) -> EntityLabel:

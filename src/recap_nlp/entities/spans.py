@@ -272,7 +272,7 @@ def head_candidates(doc: Doc, cues: Cues, places: Places) -> Iterator[Candidate]
             end = _cut_trailing_city(doc, i, end, i + size, cues, places)
             end = _branch_city(doc, end, places)
         else:
-            end = _end_before_city(doc, i + size, end, places)
+            end = _with_edition_year(doc, _end_before_city(doc, i + size, end, places))
         while end > i + size and doc[end - 1].lower_ in _CONNECTORS | _ARTICLES:
             end -= 1
         if label == "ORG":
@@ -280,6 +280,19 @@ def head_candidates(doc: Doc, cues: Cues, places: Places) -> Iterator[Candidate]
         if end > i + size or not (doc[i].is_sent_start or _title_follows(doc, end)):
             yield Candidate(i, end, label, "cue")
         i = end
+
+
+_EDITION_WORDS = frozenset({"edition", "édition"})
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _with_edition_year(doc: Doc, end: int) -> int:
+    """An event named as an edition keeps its year: "Hackathon Winter Edition 2021"."""
+    if end >= len(doc) or doc[end - 1].lower_ not in _EDITION_WORDS:
+        return end
+    if "\n" in doc[end - 1].whitespace_ or not _YEAR_TOKEN.match(doc[end].text):
+        return end
+    return end + 1
 
 
 def _title_follows(doc: Doc, end: int) -> bool:

@@ -1,0 +1,127 @@
+"""Event names that no capital letter announces, found on the post's text and title.
+
+Real posts write the events they recap in ways the model and the cue rules miss:
+
+* in lowercase or in italics, said to have taken place: "la _vélorution d'automne_ qui s'est
+  déroulée samedi";
+* as an unknown lowercase word before a year: "ma participation au devfest 2019";
+* in the title only, its body saying "cette édition": the title's name is then a mention of
+  the title line (in the front matter of a Markdown post: every offset still points into the
+  original file).
+
+Each finder returns new EVENT mentions (source ``"cue"``, or ``"title"`` for the title) that
+overlap no mention already found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from recap_nlp.entities import lexicon
+from recap_nlp.entities.learned import fold_key, is_french_word
+from recap_nlp.french import months
+from recap_nlp.records import Document, Mention, SentenceSpan
+
+_TOOK_PLACE = (
+    r"qui\s+(?:s['’]est|se\s+sont|s['’]était|s['’]étaient)\s+(?:déroulée?s?|tenue?s?)"
+    r"|qui\s+(?:a|ont|avait|avaient)\s+eu\s+lieu"
+    r"|qui\s+(?:se\s+tiendra|se\s+tiendront|aura\s+lieu|auront\s+lieu|se\s+déroulera"
+    r"|se\s+dérouleront|se\s+déroule|a\s+lieu)"
+)
+# an article, an emphasised or quoted name, then "qui s'est déroulé(e)" or "qui aura lieu"
+_EMPHASISED_EVENT = re.compile(
+    r"(?<![\w])(?:la|le|les|du|des|au|aux|l['’]|d['’]|cette|ce)\s*[_*«\"“]{1,2}\s*"
+    r"(?P<name>[^_*«»\"“”\n]{3,60}?)\s*[_*»\"”]{1,2}\s+(?:" + _TOOK_PLACE + r")",
+    re.IGNORECASE,
+)
+_MAX_NAME_WORDS = 7
+# an article or "au/du", an unknown lowercase word, a year: "au devfest 2019"
+_WORD_THEN_YEAR = re.compile(
+    r"(?<![\w'’-])(?:au|aux|du|des|le|la|les|l['’])\s*(?P<name>(?P<word>[a-zà-ÿ]{4,})"
+    r"\s+(?:19|20)\d\d)(?![\w/.-])"
+)
+
+
+def _free(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return not any(a < end and start < b for a, b in taken)
+
+
+def _mention(doc: Document, start: int, end: int, sentence: SentenceSpan, source: str) -> Mention:
+    return Mention(
+        doc.doc_id, start, end, doc.text[start:end], "EVENT", sentence.text, sentence.start, source
+    )
+
+
+def emphasised_events(
+    doc: Document, sentences: Sequence[SentenceSpan], taken: list[tuple[int, int]]
+) -> list[Mention]:
+    """Names in italics or quotes that the post says took place (or will): events.
+
+    Example: "la _fête des voisins du quartier_ qui s'est déroulée hier" -> an EVENT
+    "fête des voisins du quartier".
+    """
+    found = []
+    for sentence in sentences:
+        for match in _EMPHASISED_EVENT.finditer(sentence.text):
+            name = match.group("name")
+            if not any(c.isalpha() for c in name) or len(name.split()) > _MAX_NAME_WORDS:
+                continue
+            start = sentence.start + match.start("name")
+            end = start + len(name)
+            if _free(start, end, taken):
+                found.append(_mention(doc, start, end, sentence, "cue"))
+                taken.append((start, end))
+    return found
+
+
+def year_named_events(
+    doc: Document, sentences: Sequence[SentenceSpan], taken: list[tuple[int, int]]
+) -> list[Mention]:
+    """An unknown lowercase word after an article, before a year: an edition of an event.
+
+    The word must be no French word (by the model's lemma tables), month or technology.
+
+    Example: "ma participation au devfest 2019" -> an EVENT "devfest 2019"; "au printemps
+    2019" gives nothing.
+    """
+    skipped = set(months()) | lexicon.cues().technical_terms
+    found = []
+    for sentence in sentences:
+        for match in _WORD_THEN_YEAR.finditer(sentence.text):
+            word = match.group("word")
+            if word in skipped or is_french_word(word):
+                continue
+            start = sentence.start + match.start("name")
+            end = sentence.start + match.end("name")
+            if _free(start, end, taken):
+                found.append(_mention(doc, start, end, sentence, "cue"))
+                taken.append((start, end))
+    return found
+
+
+def title_mentions(
+    doc: Document, title: str, names: Sequence[str], mentions: Sequence[Mention]
+) -> list[Mention]:
+    """The title's event names that the post never writes elsewhere, as mentions of the title.
+
+    The title is looked for in the original text (a front-matter field or a first line);
+    a name is placed there only when no mention of the post has its folded form.
+
+    Example: a post titled "Retour sur le DevFest 2019" whose body only says "cette édition"
+    -> an EVENT "DevFest" at the title's offset.
+    """
+    start_of_title = doc.text.find(title) if title else -1
+    if start_of_title < 0:
+        return []
+    named = {fold_key(m.text) for m in mentions}
+    found = []
+    sentence = SentenceSpan(doc.doc_id, start_of_title, start_of_title + len(title), title)
+    for name in names:
+        at = title.find(name)
+        if at < 0 or fold_key(name) in named:
+            continue
+        start = start_of_title + at
+        found.append(_mention(doc, start, start + len(name), sentence, "title"))
+        named.add(fold_key(name))
+    return found
