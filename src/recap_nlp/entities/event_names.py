@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from recap_nlp.entities import lexicon
 from recap_nlp.entities.learned import fold_key, is_french_word
-from recap_nlp.french import months
+from recap_nlp.french import months, word_set
 from recap_nlp.records import Document, Mention, SentenceSpan
 
 _TOOK_PLACE = (
@@ -80,12 +80,13 @@ def year_named_events(
 ) -> list[Mention]:
     """An unknown lowercase word after an article, before a year: an edition of an event.
 
-    The word must be no French word (by the model's lemma tables), month or technology.
+    The word must be no French word (by the model's lemma tables), month, season or
+    technology.
 
     Example: "ma participation au devfest 2019" -> an EVENT "devfest 2019"; "au printemps
     2019" gives nothing.
     """
-    skipped = set(months()) | lexicon.cues().technical_terms
+    skipped = set(months()) | word_set("seasons") | lexicon.cues().technical_terms
     found = []
     for sentence in sentences:
         for match in _WORD_THEN_YEAR.finditer(sentence.text):
