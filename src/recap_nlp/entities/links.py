@@ -74,6 +74,30 @@ def _named_parts(text: str) -> list[tuple[int, int]]:
     return parts
 
 
+_CLIPPED = re.compile(r"(?:^|[\s\"«“(])((?:l'|le |la |les )[^\s\"»”)][^\"»”)]*?)[\"»”)]?\s*$", re.I)
+_MIN_CLIPPED = 5
+
+
+def clipped_part(text: str, name: str) -> tuple[int, int] | None:
+    """Where a link text ends with its site's name cut short, after an article, else None.
+
+    Blogs shorten a newspaper's name and link it to the paper's site: "un article de la rép"
+    for larepubliquedespyrenees.fr. The article, kept in the site's name, must lead the part.
+
+    Example: ``clipped_part('journalistes de "la gaz"', "lagazettedunord")`` -> ``(17, 23)``.
+    """
+    found = _CLIPPED.search(text.replace("’", "'"))
+    if found is None:
+        return None
+    part = found.group(1).strip()
+    squeezed = squeeze(part)
+    if len(squeezed) < _MIN_CLIPPED or not name.startswith(squeezed):
+        return None
+    if _names_person_or_thing(_ARTICLE.sub("", part)):
+        return None
+    return found.start(1), found.start(1) + len(part)
+
+
 def _names_person_or_thing(text: str) -> bool:
     words = text.split()
     cues = lexicon.cues()
@@ -114,6 +138,10 @@ def link_mentions(
             start = at + link.text.index(part, a)
             result = _as_org(result, doc, start, start + len(part), sentences, starts)
             break
+        else:
+            clipped = clipped_part(link.text, name)
+            if clipped is not None:
+                result = _as_org(result, doc, at + clipped[0], at + clipped[1], sentences, starts)
     return sorted(result, key=lambda m: (m.start, m.end))
 
 

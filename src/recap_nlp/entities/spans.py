@@ -117,9 +117,12 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
             j += 2
             capitalised = capitalised or is_capitalised(doc[j - 1])
             continue
+        if capitalised and _ampersand_joins(doc, j):
+            j += 2  # "Corporate & Investment Banking", "Procter & Gamble"
+            continue
         if (
             _is_modifier(tok)
-            and not (capitalised and _is_verbal(tok))
+            and not (capitalised and _is_verbal(tok) and not _ends_phrase(doc, j))
             and not _heads_clause(doc, j)
         ):
             capitalised = capitalised or is_capitalised(tok)
@@ -135,6 +138,21 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
         j += step
         capitalised = capitalised or is_capitalised(doc[j - 1])
     return j
+
+
+def _ampersand_joins(doc: Doc, j: int) -> bool:
+    """An "&" between two capitalised words, spaced alike: "Arts & Métiers"."""
+    if j + 1 >= len(doc) or doc[j].text != "&" or "\n" in doc[j].whitespace_:
+        return False
+    return is_capitalised(doc[j + 1]) and "\n" not in doc[j - 1].whitespace_
+
+
+def _ends_phrase(doc: Doc, j: int) -> bool:
+    """A participle closing its phrase (a comma, a bracket, a line end next) is an adjective:
+    "Laboratoire de Physique appliquée, le 11 juillet"."""
+    if "\n" in doc[j].whitespace_ or j + 1 == len(doc):
+        return True
+    return doc[j + 1].text in {",", ")", ";", ".", ":"}
 
 
 # words after a participle that make it a verb with its complements, not a name's adjective
