@@ -65,6 +65,17 @@ def test_an_edition_named_as_such_keeps_its_year() -> None:
     ]
 
 
+def test_a_dated_edition_name_beats_its_head_word_alone() -> None:
+    _, got = canonicalize(
+        [
+            _m("a", "Hackathon Printemps Edition 2022", "EVENT"),
+            _m("a", "Hackathon", "EVENT", 40),
+            _m("a", "Hackathon", "EVENT", 60),
+        ]
+    )
+    assert {m.canonical for m in got} == {"Hackathon Printemps Edition 2022"}
+
+
 def test_the_edition_year_is_part_of_the_span(nlp: Language) -> None:
     text = "On revient sur le Hackathon Printemps Edition 2022 qui a eu lieu à Lille."
     found = {e.text: e.label_ for e in nlp(normalize(text).text).ents}
@@ -90,6 +101,15 @@ def test_an_emphasised_name_that_took_place_is_an_event() -> None:
     assert [(m.text, m.label) for m in got] == [("fête des voisins du quartier", "EVENT")]
     plain = "La fête des voisins du quartier qui s'est déroulée hier."
     assert emphasised_events(document(plain), whole(plain), []) == []
+
+
+def test_an_italic_markdown_name_that_took_place_is_an_event() -> None:
+    # the reader blanks "_" and lists the blanks in ``joined``
+    text = "Bravo pour la  fête des voisins du quartier  qui s'est déroulée hier !"
+    doc = Document("p", text, "p.md", "md", "h", joined=((14, 15), (43, 44)))
+    got = emphasised_events(doc, whole(text), [])
+    assert [m.text for m in got] == ["fête des voisins du quartier"]
+    assert emphasised_events(document(text), whole(text), []) == []  # no markup there
 
 
 def test_an_unknown_word_before_a_year_is_an_edition() -> None:

@@ -324,7 +324,7 @@ def canonical_name(group: list[Mention]) -> str:
         partial = any(
             f != key and f.startswith(key + " ") and _city_edition_base(f) != key for f in folds
         )
-        year = bool(_YEAR.search(" " + surface.split(" ")[-1]))
+        year = bool(_YEAR.search(" " + surface.split(" ")[-1])) and not _EDITION_YEAR.search(key)
         edition = _city_edition_base(key) in folds  # "AFUP Day Lyon" beside "AFUP Day"
         return (
             not is_acronym(surface),

@@ -30,9 +30,11 @@ _TOOK_PLACE = (
     r"|se\s+dérouleront|se\s+déroule|a\s+lieu)"
 )
 # an article, an emphasised or quoted name, then "qui s'est déroulé(e)" or "qui aura lieu"
+# (MARK stands for inline markup the reader blanked: "_vélorution d'automne_" in Markdown)
+_MARK = "\x01"
 _EMPHASISED_EVENT = re.compile(
-    r"(?<![\w])(?:la|le|les|du|des|au|aux|l['’]|d['’]|cette|ce)\s*[_*«\"“]{1,2}\s*"
-    r"(?P<name>[^_*«»\"“”\n]{3,60}?)\s*[_*»\"”]{1,2}\s+(?:" + _TOOK_PLACE + r")",
+    r"(?<![\w])(?:la|le|les|du|des|au|aux|l['’]|d['’]|cette|ce)\s*[_*«\"“\x01]{1,2}\s*"
+    r"(?P<name>[^_*«»\"“”\n\x01]{3,60}?)\s*[_*»\"”\x01]{1,2}\s+(?:" + _TOOK_PLACE + r")",
     re.IGNORECASE,
 )
 _MAX_NAME_WORDS = 7
@@ -63,7 +65,7 @@ def emphasised_events(
     """
     found = []
     for sentence in sentences:
-        for match in _EMPHASISED_EVENT.finditer(sentence.text):
+        for match in _EMPHASISED_EVENT.finditer(_marked(doc, sentence)):
             name = match.group("name")
             if not any(c.isalpha() for c in name) or len(name.split()) > _MAX_NAME_WORDS:
                 continue
@@ -73,6 +75,15 @@ def emphasised_events(
                 found.append(_mention(doc, start, end, sentence, "cue"))
                 taken.append((start, end))
     return found
+
+
+def _marked(doc: Document, sentence: SentenceSpan) -> str:
+    """The sentence with the blanks that stood for inline markup (``doc.joined``) marked."""
+    chars = list(sentence.text)
+    for a, b in doc.joined:
+        for i in range(max(a, sentence.start), min(b, sentence.end)):
+            chars[i - sentence.start] = _MARK
+    return "".join(chars)
 
 
 def year_named_events(
