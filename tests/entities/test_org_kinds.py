@@ -61,3 +61,15 @@ def test_a_clipped_link_text_names_the_paper() -> None:
     )
     got = link_mentions(doc, [], [SentenceSpan("p", 0, len(text), text)])
     assert [(m.text, m.label) for m in got] == [("la gaz", "ORG")]
+
+
+def test_a_link_text_named_in_its_page_address_is_an_organisation() -> None:
+    text = "Velocity nous a rejoints pour la journée."
+    url = "https://www.reseau-mobilite.fr/12-Velocity---le-service-velo.html"
+    doc = Document("p", text, "p.md", "md", "h", links=(Link(url, "Velocity", 0, 8),))
+    got = link_mentions(doc, [], [SentenceSpan("p", 0, len(text), text)])
+    assert [(m.text, m.label) for m in got] == [("Velocity", "ORG")]
+    other = Document(
+        "p", text, "p.md", "md", "h", links=(Link("https://x.fr/a.html", "Velocity", 0, 8),)
+    )
+    assert link_mentions(other, [], [SentenceSpan("p", 0, len(text), text)]) == []

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from recap_nlp.entities import lexicon
+from recap_nlp.entities.learned import is_french_word
 from recap_nlp.entities.lexicon import strip_accents
 from recap_nlp.records import Document, Mention, SentenceSpan
 
@@ -98,6 +99,25 @@ def clipped_part(text: str, name: str) -> tuple[int, int] | None:
     return found.start(1), found.start(1) + len(part)
 
 
+def _named_in_path(text: str, url: str) -> tuple[int, int] | None:
+    """A one-word, capitalised link text that is a word of its page's address, else None.
+
+    A host's page about a service or a member names it: "[Velocity](https://reseau.fr/12-
+    Velocity-le-service)". Common French words, first names and technologies are left out.
+    """
+    found = _HOST.match(url.strip())
+    word = text.strip()
+    if found is None or not found.group(2) or " " in word or not word[:1].isupper():
+        return None
+    if len(word) < 4 or _names_person_or_thing(word) or word in lexicon.first_names():
+        return None
+    if is_french_word(word.lower()):
+        return None
+    parts = {squeeze(p) for p in re.split(r"[/_.,+-]+", found.group(2))}
+    start = text.index(word)
+    return (start, start + len(word)) if squeeze(word) in parts else None
+
+
 def _names_person_or_thing(text: str) -> bool:
     words = text.split()
     cues = lexicon.cues()
@@ -139,7 +159,7 @@ def link_mentions(
             result = _as_org(result, doc, start, start + len(part), sentences, starts)
             break
         else:
-            clipped = clipped_part(link.text, name)
+            clipped = clipped_part(link.text, name) or _named_in_path(link.text, link.url)
             if clipped is not None:
                 result = _as_org(result, doc, at + clipped[0], at + clipped[1], sentences, starts)
     return sorted(result, key=lambda m: (m.start, m.end))
