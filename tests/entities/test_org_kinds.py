@@ -73,3 +73,10 @@ def test_a_link_text_named_in_its_page_address_is_an_organisation() -> None:
         "p", text, "p.md", "md", "h", links=(Link("https://x.fr/a.html", "Velocity", 0, 8),)
     )
     assert link_mentions(other, [], [SentenceSpan("p", 0, len(text), text)]) == []
+
+
+def test_a_place_named_in_its_page_address_stays_a_place() -> None:
+    text = "Rendez-vous à Lyon en juin."
+    url = "https://www.agenda-conferences.fr/2024-Lyon-juin.html"
+    doc = Document("p", text, "p.md", "md", "h", links=(Link(url, "Lyon", 14, 18),))
+    assert link_mentions(doc, [], [SentenceSpan("p", 0, len(text), text)]) == []

@@ -103,7 +103,8 @@ def _named_in_path(text: str, url: str) -> tuple[int, int] | None:
     """A one-word, capitalised link text that is a word of its page's address, else None.
 
     A host's page about a service or a member names it: "[Velocity](https://reseau.fr/12-
-    Velocity-le-service)". Common French words, first names and technologies are left out.
+    Velocity-le-service)". Common French words, places, first names and technologies are
+    left out.
     """
     found = _HOST.match(url.strip())
     word = text.strip()
@@ -111,7 +112,7 @@ def _named_in_path(text: str, url: str) -> tuple[int, int] | None:
         return None
     if len(word) < 4 or _names_person_or_thing(word) or word in lexicon.first_names():
         return None
-    if is_french_word(word.lower()):
+    if is_french_word(word.lower()) or lexicon.places().label(word) is not None:
         return None
     parts = {squeeze(p) for p in re.split(r"[/_.,+-]+", found.group(2))}
     start = text.index(word)
