@@ -9,7 +9,12 @@ from spacy.language import Language
 
 from recap_nlp.entities import canonicalize
 from recap_nlp.entities.discourse import one_sense_per_post, title_events
-from recap_nlp.entities.event_names import emphasised_events, title_mentions, year_named_events
+from recap_nlp.entities.event_names import (
+    emphasised_events,
+    festival_events,
+    title_mentions,
+    year_named_events,
+)
 from recap_nlp.ingest.normalize import normalize
 from recap_nlp.records import Document, Mention, SentenceSpan
 
@@ -138,3 +143,9 @@ def test_an_event_named_only_in_the_title_is_a_mention_of_the_title() -> None:
     ]
     named = [_m("p", "DevCamp", "EVENT", 60)]
     assert title_mentions(doc, doc.title, ["DevCamp"], named) == []
+
+
+def test_a_festival_named_by_its_art_is_an_event() -> None:
+    text = "Je suis allée au festival de jazz, puis au festival de cette année, et au festival."
+    got = festival_events(document(text), whole(text), [])
+    assert [m.text for m in got] == ["festival de jazz"]

@@ -16,7 +16,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from recap_nlp.entities import lexicon
-from recap_nlp.entities.event_names import emphasised_events, title_mentions, year_named_events
+from recap_nlp.entities.event_names import (
+    emphasised_events,
+    festival_events,
+    title_mentions,
+    year_named_events,
+)
 from recap_nlp.entities.learned import fold_key, is_french_word, name_groups
 from recap_nlp.french import word_set
 from recap_nlp.records import Document, EntityLabel, Mention, SentenceSpan
@@ -64,6 +69,7 @@ def one_sense_per_post(
     taken = [(m.start, m.end) for m in mentions]
     mentions += emphasised_events(doc, sentences, taken)
     mentions += year_named_events(doc, sentences, taken)
+    mentions += festival_events(doc, sentences, taken)
     mentions += title_mentions(doc, title, names, mentions)
     labels = {key: post_label(group) for key, group in name_groups(mentions).items()}
     folded_title = f" {fold_key(title)} "

@@ -5,6 +5,7 @@ Real posts write the events they recap in ways the model and the cue rules miss:
 * in lowercase or in italics, said to have taken place: "la _vélorution d'automne_ qui s'est
   déroulée samedi";
 * as an unknown lowercase word before a year: "ma participation au devfest 2019";
+* as a festival named by its art: "à l'ouverture du festival de jazz";
 * in the title only, its body saying "cette édition": the title's name is then a mention of
   the title line (in the front matter of a Markdown post: every offset still points into the
   original file).
@@ -42,6 +43,13 @@ _MAX_NAME_WORDS = 7
 _WORD_THEN_YEAR = re.compile(
     r"(?<![\w'’-])(?:au|aux|du|des|le|la|les|l['’])\s*(?P<name>(?P<word>[a-zà-ÿ]{4,})"
     r"\s+(?:19|20)\d\d)(?![\w/.-])"
+)
+
+
+# "au festival de jazz", "le festival international du film": a festival named by its art
+_FESTIVAL_OF = re.compile(
+    r"(?<![\w'’-])(?:le|du|au)\s+(?P<name>festival(?:\s+(?:international|national|régional))?"
+    r"\s+(?:de|du|des|d['’])\s*(?P<word>[a-zà-ÿ]{3,}))(?![\w'’-])"
 )
 
 
@@ -103,6 +111,29 @@ def year_named_events(
         for match in _WORD_THEN_YEAR.finditer(sentence.text):
             word = match.group("word")
             if word in skipped or is_french_word(word):
+                continue
+            start = sentence.start + match.start("name")
+            end = sentence.start + match.end("name")
+            if _free(start, end, taken):
+                found.append(_mention(doc, start, end, sentence, "cue"))
+                taken.append((start, end))
+    return found
+
+
+def festival_events(
+    doc: Document, sentences: Sequence[SentenceSpan], taken: list[tuple[int, int]]
+) -> list[Mention]:
+    """A lowercase festival named by its art, with a definite article: a festival's name.
+
+    Example: "je suis allée à l'ouverture du festival de jazz" -> an EVENT "festival de jazz";
+    "le festival de cette année" gives nothing.
+    """
+    skipped = word_set("demonstratives") | lexicon.cues().possessives
+    found = []
+    for sentence in sentences:
+        for match in _FESTIVAL_OF.finditer(sentence.text):
+            word = match.group("word")
+            if word in skipped or not is_french_word(word):
                 continue
             start = sentence.start + match.start("name")
             end = sentence.start + match.end("name")
