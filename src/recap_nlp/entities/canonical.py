@@ -44,7 +44,7 @@ _ARTICLE = re.compile(r"^(?:l'|d'|le |la |les |the )")
 # only a lowercase article: "Les Offices jeunesse internationaux du Québec" keeps its "Les"
 _LOWER_ARTICLE = re.compile(r"^(?:l['’]|le |la |les )")
 _YEAR = re.compile(r" (?:19|20)\d\d$")
-# an edition named as such keeps its year: "Hackathon Winter Edition 2021" (the year is essential)
+# an edition named as such keeps its year: "Hackathon Printemps Edition 2022" (the year is essential)
 _EDITION_YEAR = re.compile(r"\bedition (?:19|20)\d\d$")
 _BRACKET = re.compile(r"^\s*\(\s*$")
 # a quoted name then its plain one: "« Digital SpringBreak », le Web2Day"
@@ -206,7 +206,7 @@ def _prefix_index(mentions: list[Mention]) -> _PrefixIndex:
 def _series_of_city_editions(mentions: list[Mention], keys: list[Key]) -> list[Key]:
     """An event's city edition joins its series when the corpus names the series as an event.
 
-    The annotation's canonical event name is the series ("AFUP Day" for "AFUP Day Lyon 2019");
+    The annotation's canonical event name is the series ("Drupal Day" for "Drupal Day Nantes 2019");
     a name found only with its city ("Franchise Expo Paris") keeps it.
 
     Example: "Ruby Day Lille" in one post and "Ruby Day" in another -> both "ruby day".
@@ -325,7 +325,7 @@ def canonical_name(group: list[Mention]) -> str:
             f != key and f.startswith(key + " ") and _city_edition_base(f) != key for f in folds
         )
         year = bool(_YEAR.search(" " + surface.split(" ")[-1])) and not _EDITION_YEAR.search(key)
-        edition = _city_edition_base(key) in folds  # "AFUP Day Lyon" beside "AFUP Day"
+        edition = _city_edition_base(key) in folds  # "Drupal Day Nantes" beside "Drupal Day"
         return (
             not is_acronym(surface),
             not edition,

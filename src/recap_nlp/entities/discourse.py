@@ -115,7 +115,7 @@ def title_events(title: str) -> list[str]:
         if name and name[0].lower() not in _OPENERS and _capitalised(name[0]):
             found.append(" ".join(name))
         elif not name and _lowercase_name(words, k):
-            found.append(words[k - 1])  # "Retour sur les trans 2021"
+            found.append(words[k - 1])  # "Retour sur les eurocks 2019"
     return found
 
 

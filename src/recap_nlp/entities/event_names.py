@@ -2,10 +2,10 @@
 
 Real posts write the events they recap in ways the model and the cue rules miss:
 
-* in lowercase or in italics, said to have taken place: "la _vélorution d'automne_ qui s'est
+* in lowercase or in italics, said to have taken place: "la _fête des voisins_ qui s'est
   déroulée samedi";
 * as an unknown lowercase word before a year: "ma participation au devfest 2019";
-* as a festival named by its art: "à l'ouverture du festival de jazz";
+* as a festival named by its art: "à la clôture du festival de théâtre";
 * in the title only, its body saying "cette édition": the title's name is then a mention of
   the title line (in the front matter of a Markdown post: every offset still points into the
   original file).
@@ -31,7 +31,7 @@ _TOOK_PLACE = (
     r"|se\s+dérouleront|se\s+déroule|a\s+lieu)"
 )
 # an article, an emphasised or quoted name, then "qui s'est déroulé(e)" or "qui aura lieu"
-# (MARK stands for inline markup the reader blanked: "_vélorution d'automne_" in Markdown)
+# (MARK stands for inline markup the reader blanked: "_fête des voisins_" in Markdown)
 _MARK = "\x01"
 _EMPHASISED_EVENT = re.compile(
     r"(?<![\w])(?:la|le|les|du|des|au|aux|l['’]|d['’]|cette|ce)\s*[_*«\"“\x01]{1,2}\s*"
@@ -46,7 +46,7 @@ _WORD_THEN_YEAR = re.compile(
 )
 
 
-# "au festival de jazz", "le festival international du film": a festival named by its art
+# "au festival de théâtre", "le festival international du film": a festival named by its art
 _FESTIVAL_OF = re.compile(
     r"(?<![\w'’-])(?:le|du|au)\s+(?P<name>festival(?:\s+(?:international|national|régional))?"
     r"\s+(?:de|du|des|d['’])\s*(?P<word>[a-zà-ÿ]{3,}))(?![\w'’-])"
@@ -125,7 +125,7 @@ def festival_events(
 ) -> list[Mention]:
     """A lowercase festival named by its art, with a definite article: a festival's name.
 
-    Example: "je suis allée à l'ouverture du festival de jazz" -> an EVENT "festival de jazz";
+    Example: "je suis allée à la clôture du festival de théâtre" -> an EVENT "festival de théâtre";
     "le festival de cette année" gives nothing.
     """
     skipped = word_set("demonstratives") | lexicon.cues().possessives

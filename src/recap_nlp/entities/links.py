@@ -82,8 +82,8 @@ _MIN_CLIPPED = 5
 def clipped_part(text: str, name: str) -> tuple[int, int] | None:
     """Where a link text ends with its site's name cut short, after an article, else None.
 
-    Blogs shorten a newspaper's name and link it to the paper's site: "un article de la rép"
-    for larepubliquedespyrenees.fr. The article, kept in the site's name, must lead the part.
+    Blogs shorten a newspaper's name and link it to the paper's site: "un article de la gaz"
+    for lagazettedunord.fr. The article, kept in the site's name, must lead the part.
 
     Example: ``clipped_part('journalistes de "la gaz"', "lagazettedunord")`` -> ``(17, 23)``.
     """

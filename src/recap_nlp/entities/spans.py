@@ -118,7 +118,7 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
             capitalised = capitalised or is_capitalised(doc[j - 1])
             continue
         if capitalised and _ampersand_joins(doc, j):
-            j += 2  # "Corporate & Investment Banking", "Procter & Gamble"
+            j += 2  # "Arts & Métiers", "Procter & Gamble"
             continue
         if (
             _is_modifier(tok)
@@ -141,7 +141,7 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
 
 
 def _ampersand_joins(doc: Doc, j: int) -> bool:
-    """An "&" between two capitalised words, spaced alike: "Arts & Métiers"."""
+    """An "&" inside a name, a capitalised word after it: "Arts & Métiers"."""
     if j + 1 >= len(doc) or doc[j].text != "&" or "\n" in doc[j].whitespace_:
         return False
     return is_capitalised(doc[j + 1]) and "\n" not in doc[j - 1].whitespace_
@@ -149,7 +149,7 @@ def _ampersand_joins(doc: Doc, j: int) -> bool:
 
 def _ends_phrase(doc: Doc, j: int) -> bool:
     """A participle closing its phrase (a comma, a bracket, a line end next) is an adjective:
-    "Laboratoire de Physique appliquée, le 11 juillet"."""
+    "Laboratoire de Chimie appliquée, le 3 mai"."""
     if "\n" in doc[j].whitespace_ or j + 1 == len(doc):
         return True
     return doc[j + 1].text in {",", ")", ";", ".", ":"}
@@ -305,7 +305,7 @@ _YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d$")
 
 
 def _with_edition_year(doc: Doc, end: int) -> int:
-    """An event named as an edition keeps its year: "Hackathon Winter Edition 2021"."""
+    """An event named as an edition keeps its year: "Hackathon Printemps Edition 2022"."""
     if end >= len(doc) or doc[end - 1].lower_ not in _EDITION_WORDS:
         return end
     if "\n" in doc[end - 1].whitespace_ or not _YEAR_TOKEN.match(doc[end].text):
