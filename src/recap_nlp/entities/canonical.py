@@ -44,7 +44,7 @@ _ARTICLE = re.compile(r"^(?:l'|d'|le |la |les |the )")
 # only a lowercase article: "Les Offices jeunesse internationaux du Québec" keeps its "Les"
 _LOWER_ARTICLE = re.compile(r"^(?:l['’]|le |la |les )")
 _YEAR = re.compile(r" (?:19|20)\d\d$")
-# an edition named as such keeps its year: "Hackathon Printemps Edition 2022" (the year is essential)
+# an edition named as such keeps its year (it is essential): "Hackathon Printemps Edition 2022"
 _EDITION_YEAR = re.compile(r"\bedition (?:19|20)\d\d$")
 _BRACKET = re.compile(r"^\s*\(\s*$")
 # a quoted name then its plain one: "« Digital SpringBreak », le Web2Day"
