@@ -77,6 +77,7 @@ def one_sense_per_post(
         named = f" {key} " in folded_title and any(m.label == "EVENT" for m in group)
         if named or _YEAR_END.sub("", key) in events:
             labels[key] = "EVENT"
+    labels.update(dict.fromkeys(clipped_event_names(doc, mentions, labels), "EVENT"))
     result = []
     for m in mentions:
         label = labels.get(fold_key(m.text))
@@ -87,6 +88,43 @@ def one_sense_per_post(
         else:
             result.append(replace(m, label=_label(label)))
     return sorted(result, key=lambda m: (m.start, m.end))
+
+
+_MIN_CLIPPED = 4
+_CLIPPED_AFTER = frozenset({"les", "la", "le", "l'", "des", "du", "au", "aux"})
+
+
+def clipped_event_names(
+    doc: Document, mentions: Sequence[Mention], labels: dict[str, str]
+) -> list[str]:
+    """One-word names a post uses as the clipped form of one of its one-word events.
+
+    French cuts a festival's name short and keeps its article: "les Francos" for "les
+    Francofolies", "les Eurocks" for "les Eurockéennes". A capitalised word the rules call ORG
+    or MISC, after an article, whose letters (a plural "s" aside) start a one-word EVENT of the
+    same post at least three letters longer, is that event.
+
+    Example: with "Francofolies" an EVENT, "les Francos" (MISC) -> ``["francos"]``.
+    """
+    events = [k for k, label in labels.items() if label == "EVENT" and " " not in k]
+    found = []
+    for key, group in name_groups(mentions).items():
+        if " " in key or labels.get(key) not in {"ORG", "MISC"}:
+            continue
+        stem = key[:-1] if key.endswith("s") else key
+        if len(stem) < _MIN_CLIPPED:
+            continue
+        if not any(e.startswith(stem) and len(e) >= len(stem) + 3 for e in events):
+            continue
+        if any(m.text[:1].isupper() and _after_article(doc.text, m.start) for m in group):
+            found.append(key)
+    return found
+
+
+def _after_article(text: str, start: int) -> bool:
+    before = text[max(0, start - 5) : start].replace("’", "'").lower()
+    words = before.split()
+    return bool(words) and (words[-1] in _CLIPPED_AFTER or before.endswith("l'"))
 
 
 _OPENERS = frozenset(
