@@ -13,6 +13,7 @@ from recap_nlp.entities.event_names import (
     emphasised_events,
     festival_events,
     title_mentions,
+    without_talk_slots,
     year_named_events,
 )
 from recap_nlp.ingest.normalize import normalize
@@ -149,3 +150,17 @@ def test_a_festival_named_by_its_art_is_an_event() -> None:
     text = "Je suis allée au festival de théâtre, puis au festival de cette année, et au festival."
     got = festival_events(document(text), whole(text), [])
     assert [m.text for m in got] == ["festival de théâtre"]
+
+
+def test_a_talk_of_the_day_is_no_event() -> None:
+    text = "On termine par la conférence Zénith du jour, puis le Forum Bio du jour suivant."
+    ms = [
+        Mention("p", 29, 43, "Zénith du jour", "EVENT", text, 0, "model"),
+        Mention("p", 53, 62, "Forum Bio", "EVENT", text, 0, "cue"),
+    ]
+    assert text[29:43] == "Zénith du jour" and text[53:62] == "Forum Bio"
+    got = without_talk_slots(ms)
+    assert [(m.text, m.label) for m in got] == [("Zénith du jour", "MISC"), ("Forum Bio", "EVENT")]
+    keynote = "La Keynote Horizon de la première journée était forte."
+    ms = [Mention("p", 3, 18, "Keynote Horizon", "EVENT", keynote, 0, "cue")]
+    assert [m.label for m in without_talk_slots(ms)] == ["MISC"]

@@ -20,6 +20,7 @@ from recap_nlp.entities.event_names import (
     emphasised_events,
     festival_events,
     title_mentions,
+    without_talk_slots,
     year_named_events,
 )
 from recap_nlp.entities.learned import fold_key, is_french_word, name_groups
@@ -71,6 +72,7 @@ def one_sense_per_post(
     mentions += year_named_events(doc, sentences, taken)
     mentions += festival_events(doc, sentences, taken)
     mentions += title_mentions(doc, title, names, mentions)
+    mentions = without_talk_slots(mentions)
     labels = {key: post_label(group) for key, group in name_groups(mentions).items()}
     folded_title = f" {fold_key(title)} "
     for key, group in name_groups(mentions).items():

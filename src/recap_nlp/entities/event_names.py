@@ -6,6 +6,8 @@ Real posts write the events they recap in ways the model and the cue rules miss:
   déroulée samedi";
 * as an unknown lowercase word before a year: "ma participation au devfest 2019";
 * as a festival named by its art: "à la clôture du festival de théâtre";
+* (and the other way round: a talk of the day's programme, "la conférence X du jour", is no
+  event: :func:`without_talk_slots`);
 * in the title only, its body saying "cette édition": the title's name is then a mention of
   the title line (in the front matter of a Markdown post: every offset still points into the
   original file).
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from recap_nlp.entities import lexicon
 from recap_nlp.entities.learned import fold_key, is_french_word
@@ -51,6 +54,15 @@ _FESTIVAL_OF = re.compile(
     r"(?<![\w'’-])(?:le|du|au)\s+(?P<name>festival(?:\s+(?:international|national|régional))?"
     r"\s+(?:de|du|des|d['’])\s*(?P<word>[a-zà-ÿ]{3,}))(?![\w'’-])"
 )
+
+
+# a slot of the day after a talk's name: "du jour", "de la première journée", "du matin"
+_DAY_SLOT = re.compile(
+    r"^\s*(?:du\s+(?:jour|matin|soir)|de\s+l['’]après-midi"
+    r"|de\s+la\s+(?:(?:première|deuxième|seconde|troisième|dernière)\s+)?journée)\b",
+    re.IGNORECASE,
+)
+_SLOT_TAIL = re.compile(r"\s+du\s+jour$", re.IGNORECASE)
 
 
 def _free(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
@@ -141,6 +153,34 @@ def festival_events(
                 found.append(_mention(doc, start, end, sentence, "cue"))
                 taken.append((start, end))
     return found
+
+
+def without_talk_slots(mentions: Sequence[Mention]) -> list[Mention]:
+    """EVENT mentions naming a talk of the day's programme become MISC (kept, not counted).
+
+    A talk noun leads or precedes the name and a slot of the day follows it: "la conférence
+    Zénith du jour", "Keynote Horizon de la première journée" (``talk_nouns``).
+
+    Example: "on termine par la conférence Zénith du jour" -> "Zénith du jour" is no event.
+    """
+    talks = lexicon.cues().talk_nouns
+    result = []
+    for m in mentions:
+        if m.label == "EVENT" and _talk_slot(m, talks):
+            m = replace(m, label="MISC")
+        result.append(m)
+    return result
+
+
+def _talk_slot(m: Mention, talks: frozenset[str]) -> bool:
+    offset = m.start - m.sentence_start
+    if not 0 <= offset <= len(m.sentence):
+        return False
+    before = m.sentence[:offset].lower().split()
+    after = m.sentence[m.end - m.sentence_start :]
+    first = m.text.split()[0].lower() if m.text.split() else ""
+    led = first in talks or (bool(before) and before[-1] in talks)
+    return led and (bool(_DAY_SLOT.match(after)) or bool(_SLOT_TAIL.search(m.text)))
 
 
 def title_mentions(
