@@ -11,11 +11,11 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from recap_nlp.facts.dates import DateMention
+from recap_nlp.facts.dates import DateMention, _month_regex
 from recap_nlp.french import weekdays
 
 _SP = r"[ \t\u00a0\u202f]+"
-Rule = Callable[[dt.date, re.Match[str]], tuple[dt.date, dt.date, str, str]]
+Rule = Callable[[dt.date, re.Match[str]], tuple[dt.date, dt.date, str, str] | None]
 
 
 def _weekday(name: str) -> int:
@@ -68,11 +68,31 @@ def _weekday_list(published: dt.date, match: re.Match[str]) -> tuple[dt.date, dt
     return start, end, "day", "the latest such weekdays before the post"
 
 
+# How far from the post a weekday with a day number but no month ("jeudi le 29") may lie.
+_DAY_BACK, _DAY_AHEAD = 62, 31
+
+
+def _weekday_and_day(
+    published: dt.date, match: re.Match[str]
+) -> tuple[dt.date, dt.date, str, str] | None:
+    """ "Jeudi soir le 29": the latest day numbered 29 that is a Thursday, on or before the
+    post within two months, else the first after it within a month; None when none fits."""
+    weekday, number = _weekday(match.group("wd")), int(match.group("n"))
+    for offset in [*range(0, -_DAY_BACK - 1, -1), *range(1, _DAY_AHEAD + 1)]:
+        day = published + dt.timedelta(days=offset)
+        if day.day == number and day.weekday() == weekday:
+            side = "on or before" if offset <= 0 else "after"
+            return day, day, "day", f"the nearest such weekday and day {side} the post"
+    return None
+
+
 @cache
 def _rules() -> tuple[tuple[re.Pattern[str], Rule], ...]:
     days = "|".join(weekdays())
     weekend = rf"(?:week-?end|fin{_SP}de{_SP}semaine)"
     past = r"(?:dernier|dernière|passé|passée)"
+    parts = r"matin|midi|après-midi|soir"
+    month = _month_regex()
     table: list[tuple[str, Rule]] = [
         (rf"\b(?:avant-hier|hier)\b(?!{_SP}soir{_SP}et)", _yesterday),
         (rf"\b(?:le|ce|cette|ma|notre|la){_SP}{weekend}{_SP}{past}\b", _weekend_past),
@@ -83,6 +103,12 @@ def _rules() -> tuple[tuple[re.Pattern[str], Rule], ...]:
             _last_year,
         ),
         (rf"\b(?P<d1>{days}){_SP}et{_SP}(?P<d2>{days}){_SP}derniers\b", _weekday_list),
+        # "jeudi le 29", "samedi soir 14": no month follows (the date grammar reads those).
+        (
+            rf"\b(?P<wd>{days})(?:{_SP}(?:{parts}))?(?:{_SP}le)?{_SP}(?P<n>[12]\d|3[01]|0?[1-9])"
+            rf"(?:er)?\b(?!(?:{_SP})?(?:{month}|\d|[/.-]\d|h(?:\d|\b)))",
+            _weekday_and_day,
+        ),
     ]
     return tuple((re.compile(src, re.IGNORECASE), rule) for src, rule in table)
 
@@ -99,7 +125,10 @@ def relative_dates(text: str, published: dt.date | None) -> list[DateMention]:
     found = []
     for pattern, rule in _rules():
         for match in pattern.finditer(text):
-            start, end, precision, how = rule(published, match)
+            placed = rule(published, match)
+            if placed is None:
+                continue
+            start, end, precision, how = placed
             iso = (
                 (start.isoformat(), end.isoformat())
                 if precision == "day"
