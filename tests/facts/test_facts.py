@@ -157,3 +157,42 @@ def test_trip_word_is_a_trip_not_a_purpose(sentence: str, expected: str) -> None
     from recap_nlp.records import SentenceSpan
 
     assert trip_word(SentenceSpan("d", 0, len(sentence), sentence)) == expected
+
+
+def _city_values(text: str, cities: list[str]) -> list[tuple[str, str]]:
+    doc = Document("q", text, "q.txt", "txt", "x", published="2023-07-10")
+    mentions = [
+        Mention("q", m.start(), m.end(), name, "CITY", "", 0, "hand")
+        for name in cities
+        for m in re.finditer(re.escape(name), text)
+    ]
+    facts = extract_facts(doc, [], sorted(mentions, key=lambda m: m.start))
+    return [(f.value, f.note) for f in facts if f.attribute == "city"]
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "expected"),
+    [
+        # The old quarter of a large city, after an article: the visit is in that city.
+        (
+            "Pendant notre séjour, nous avons visité le Vieux-Lyon.",
+            "Vieux-Lyon",
+            [("Lyon", "lieu visité (Vieux-Lyon)")],
+        ),
+        (
+            "Lors de notre visite du Vieux-Nice, il faisait beau.",
+            "Vieux-Nice",
+            [("Nice", "lieu visité (Vieux-Nice)")],
+        ),
+        # A commune of that form, without article, stays itself.
+        (
+            "Pendant notre séjour à Vieille-Toulouse, il a plu.",
+            "Vieille-Toulouse",
+            [("Vieille-Toulouse", "lieu visité")],
+        ),
+    ],
+)
+def test_old_quarter_places_the_visit_in_its_city(
+    text: str, city: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _city_values(text, [city]) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from recap_nlp.entities.lexicon import places
 from recap_nlp.facts.dates import find_dates
 from recap_nlp.facts.fact_context import (
     FactContext,
@@ -226,6 +227,29 @@ def _city_hint(ctx: FactContext, index: int) -> str:
     return hint_with_fallback(ctx, index)
 
 
+# The smallest gazetteer town taken as the city of its old quarter ("le Vieux-Nice").
+_MIN_QUARTER_CITY = 20_000
+
+
+def quarter_city(mention: Mention, ctx: FactContext) -> str:
+    """The city whose old quarter a CITY mention names after an article, else "".
+
+    Example:
+        "nous avons arpenté le Vieux-Lyon" -> "Lyon"
+        "nous avons dormi à Vieille-Toulouse" (a commune, no article) -> ""
+    """
+    table = cues()["places"]
+    name = mention_name(mention)
+    prefix = next((p for p in table["old_quarter_prefixes"] if name.startswith(p)), "")
+    city = name[len(prefix) :]
+    if not prefix or places().cities.get(city, 0) < _MIN_QUARTER_CITY:
+        return ""
+    before = ctx.doc.text[max(0, mention.start - 12) : mention.start].lower().rstrip()
+    words = before.replace("’", "'").split()
+    articles = table["old_quarter_articles"]
+    return city if any(" ".join(words[-len(a.split()) :]) == a for a in articles) else ""
+
+
 def city_facts(ctx: FactContext, names: list[FactMention]) -> list[FactMention]:
     """Places visited: CITY mentions in a sentence with a travel or visit cue, once per city.
 
@@ -247,16 +271,18 @@ def city_facts(ctx: FactContext, names: list[FactMention]) -> list[FactMention]:
             _travel_context(ctx, index) or _event_place(mention, ctx, index)
         ):
             seen.add(name)
+            city = quarter_city(mention, ctx)
+            note = f"lieu visité ({name})" if city else "lieu visité"
             facts.append(
                 new_fact(
                     ctx,
                     "city",
                     (mention.start, mention.end),
-                    (name, "", ""),
+                    (city or name, "", ""),
                     "name",
                     "city_cue",
                     _city_hint(ctx, index),
-                    "lieu visité",
+                    note,
                 )
             )
     return facts
