@@ -196,3 +196,48 @@ def test_old_quarter_places_the_visit_in_its_city(
     text: str, city: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _city_values(text, [city]) == expected
+
+
+def _participants(text: str) -> list[tuple[str, str, str, str]]:
+    doc = Document("l", text, "l.md", "md", "x", published="2023-07-10")
+    facts = extract_facts(doc, [], [])
+    return [
+        (f.value, f.value_min, f.value_max, f.extractor)
+        for f in facts
+        if f.attribute == "participants"
+    ]
+
+
+# A list as the Markdown reader leaves it: each link line under a name blanked to spaces.
+_BLANKED = " " * 40
+ATTENDEES = (
+    "Belle soirée au club de lecture.\n\nVoici les présents de la soirée :\n\n"
+    f"Anne\n{_BLANKED}\n   Toujours fidèle au poste.\n\n"
+    f"Marc Petit\n{_BLANKED}\n   Venu de loin pour parler de polars.\n\n"
+    f"Léa B.\n{_BLANKED}\n   Première fois parmi nous !\n\n"
+    "Merci à tous et à la prochaine fois, nous parlerons de romans historiques.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (ATTENDEES, [("3", "3", "", "attendee_list")]),
+        (
+            "Voilà la liste des inscrits :\n\n- Paul\n- Zoé Martin\n- Karim\n- Inès\n\nÀ bientôt.",
+            [("4", "4", "", "attendee_list")],
+        ),
+        # Two names only: too short a list to count.
+        ("Voici les présents :\n\nAnne\n\nMarc\n\nÀ bientôt, on se revoit en septembre.", []),
+        # The intro is followed by prose, not by names.
+        (
+            "Voici les participants qui ont répondu au sondage de l'été :\n\n"
+            "La plupart ont aimé le lieu et souhaitent revenir l'an prochain.",
+            [],
+        ),
+    ],
+)
+def test_attendee_list_is_a_minimum_headcount(
+    text: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    assert _participants(text) == expected

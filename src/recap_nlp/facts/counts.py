@@ -167,6 +167,66 @@ def count_facts(ctx: FactContext) -> list[FactMention]:
             if attribute:
                 facts.append(_count_fact(ctx, index, quantity, attribute, (noun, noun_end)))
         facts.extend(named_team_facts(ctx, index))
+    return facts + attendee_list_facts(ctx)
+
+
+# An entry of an attendee list: a short line opening on a capital ("Anne B.<br/>", "- Marc").
+_ENTRY = re.compile(r"^\s*(?:[-*•]\s+)?(?P<name>[A-ZÉÈÀÂÎÔ][^\n]{0,40}?)\s*(?:<br\s*/?>)?\s*$")
+_MIN_ENTRIES = 3
+_MAX_NAME_WORDS = 4
+
+
+def _intro_lines(ctx: FactContext) -> list[re.Match[str]]:
+    table = cues()["counts"]
+    intros = "|".join(re.escape(w) for w in table["attendee_list_intros"])
+    nouns = "|".join(re.escape(w) for w in table["attendee_list_nouns"])
+    pattern = rf"^[^\n]*\b(?:{intros})\b[^\n]{{0,30}}?\b(?:{nouns})(?![\w.])[^\n]*$"
+    return list(re.finditer(pattern, ctx.doc.text, re.IGNORECASE | re.MULTILINE))
+
+
+def _list_entries(text: str) -> int:
+    """Entries of a list below its intro: bullet lines, else paragraphs opening on a name."""
+    # A paragraph break is an empty line; a long blank line is markup the reader blanked out
+    # (a link line under a name), inside the entry.
+    blocks = re.split(r"\n[ \t]{0,3}\n", text.strip("\n"))
+    lines = [line for line in blocks[0].splitlines() if line.strip()] if blocks else []
+    if len(lines) > 1 and all(re.match(r"\s*[-*•]\s", line) for line in lines):
+        blocks = lines
+    count = 0
+    for block in blocks:
+        first = next((line for line in block.splitlines() if line.strip()), "")
+        entry = _ENTRY.match(first)
+        if not entry or len(entry.group("name").split()) > _MAX_NAME_WORDS:
+            break
+        count += 1
+    return count
+
+
+def attendee_list_facts(ctx: FactContext) -> list[FactMention]:
+    """An attendee list ("Voici les présents :" then one entry a person) is a minimum headcount.
+
+    Example:
+        "Voici les présents :\n\nAnne<br/>\nsite\n\nMarc<br/>\n...\n\nLéa" -> participants
+        3 (at least)
+    """
+    facts = []
+    for intro in _intro_lines(ctx):
+        count = _list_entries(ctx.doc.text[intro.end() :])
+        if count < _MIN_ENTRIES:
+            continue
+        index = ctx.sentence_index(intro.start())
+        facts.append(
+            new_fact(
+                ctx,
+                "participants",
+                (intro.start(), intro.end()),
+                (str(count), str(count), ""),
+                "exact",
+                "attendee_list",
+                hint_with_fallback(ctx, index),
+                f"{count} entrées listées (au moins)",
+            )
+        )
     return facts
 
 
