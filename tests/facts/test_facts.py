@@ -241,3 +241,37 @@ def test_attendee_list_is_a_minimum_headcount(
     text: str, expected: list[tuple[str, str, str, str]]
 ) -> None:
     assert _participants(text) == expected
+
+
+def _venue_cities(text: str, orgs: list[str]) -> list[tuple[str, str]]:
+    doc = Document("v", text, "v.txt", "txt", "x", published="2023-07-10")
+    mentions = [
+        Mention("v", m.start(), m.end(), name, "ORG", "", 0, "hand")
+        for name in orgs
+        for m in re.finditer(re.escape(name), text)
+    ]
+    facts = extract_facts(doc, [], sorted(mentions, key=lambda m: m.start))
+    return [(f.value, f.note) for f in facts if f.attribute == "city"]
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "expected"),
+    [
+        # A venue whose name ends with its town, in a sentence of hosting: the town.
+        (
+            "Le hackathon a pu accueillir quarante équipes au Campus Numérique Nantes.",
+            "Campus Numérique Nantes",
+            [("Nantes", "lieu visité (Campus Numérique Nantes)")],
+        ),
+        # Not a venue noun: a company named after a town gives no town.
+        (
+            "Le hackathon a pu accueillir quarante équipes chez Groupe Nantes.",
+            "Groupe Nantes",
+            [],
+        ),
+        # A venue without a hosting or travel word: no town either.
+        ("Le Campus Numérique Nantes recrute des formateurs.", "Campus Numérique Nantes", []),
+    ],
+)
+def test_venue_name_gives_its_town(text: str, org: str, expected: list[tuple[str, str]]) -> None:
+    assert _venue_cities(text, [org]) == expected

@@ -250,6 +250,47 @@ def quarter_city(mention: Mention, ctx: FactContext) -> str:
     return city if any(" ".join(words[-len(a.split()) :]) == a for a in articles) else ""
 
 
+def venue_city(mention: Mention) -> str:
+    """The town closing a venue organisation's name ("Campus de l'École X Lille"), else "".
+
+    Example:
+        "Université de Nantes" -> "Nantes"; "Salle Pleyel" -> ""
+    """
+    name = mention_name(mention)
+    folded = name.lower().replace("’", "'")
+    if not any(folded.startswith(noun) for noun in cues()["main"]["venue_nouns"]):
+        return ""
+    last = re.split(r"[\s'’]+", name.strip())[-1]
+    return last if places().cities.get(last, 0) >= _MIN_QUARTER_CITY else ""
+
+
+def _venue_city_facts(
+    ctx: FactContext, mentions: list[Mention], seen: set[str]
+) -> list[FactMention]:
+    """Towns of venues (ORG mentions, organisers left out) in a sentence of travel or
+    hosting, once per town."""
+    facts = []
+    for mention in mentions:
+        city = venue_city(mention) if mention.label == "ORG" else ""
+        index = ctx.sentence_index(mention.start)
+        if not city or city in seen or not _travel_context(ctx, index):
+            continue
+        seen.add(city)
+        facts.append(
+            new_fact(
+                ctx,
+                "city",
+                (mention.start, mention.end),
+                (city, "", ""),
+                "name",
+                "city_cue",
+                _city_hint(ctx, index),
+                f"lieu visité ({mention_name(mention)})",
+            )
+        )
+    return facts
+
+
 def city_facts(ctx: FactContext, names: list[FactMention]) -> list[FactMention]:
     """Places visited: CITY mentions in a sentence with a travel or visit cue, once per city.
 
@@ -285,7 +326,8 @@ def city_facts(ctx: FactContext, names: list[FactMention]) -> list[FactMention]:
                     note,
                 )
             )
-    return facts
+    named = [m for m in ctx.mentions if not any(f.start <= m.start < f.end for f in names)]
+    return facts + _venue_city_facts(ctx, named, seen | {f.value for f in facts})
 
 
 def event_name_facts(ctx: FactContext) -> list[FactMention]:
