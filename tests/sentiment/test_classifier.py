@@ -293,7 +293,8 @@ def test_block_weights_scale_the_design_and_are_folded_into_the_shipped_weights(
 
 
 HELDOUT_KINDS = Path(__file__).with_name("heldout_kinds.tsv")
-# Measured 53 / 79 (0.67) with the shipped weights when the file was written; floor = 0.60.
+# Measured 53 / 79 with the block weights alone, 50 / 79 with the shipped weights (frame and
+# lexicon fixes, retrained: four borderline sentences moved); floor = 0.60.
 FLOOR_HELDOUT_KINDS = 0.60
 
 
@@ -319,3 +320,36 @@ def test_heldout_kinds_mostly_right() -> None:
     assert right / len(rows) >= FLOOR_HELDOUT_KINDS, right
     narrative = [(t, g) for t, g, k in rows if k in ("narrative", "descriptive")]
     assert sum(classify(t).label == g for t, g in narrative) >= 0.75 * len(narrative)
+
+
+def _frames(text: str) -> set[str]:
+    return {name for name, _ in frames_in(normalise(text))}
+
+
+def test_frames_read_kinds_they_used_to_miss_or_misread() -> None:
+    # Markdown emphasis no longer hides a word from the word boundaries
+    assert "enjoy" in _frames("_Merci aux bénévoles de la buvette !_")
+    assert "enjoy" in _frames("**Bravo à** toute l'équipe.")
+    # expectations are no waiting; a wait still is
+    assert "waiting" not in _frames("La soirée a dépassé nos attentes.")
+    assert "waiting" in _frames("Une heure d'attente au vestiaire.")
+    # "pas trop" before a complaint word denies it; "pas assez" criticises
+    assert "litotes_pos" in _frames("Pas trop de monde dans les allées samedi.")
+    assert "litotes_neg" not in _frames("Pas trop cher pour trois jours de concerts.")
+    assert "litotes_neg" in _frames("Pas trop convaincu par la conférence de clôture.")
+    assert "litotes_neg" in _frames("Le réseau était pas assez rapide pour les démos.")
+    # nouns are not verdicts: "en moyenne", "un moyen de", "à refaire la toiture", "vent debout"
+    assert "litotes_neg" not in _frames("Les visiteurs restent en moyenne deux heures.")
+    assert "litotes_neg" not in _frames("Le vélo reste un moyen de transport rapide.")
+    assert "litotes_neg" in _frames("Un concert moyen, sans surprise.")
+    assert "recommend" not in _frames("Il reste à refaire la toiture du gymnase.")
+    assert "recommend" in _frames("Une journée à refaire !")
+    assert "weather" not in _frames("Les riverains sont vent debout contre le projet.")
+    assert "weather" in _frames("Beaucoup de vent sur la plage pendant le concert.")
+    # prices: the feminine is read, affection is not a price
+    assert "price" in _frames("Les boissons étaient chères pour un festival gratuit.")
+    assert "price" not in _frames("Deux causes qui nous sont chères.")
+    assert "price" not in _frames("Chers amis, voici le programme.")
+    # "bien" before a participle of making or running something
+    assert "enjoy" in _frames("Un salon très bien organisé.")
+    assert "enjoy" not in _frames("Nous sommes bien arrivés à l'hôtel.")
