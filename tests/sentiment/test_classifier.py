@@ -293,8 +293,8 @@ def test_block_weights_scale_the_design_and_are_folded_into_the_shipped_weights(
 
 
 HELDOUT_KINDS = Path(__file__).with_name("heldout_kinds.tsv")
-# Measured 53 / 79 with the block weights alone, 50 / 79 with the shipped weights (frame and
-# lexicon fixes, retrained: four borderline sentences moved); floor = 0.60.
+# Measured 53 / 79 with the shipped weights (53 with the block weights alone, 50 to 53 as the
+# frame and lexicon fixes went in: borderline sentences move on retraining); floor = 0.60.
 FLOOR_HELDOUT_KINDS = 0.60
 
 
@@ -353,3 +353,13 @@ def test_frames_read_kinds_they_used_to_miss_or_misread() -> None:
     # "bien" before a participle of making or running something
     assert "enjoy" in _frames("Un salon très bien organisé.")
     assert "enjoy" not in _frames("Nous sommes bien arrivés à l'hôtel.")
+
+
+def test_desire_luck_failure_and_missing_out_frames() -> None:
+    assert "enjoy" in _frames("Cette démo donne vraiment envie de s'y mettre.")
+    assert "enjoy" in _frames("Nous avons eu la chance de visiter les ateliers.")
+    assert "enjoy" in _frames("Leurs photos de voyage font rêver.")
+    assert "hardship" in _frames("Cette refonte sans tests court à l'échec.")
+    assert "hardship" in _frames("Après trois relances, plus aucun espoir de réponse.")
+    assert "hardship" in _frames("Je suis passée à côté de la soirée d'ouverture.")
+    assert "hardship" not in _frames("Le cortège est passé à côté de nous sans s'arrêter.")
