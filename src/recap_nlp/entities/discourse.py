@@ -56,7 +56,7 @@ def one_sense_per_post(
 ) -> list[Mention]:
     """The post's mentions with one label per name, the main event labelled EVENT.
 
-    The main event is a name the title writes before a year ("Retour sur le Forum PHP 2018") or
+    The main event is a name the title writes before a year ("Retour sur le Salon Numérix 2019") or
     that the post calls an event somewhere; it is EVENT wherever the post names it, even where
     no recogniser saw it.
 
@@ -138,10 +138,10 @@ _TITLE_CONNECTORS = word_set("title_connectors")
 def title_events(title: str) -> list[str]:
     """Names a title writes right before a year: the edition a post recaps.
 
-    A trailing city is left out ("Forum PHP Paris 2018" names the Forum PHP).
+    A trailing city is left out ("Salon Numérix Paris 2019" names the Salon Numérix).
 
-    Example: ``title_events("Retour sur le Forum PHP 2018")`` -> ``["Forum PHP"]``;
-    ``title_events("Faites du vélo 2018 à Pau")`` -> ``["Faites du vélo"]``.
+    Example: ``title_events("Retour sur le Salon Numérix 2019")`` -> ``["Salon Numérix"]``;
+    ``title_events("Roulez en ville 2019 à Dole")`` -> ``["Roulez en ville"]``.
     """
     words = title.replace("’", "'").split()
     found = []
@@ -172,7 +172,7 @@ def _lowercase_name(words: list[str], k: int) -> bool:
 
 def _run_start(words: list[str], end: int) -> int:
     """The first word of the name ending before ``words[end]``: capitalised words, and
-    "connector + word" after a capitalised word ("Faites du vélo")."""
+    "connector + word" after a capitalised word ("Roulez en ville")."""
     j = end
     while j > 0:
         word = words[j - 1]
@@ -251,7 +251,8 @@ def main_event_keys(documents: Sequence[Document], mentions: Sequence[Mention]) 
     the title (else of the publication date); posts of one series but of different years get
     different keys.
 
-    Example: "Retour sur le Forum PHP 2018" with an EVENT "Forum PHP" -> "forum php|2018".
+    Example: "Retour sur le Salon Numérix 2019" with an EVENT "Salon Numérix"
+    -> "salon numerix|2019".
     """
     events: dict[str, set[str]] = defaultdict(set)
     for m in mentions:

@@ -390,7 +390,7 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
     if is_acronym(text) and end - start == 1:
         return "ORG"
     if start > 0 and doc[start - 1].lower_ in _TITLE_WORDS:
-        return "MISC"  # "une conférence intitulée Changez d'avis sur ...": a talk title
+        return "MISC"  # "une conférence intitulée Osez la lenteur ...": a talk title
     found = context_label(doc, start, end, lex)
     if found is not None:
         return found
