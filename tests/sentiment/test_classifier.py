@@ -31,7 +31,13 @@ from recap_nlp.sentiment import (
 )
 from recap_nlp.sentiment.classifier import CLASSES, logits, model_path
 from recap_nlp.sentiment.evaluate import SentimentGoldError, load_sentiment_gold
-from recap_nlp.sentiment.features import frames_in, sentence_features, stem
+from recap_nlp.sentiment.features import (
+    frame_screen,
+    frames_in,
+    load_frames,
+    sentence_features,
+    stem,
+)
 from recap_nlp.sentiment.lexicon import normalise
 from tests.conftest import REPO
 
@@ -99,6 +105,28 @@ def test_frames_and_features() -> None:
     assert feats["lex:contrast"] == 1.0 and feats["f:waiting_after_mais"] == 1.0
     assert feats["a:attendr"] > 0  # stem after the contrast word
     assert stem("annulées") == stem("annulée") == "annul"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Pas assez de places et trop cher.",
+        "Deux heures de queue à l'entrée, puis une attente sans fin au vestiaire.",
+        "Il ne reste plus que trois vélos.",
+        "Nous avons visité le musée.",
+        "Un concert magnifique sous le soleil.",
+        "",
+    ],
+)
+def test_frame_screen_agrees_with_every_pattern(sentence: str) -> None:
+    """The screen matches exactly the sentences where at least one frame pattern does."""
+    text = normalise(sentence)
+    screen = frame_screen()
+    assert screen is not None  # the shipped frames have no back-reference
+    any_pattern = any(frame.pattern.search(text) for frame in load_frames())
+    assert (screen.search(text) is not None) == any_pattern
+    found = [(f.name, m.start()) for f in load_frames() for m in f.pattern.finditer(text)]
+    assert frames_in(text) == found
 
 
 def test_concession_main_clause_subjectivity_and_person() -> None:
