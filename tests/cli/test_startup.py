@@ -17,4 +17,3 @@ def test_cli_import_leaves_matplotlib_for_the_reports() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout.strip()
     assert loaded == ""
-

@@ -293,3 +293,19 @@ def test_theme_sentiment_weights_posts_by_share() -> None:
     assert (zero.label, zero.n_docs, zero.n_positive, zero.n_negative) == ("positive", 2, 0.8, 0.2)
     assert zero.summary == "positive, with 0.2 criticism"
     assert one.label == "negative" and one.n_docs == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Un accueil CHALEUREUX, mais l’attente était trop longue…", "Une Œuvre superbe à İstanbul !"],
+)
+def test_drivers_group_by_the_normalised_words(sentence: str) -> None:
+    """Drivers come out as if grouped over ``normalise(text)``, whichever text is tokenized."""
+    from recap_nlp.sentiment.classifier import _drivers
+
+    model = load_model()
+    _, keys, values, word_part = logits(model, sentence)
+    cols = [model.index[k] for k in keys]
+    contributions = values * (model.coef[0, cols] - model.coef[2, cols])
+    expected = _drivers(normalise(sentence), keys, contributions, word_part)
+    assert classify(sentence).drivers == expected
