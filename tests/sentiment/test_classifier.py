@@ -33,7 +33,13 @@ from recap_nlp.sentiment import (
 )
 from recap_nlp.sentiment.classifier import CLASSES, logits, model_path, text_digest
 from recap_nlp.sentiment.evaluate import SentimentGoldError, load_sentiment_gold
-from recap_nlp.sentiment.features import frames_in, sentence_features, stem
+from recap_nlp.sentiment.features import (
+    frame_screen,
+    frames_in,
+    load_frames,
+    sentence_features,
+    stem,
+)
 from recap_nlp.sentiment.lexicon import normalise
 from tests.conftest import REPO
 
@@ -101,6 +107,28 @@ def test_frames_and_features() -> None:
     assert feats["lex:contrast"] == 1.0 and feats["f:waiting_after_mais"] == 1.0
     assert feats["a:attendr"] > 0  # stem after the contrast word
     assert stem("annulées") == stem("annulée") == "annul"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Pas assez de places et trop cher.",
+        "Deux heures de queue à l'entrée, puis une attente sans fin au vestiaire.",
+        "Il ne reste plus que trois vélos.",
+        "Nous avons visité le musée.",
+        "Un concert magnifique sous le soleil.",
+        "",
+    ],
+)
+def test_frame_screen_agrees_with_every_pattern(sentence: str) -> None:
+    """The screen matches exactly the sentences where at least one frame pattern does."""
+    text = normalise(sentence)
+    screen = frame_screen()
+    assert screen is not None  # the shipped frames have no back-reference
+    any_pattern = any(frame.pattern.search(text) for frame in load_frames())
+    assert (screen.search(text) is not None) == any_pattern
+    found = [(f.name, m.start()) for f in load_frames() for m in f.pattern.finditer(text)]
+    assert frames_in(text) == found
 
 
 def test_concession_main_clause_subjectivity_and_person() -> None:
@@ -267,6 +295,22 @@ def test_theme_sentiment_weights_posts_by_share() -> None:
     assert (zero.label, zero.n_docs, zero.n_positive, zero.n_negative) == ("positive", 2, 0.8, 0.2)
     assert zero.summary == "positive, with 0.2 criticism"
     assert one.label == "negative" and one.n_docs == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Un accueil CHALEUREUX, mais l’attente était trop longue…", "Une Œuvre superbe à İstanbul !"],
+)
+def test_drivers_group_by_the_normalised_words(sentence: str) -> None:
+    """Drivers come out as if grouped over ``normalise(text)``, whichever text is tokenized."""
+    from recap_nlp.sentiment.classifier import _drivers
+
+    model = load_model()
+    _, keys, values, word_part = logits(model, sentence)
+    cols = [model.index[k] for k in keys]
+    contributions = values * (model.coef[0, cols] - model.coef[2, cols])
+    expected = _drivers(normalise(sentence), keys, contributions, word_part)
+    assert classify(sentence).drivers == expected
 
 
 def test_block_weights_scale_the_design_and_are_folded_into_the_shipped_weights(

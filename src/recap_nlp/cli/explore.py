@@ -19,8 +19,7 @@ from recap_nlp.cli.common import (
     fail,
     print_frame,
 )
-from recap_nlp.output import explore, figure_kit, plots, store
-from recap_nlp.output.factsheet import sheet_stem
+from recap_nlp.output import explore, store
 from recap_nlp.output.readable import plural, shorten
 
 
@@ -116,6 +115,10 @@ def keyness(
 
 
 def _write_keyness_figure(out: Path, frame, target: str) -> Path:  # type: ignore[no-untyped-def]
+    # Imported here: the other commands never load matplotlib.
+    from recap_nlp.output import figure_kit, plots
+    from recap_nlp.output.factsheet import sheet_stem
+
     path = out / figure_kit.FIGURES_DIR / f"keyness-{sheet_stem(target)}.png"
     figure_kit.write_atomic(
         path, figure_kit.figure_bytes(plots.keyness_figure(frame, target), "png")

@@ -15,8 +15,6 @@ from recap_nlp.cli.common import (
     fail,
 )
 from recap_nlp.output import store
-from recap_nlp.output.factsheet import UnknownEventError, write_factsheets
-from recap_nlp.output.plots import write_figures
 
 
 class SheetFormat(StrEnum):
@@ -43,6 +41,10 @@ def factsheet_command(
     ] = True,
 ) -> None:
     """Write a fact sheet per event and a corpus overview into OUT/factsheets/."""
+    # Imported here: the other commands (a run without reports) never load matplotlib.
+    from recap_nlp.output.factsheet import UnknownEventError, write_factsheets
+    from recap_nlp.output.plots import write_figures
+
     if not (out / store.DATABASE_NAME).exists():
         fail(f"no run in {out}: run `recap-nlp run` first")
     formats = (sheet_format.value,) if sheet_format else ("html", "md")

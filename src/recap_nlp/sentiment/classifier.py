@@ -264,5 +264,16 @@ def classify(text: str, model: Model | None = None) -> Classified:
         p_negative=p_neg,
         label=CLASSES[int(np.argmax(probs))],
         polarity=round(p_pos - p_neg, 4),
-        drivers=_drivers(normalise(text), keys, contributions, word_part),
+        drivers=_drivers(_owner_text(text), keys, contributions, word_part),
     )
+
+
+def _owner_text(text: str) -> str:
+    """The text whose words the drivers are grouped by: ``normalise(text)``, tokenized as is.
+
+    Tokenizing normalises again; where that changes nothing (every text but a few with exotic
+    letters), the raw text tokenizes the same and its tokens are already cached by the
+    features, so the sentence is not tokenized a second time.
+    """
+    norm = normalise(text)
+    return text if normalise(norm) == norm else norm

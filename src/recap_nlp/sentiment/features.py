@@ -70,6 +70,8 @@ _FIRST_PERSON = frozenset(
 _SECOND_PERSON = frozenset({"vous", "votre", "vos", "tu", "ton", "ta", "tes"})
 _EMPHASIS = re.compile(r"[*_]+")
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")
+# "\1", "(?P=name)": what ties a pattern to its own group numbers or names.
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
 @dataclass(frozen=True)
@@ -136,11 +138,38 @@ def frames_in(text: str) -> list[tuple[str, int]]:
         ['enjoy']
     """
     text = _EMPHASIS.sub(lambda m: " " * len(m.group()), text)
-    found = []
+    found: list[tuple[str, int]] = []
+    screen = frame_screen()
+    if screen is not None and screen.search(text) is None:
+        return found  # most sentences: one search instead of one per pattern
     for frame in load_frames():
         for match in frame.pattern.finditer(text):
             found.append((frame.name, match.start()))
     return found
+
+
+@cache
+def frame_screen() -> re.Pattern[str] | None:
+    """One regex that matches wherever any frame pattern does: no match means no frame.
+
+    An alternation finds a match if and only if one of its branches does, so a sentence it
+    does not match holds no frame. A pattern with a back-reference would be renumbered in
+    the alternation, so the screen is then left out (None), as when flags differ.
+
+    Example:
+        >>> frame_screen().search("nous avons visité le musée.") is None
+        True
+    """
+    patterns = [frame.pattern for frame in load_frames()]
+    if any(_BACKREFERENCE.search(p.pattern) for p in patterns):
+        return None
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop())
+    except re.error:  # e.g. a pattern's leading inline flag, not allowed mid-alternation
+        return None
 
 
 def _words(tokens: list) -> list[str]:
