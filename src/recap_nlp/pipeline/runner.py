@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -278,7 +279,7 @@ def run(
         store.write_outputs(
             out_dir,
             result_tables(result),
-            write_reports if reports else None,
+            partial(write_reports, workers=options.workers) if reports else None,
             run_log="\n".join(result.tracebacks),
         )
     return result
