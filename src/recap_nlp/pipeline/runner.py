@@ -208,6 +208,7 @@ def fit_run_themes(
         seed=options.seed,
         names=names,
         label_names=label_names,
+        workers=options.workers,
     )
     return RunThemes(fitted.themes, fitted.doc_themes, extract_keywords(units), list(fitted.notes))
 
