@@ -86,53 +86,16 @@ def run_tables(frames: Mapping[str, pd.DataFrame]) -> RunTables:
         n_facts=len(frames["facts"]),
         post_labels=readable.post_labels(documents, sentences, limit=90),
         post_short=post_short,
-        by_doc=_by_doc(mentions, optional),
+        by_doc=lookup.doc_rows(mentions, optional),
         by_event=lookup.records_by(reconciled, "event_id"),
         event_rows=lookup.first_by(events, "event_id"),
         document_rows=lookup.first_by(documents, "doc_id"),
-        source_rows=_source_rows(optional.get("sources")),
+        source_rows=lookup.source_rows(optional.get("sources")),
         published=dict(zip(documents["doc_id"], documents["published"], strict=True)),
-        theme_info=_theme_info(optional.get("themes")),
+        theme_info=lookup.theme_info(optional.get("themes")),
         post_names=lookup.PostNames.of(post_short),
         **optional,
     )
-
-
-def _by_doc(mentions: pd.DataFrame, optional: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
-    """Per table, per post: the rows the sheets aggregate (see :class:`RunTables`)."""
-    named = mentions[mentions["entity_id"] != ""]
-    names = [c or t for c, t in zip(named["canonical"], named["text"], strict=True)]
-    per_post: dict[str, list[tuple[str, str, str]]] = {}
-    by_doc: dict[str, Any] = {"mentions": per_post}
-    for doc_id, label, entity_id, name in zip(
-        named["doc_id"], named["label"], named["entity_id"], names, strict=True
-    ):
-        per_post.setdefault(str(doc_id), []).append((label, entity_id, name))
-    if "doc_sentiment" in optional:
-        by_doc["doc_sentiment"] = lookup.records_by(optional["doc_sentiment"], "doc_id")
-    if "doc_themes" in optional:
-        by_doc["doc_themes"] = lookup.pairs_by_doc(optional["doc_themes"], "theme_id", "share")
-    if "keywords" in optional:
-        by_doc["keywords"] = lookup.pairs_by_doc(optional["keywords"], "keyword", "score")
-    return by_doc
-
-
-def _source_rows(sources: pd.DataFrame | None) -> dict[str, list[Any]]:
-    if sources is None or sources.empty:
-        return {}
-    return lookup.records_by(sources.fillna(""), "doc_id")
-
-
-def _theme_info(themes: pd.DataFrame | None) -> dict[Any, tuple[str, list[Any]]]:
-    """Each theme's label and top terms, by theme id (the first row of an id, as ``.at``)."""
-    if themes is None:
-        return {}
-    info: dict[Any, tuple[str, list[Any]]] = {}
-    for theme_id, label, terms in zip(
-        themes["theme_id"], themes["label"], themes["top_terms"], strict=True
-    ):
-        info.setdefault(theme_id, (str(label), json_list(terms)))
-    return info
 
 
 def _rows(tables: RunTables, name: str, doc_ids: Iterable[str]) -> list[Any]:

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recap_nlp.output.figure_kit import json_list
+
 
 @dataclass(frozen=True)
 class PostNames:
@@ -121,3 +123,41 @@ def group_sums(pairs: Iterable[tuple[Hashable, float]]) -> pd.Series:
 def largest(values: pd.Series, n: int) -> list[tuple[Any, float]]:
     """The ``n`` largest values with their keys, as ``sort_values(ascending=False)`` ranks them."""
     return list(values.sort_values(ascending=False).head(n).items())
+
+
+def doc_rows(mentions: pd.DataFrame, optional: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    """Per table, per post: the rows the sheets aggregate (see ``content.RunTables``)."""
+    named = mentions[mentions["entity_id"] != ""]
+    names = [c or t for c, t in zip(named["canonical"], named["text"], strict=True)]
+    per_post: dict[str, list[tuple[str, str, str]]] = {}
+    by_doc: dict[str, Any] = {"mentions": per_post}
+    for doc_id, label, entity_id, name in zip(
+        named["doc_id"], named["label"], named["entity_id"], names, strict=True
+    ):
+        per_post.setdefault(str(doc_id), []).append((label, entity_id, name))
+    if "doc_sentiment" in optional:
+        by_doc["doc_sentiment"] = records_by(optional["doc_sentiment"], "doc_id")
+    if "doc_themes" in optional:
+        by_doc["doc_themes"] = pairs_by_doc(optional["doc_themes"], "theme_id", "share")
+    if "keywords" in optional:
+        by_doc["keywords"] = pairs_by_doc(optional["keywords"], "keyword", "score")
+    return by_doc
+
+
+def source_rows(sources: pd.DataFrame | None) -> dict[str, list[Any]]:
+    """The sources table's rows (missing cells as "") per post."""
+    if sources is None or sources.empty:
+        return {}
+    return records_by(sources.fillna(""), "doc_id")
+
+
+def theme_info(themes: pd.DataFrame | None) -> dict[Any, tuple[str, list[Any]]]:
+    """Each theme's label and top terms, by theme id (the first row of an id, as ``.at``)."""
+    if themes is None:
+        return {}
+    info: dict[Any, tuple[str, list[Any]]] = {}
+    for theme_id, label, terms in zip(
+        themes["theme_id"], themes["label"], themes["top_terms"], strict=True
+    ):
+        info.setdefault(theme_id, (str(label), json_list(terms)))
+    return info
