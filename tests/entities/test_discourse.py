@@ -64,3 +64,18 @@ def test_main_event_keys_hold_name_and_year() -> None:
     assert got["a"] == "salon numerica|2019"
     assert got["c"] == ""
     assert got["b"] != got["a"]
+
+
+def test_a_clipped_festival_name_takes_the_event_label() -> None:
+    body = "Les Francofolies ont ouvert. Les Francos durent cinq jours. Franco est venu."
+    ms = [
+        mention("Francofolies", body, "EVENT", "cue"),
+        mention("Francos", body, "MISC"),
+        mention("Franco", body, "ORG", nth=2),
+    ]
+    got = one_sense_per_post(document(body), ms)
+    assert [(m.text, m.label) for m in got] == [
+        ("Francofolies", "EVENT"),
+        ("Francos", "EVENT"),
+        ("Franco", "ORG"),  # the festival's first letters, but no article before it
+    ]

@@ -190,7 +190,7 @@ def test_a_date_after_a_recap_belongs_to_an_event_announced_in_passing() -> None
     events, facts = run(
         (
             "Retour sur le Forum Numérix 2018",
-            "Le Forum Numérix s'est achevé sur l'annonce du Salon Bleu, le 17 mai prochain.",
+            "Le Forum Numérix s'est terminé par l'annonce du Salon Bleu, le 17 mai prochain.",
             "2018-11-29",
         ),
     )
@@ -208,8 +208,8 @@ def test_a_date_after_a_recap_belongs_to_an_event_announced_in_passing() -> None
             ("delegation_size", "4"),
         ),
         (
-            "Au total, 75 hackers ont codé deux nuits durant pendant ce hackathon.",
-            ("participants", "75"),
+            "Au total, 60 hackeuses ont codé deux nuits de suite pendant ce hackathon.",
+            ("participants", "60"),
         ),
         ("Le colloque avait lieu dans un amphithéâtre de 900 places.", ("capacity", "900")),
         ("La centaine de présents a défilé pendant la vélorution.", ("participants", "100")),

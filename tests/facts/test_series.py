@@ -107,16 +107,16 @@ def test_relative_dates_need_a_post_date() -> None:
 
 
 def test_day_of_the_month_of() -> None:
-    found = find_dates("La balade s'est déroulée le vendredi 13 du mois de juillet 2018.")
-    assert [(m.start_date, m.precision) for m in found] == [("2018-07-13", "day")]
+    found = find_dates("La randonnée a eu lieu le lundi 4 du mois de mars 2019.")
+    assert [(m.start_date, m.precision) for m in found] == [("2019-03-04", "day")]
 
 
 def test_edition_year_anchors_year_less_dates_without_a_post_date() -> None:
-    found = find_dates("Le forum se tenait les 16 et 17 avril derniers.", None, edition_year=2015)
+    found = find_dates("Le forum se tenait les 11 et 12 avril derniers.", None, edition_year=2015)
     assert [(m.start_date, m.end_date, m.year_source) for m in found] == [
-        ("2015-04-16", "2015-04-17", "edition")
+        ("2015-04-11", "2015-04-12", "edition")
     ]
-    dated = find_dates("les 16 et 17 avril derniers", dt.date(2016, 1, 3), edition_year=2015)
+    dated = find_dates("les 11 et 12 avril derniers", dt.date(2016, 1, 3), edition_year=2015)
     assert dated[0].year_source == "publication"  # the post's date comes first
 
 

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from recap_nlp.evaluation.sentiment_training import (
+    BLOCK_WEIGHTS,
     Example,
     WordVectors,
+    block_weight,
     cross_validate,
     fit,
     load_examples,
@@ -29,7 +31,7 @@ from recap_nlp.sentiment import (
     summary,
     theme_sentiment,
 )
-from recap_nlp.sentiment.classifier import CLASSES, logits, model_path
+from recap_nlp.sentiment.classifier import CLASSES, logits, model_path, text_digest
 from recap_nlp.sentiment.evaluate import SentimentGoldError, load_sentiment_gold
 from recap_nlp.sentiment.features import frames_in, sentence_features, stem
 from recap_nlp.sentiment.lexicon import normalise
@@ -265,3 +267,99 @@ def test_theme_sentiment_weights_posts_by_share() -> None:
     assert (zero.label, zero.n_docs, zero.n_positive, zero.n_negative) == ("positive", 2, 0.8, 0.2)
     assert zero.summary == "positive, with 0.2 criticism"
     assert one.label == "negative" and one.n_docs == 1
+
+
+def test_block_weights_scale_the_design_and_are_folded_into_the_shipped_weights(
+    tmp_path: Path,
+) -> None:
+    assert block_weight("f:waiting") == 2.0 and block_weight("lex:pos_main") == 0.5
+    assert block_weight("p:excl") == 0.5 and block_weight("w:attente") == 1.0
+    assert block_weight("s:attent") == 1.0  # n-grams keep their unit-length scaling
+    examples = _small_set()
+    feats = [sentence_features(e.text) for e in examples]
+    fitted = fit(feats, [e.label for e in examples], 0.3)
+    arrays, _ = train_model(examples, c=0.3)
+    save_model(arrays, tmp_path / "m.npz")
+    model = read_model(tmp_path / "m.npz")
+    assert model.meta["block_weights"] == dict(BLOCK_WEIGHTS)
+    # a frame's shipped coefficient is its fitted one times 2 (run time reads the raw 1.0)
+    name = next(n for n in fitted.names if n.startswith("f:") and n in model.index)
+    col = fitted.names.index(name)
+    shipped = model.coef[:, model.index[name]]
+    assert shipped == pytest.approx(2.0 * fitted.coef[:, col], rel=1e-4, abs=1e-6)
+    text = "Une heure de queue, mais pas déçus du tout !"
+    direct = logits_for(fitted, [sentence_features(text)])[0]
+    assert logits(model, text)[0] == pytest.approx(direct, abs=1e-3)
+
+
+HELDOUT_KINDS = Path(__file__).with_name("heldout_kinds.tsv")
+# Measured 53 / 79 with the shipped weights (53 with the block weights alone, 50 to 53 as the
+# frame and lexicon fixes went in: borderline sentences move on retraining); floor = 0.60.
+FLOOR_HELDOUT_KINDS = 0.60
+
+
+def _heldout_kinds() -> list[tuple[str, str, str]]:
+    lines = HELDOUT_KINDS.read_text(encoding="utf-8").splitlines()[1:]
+    return [tuple(line.split("\t")) for line in lines if line]  # type: ignore[misc]
+
+
+def test_heldout_kinds_are_never_trained_on() -> None:
+    rows = _heldout_kinds()
+    assert len(rows) == 79
+    seen = set(load_model().meta["trained_on"])
+    assert not [t for t, _, _ in rows if text_digest(t) in seen]
+
+
+def test_heldout_kinds_mostly_right() -> None:
+    """Sentences written for this test of the kinds the CV errors show (narration and
+    descriptions with praise words, rhetorical questions, complaints without a frame word,
+    urban and political criticism in plain words, praise without opinion words); never
+    trained on, labels by the realdev labelling rules."""
+    rows = _heldout_kinds()
+    right = sum(classify(text).label == label for text, label, _ in rows)
+    assert right / len(rows) >= FLOOR_HELDOUT_KINDS, right
+    narrative = [(t, g) for t, g, k in rows if k in ("narrative", "descriptive")]
+    assert sum(classify(t).label == g for t, g in narrative) >= 0.75 * len(narrative)
+
+
+def _frames(text: str) -> set[str]:
+    return {name for name, _ in frames_in(normalise(text))}
+
+
+def test_frames_read_kinds_they_used_to_miss_or_misread() -> None:
+    # Markdown emphasis no longer hides a word from the word boundaries
+    assert "enjoy" in _frames("_Merci aux bénévoles de la buvette !_")
+    assert "enjoy" in _frames("**Bravo à** toute l'équipe.")
+    # expectations are no waiting; a wait still is
+    assert "waiting" not in _frames("La soirée a dépassé nos attentes.")
+    assert "waiting" in _frames("Une heure d'attente au vestiaire.")
+    # "pas trop" before a complaint word denies it; "pas assez" criticises
+    assert "litotes_pos" in _frames("Pas trop de monde dans les allées samedi.")
+    assert "litotes_neg" not in _frames("Pas trop cher pour trois jours de concerts.")
+    assert "litotes_neg" in _frames("Pas trop convaincu par la conférence de clôture.")
+    assert "litotes_neg" in _frames("Le réseau était pas assez rapide pour les démos.")
+    # nouns are not verdicts: "en moyenne", "un moyen de", "à refaire la toiture", "vent debout"
+    assert "litotes_neg" not in _frames("Les visiteurs restent en moyenne deux heures.")
+    assert "litotes_neg" not in _frames("Le vélo reste un moyen de transport rapide.")
+    assert "litotes_neg" in _frames("Un concert moyen, sans surprise.")
+    assert "recommend" not in _frames("Il reste à refaire la toiture du gymnase.")
+    assert "recommend" in _frames("Une journée à refaire !")
+    assert "weather" not in _frames("Les riverains sont vent debout contre le projet.")
+    assert "weather" in _frames("Beaucoup de vent sur la plage pendant le concert.")
+    # prices: the feminine is read, affection is not a price
+    assert "price" in _frames("Les boissons étaient chères pour un festival gratuit.")
+    assert "price" not in _frames("Deux causes qui nous sont chères.")
+    assert "price" not in _frames("Chers amis, voici le programme.")
+    # "bien" before a participle of making or running something
+    assert "enjoy" in _frames("Un salon très bien organisé.")
+    assert "enjoy" not in _frames("Nous sommes bien arrivés à l'hôtel.")
+
+
+def test_desire_luck_failure_and_missing_out_frames() -> None:
+    assert "enjoy" in _frames("Cette démo donne vraiment envie de s'y mettre.")
+    assert "enjoy" in _frames("Nous avons eu la chance de visiter les ateliers.")
+    assert "enjoy" in _frames("Leurs photos de voyage font rêver.")
+    assert "hardship" in _frames("Cette refonte sans tests court à l'échec.")
+    assert "hardship" in _frames("Après trois relances, plus aucun espoir de réponse.")
+    assert "hardship" in _frames("Je suis passée à côté de la soirée d'ouverture.")
+    assert "hardship" not in _frames("Le cortège est passé à côté de nous sans s'arrêter.")

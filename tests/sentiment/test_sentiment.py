@@ -242,3 +242,12 @@ def test_tokenize_gives_each_caller_its_own_list() -> None:
         "vrai",
         "coup de coeur",
     ]
+
+
+def test_companions_and_best_practices_are_no_praise() -> None:
+    # "ami" is read as the adjective "friendly" by textblob-fr; in recaps it names companions
+    assert score_text("Samedi, nous avons rejoint des amis au parc.").label == "neutral"
+    assert score_text("Une amie de Lille nous accompagnait.").label == "neutral"
+    # "bonnes pratiques" is a topic (best practices), "bonne" alone still praises
+    assert score_text("L'atelier portait sur les bonnes pratiques du test.").label == "neutral"
+    assert score_text("Une bonne soirée entre amis.").label == "positive"

@@ -44,6 +44,8 @@ _ARTICLE = re.compile(r"^(?:l'|d'|le |la |les |the )")
 # only a lowercase article: "Les Offices jeunesse internationaux du Québec" keeps its "Les"
 _LOWER_ARTICLE = re.compile(r"^(?:l['’]|le |la |les )")
 _YEAR = re.compile(r" (?:19|20)\d\d$")
+# an edition named as such keeps its year (it is essential): "Hackathon Printemps Edition 2022"
+_EDITION_YEAR = re.compile(r"\bedition (?:19|20)\d\d$")
 _BRACKET = re.compile(r"^\s*\(\s*$")
 # a quoted name then its plain one: "« Digital SpringBreak », le Web2Day"
 _APPOSITION = re.compile(r"^\s*[»\"”]\s*,\s*(?:le|la|l['’])\s*$")
@@ -64,7 +66,10 @@ def fold(text: str) -> str:
     # compatibility forms first ("𝙰" -> "A"), so that casefolding sees plain letters
     text = strip_accents(strip_accents(text.replace("’", "'")).casefold())
     text = " ".join(re.sub(r"[-‐‑–—_/]+", " ", text).split())
-    return _YEAR.sub("", _ARTICLE.sub("", text)).strip(" .,;:!?\"'")
+    text = _ARTICLE.sub("", text)
+    if not _EDITION_YEAR.search(text):
+        text = _YEAR.sub("", text)
+    return text.strip(" .,;:!?\"'")
 
 
 def canonicalize(
@@ -83,6 +88,7 @@ def canonicalize(
     index, surnames = _prefix_index(ordered), _surname_index(ordered)
     events = main_events or {}
     keys = [_resolve_name(m, k, index, surnames, events) for m, k in _keyed(ordered)]
+    keys = _series_of_city_editions(ordered, keys)
     groups = _UnionFind(keys)
     for a, b in _stated_aliases(ordered):
         groups.union(keys[a], keys[b])
@@ -197,6 +203,35 @@ def _prefix_index(mentions: list[Mention]) -> _PrefixIndex:
     return index
 
 
+def _series_of_city_editions(mentions: list[Mention], keys: list[Key]) -> list[Key]:
+    """An event's city edition joins its series when the corpus names the series as an event.
+
+    The annotation's canonical event name is the series ("Drupal Day" for "Drupal Day Nantes 2019");
+    a name found only with its city ("Franchise Expo Paris") keeps it.
+
+    Example: "Ruby Day Lille" in one post and "Ruby Day" in another -> both "ruby day".
+    """
+    series = {key for m, key in zip(mentions, keys, strict=True) if m.label == "EVENT"}
+    result = []
+    for m, key in zip(mentions, keys, strict=True):
+        base = _city_edition_base(key[1]) if m.label == "EVENT" and key[0] == "NAME" else None
+        result.append(("NAME", base) if base and ("NAME", base) in series else key)
+    return result
+
+
+def _city_edition_base(name: str) -> str | None:
+    """The folded series name of a folded "<series> <place>", else None."""
+    words = name.split()
+    for k in range(len(words) - 1, 0, -1):
+        if " ".join(words[k:]) in _folded_places() and words[k - 1] not in _PLACE_LINKS:
+            return " ".join(words[:k])
+    return None
+
+
+# words that make a place part of an event's name: "Salon du livre de Genève", "Web à Québec"
+_PLACE_LINKS = frozenset({"de", "d'", "du", "des", "a", "au", "aux", "en", "of", "in"})
+
+
 def _stated_aliases(mentions: list[Mention]) -> Iterable[tuple[int, int]]:
     """Index pairs of mentions a post gives as the same thing (acronym, apposition)."""
     for i in range(len(mentions) - 1):
@@ -284,12 +319,16 @@ def canonical_name(group: list[Mention]) -> str:
     by_fold = Counter(fold(m.text) for m in group)
     folds = set(by_fold)
 
-    def rank(surface: str) -> tuple[bool, bool, int, int, int, str]:
+    def rank(surface: str) -> tuple[bool, bool, bool, int, int, int, str]:
         key = fold(surface)
-        partial = any(f != key and f.startswith(key + " ") for f in folds)
-        year = bool(_YEAR.search(" " + surface.split(" ")[-1]))
+        partial = any(
+            f != key and f.startswith(key + " ") and _city_edition_base(f) != key for f in folds
+        )
+        year = bool(_YEAR.search(" " + surface.split(" ")[-1])) and not _EDITION_YEAR.search(key)
+        edition = _city_edition_base(key) in folds  # "Drupal Day Nantes" beside "Drupal Day"
         return (
             not is_acronym(surface),
+            not edition,
             not partial and not year,
             by_fold[key],
             surfaces[surface],

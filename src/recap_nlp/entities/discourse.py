@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from recap_nlp.entities import lexicon
-from recap_nlp.entities.learned import fold_key, name_groups
+from recap_nlp.entities.event_names import (
+    emphasised_events,
+    festival_events,
+    title_mentions,
+    without_talk_slots,
+    year_named_events,
+)
+from recap_nlp.entities.learned import fold_key, is_french_word, name_groups
 from recap_nlp.french import word_set
 from recap_nlp.records import Document, EntityLabel, Mention, SentenceSpan
 
@@ -49,7 +56,7 @@ def one_sense_per_post(
 ) -> list[Mention]:
     """The post's mentions with one label per name, the main event labelled EVENT.
 
-    The main event is a name the title writes before a year ("Retour sur le Forum PHP 2018") or
+    The main event is a name the title writes before a year ("Retour sur le Salon Numérix 2019") or
     that the post calls an event somewhere; it is EVENT wherever the post names it, even where
     no recogniser saw it.
 
@@ -57,14 +64,22 @@ def one_sense_per_post(
     every "MiXiT" is an EVENT, even where the model said ORG.
     """
     title = _title(doc)
-    events = {fold_key(name) for name in title_events(title)}
-    mentions = [*mentions, *_unseen_occurrences(doc, mentions, sentences, title_events(title))]
+    names = title_events(title)
+    events = {fold_key(name) for name in names}
+    mentions = [*mentions, *_unseen_occurrences(doc, mentions, sentences, names)]
+    taken = [(m.start, m.end) for m in mentions]
+    mentions += emphasised_events(doc, sentences, taken)
+    mentions += year_named_events(doc, sentences, taken)
+    mentions += festival_events(doc, sentences, taken)
+    mentions += title_mentions(doc, title, names, mentions)
+    mentions = without_talk_slots(mentions)
     labels = {key: post_label(group) for key, group in name_groups(mentions).items()}
     folded_title = f" {fold_key(title)} "
     for key, group in name_groups(mentions).items():
         named = f" {key} " in folded_title and any(m.label == "EVENT" for m in group)
         if named or _YEAR_END.sub("", key) in events:
             labels[key] = "EVENT"
+    labels.update(dict.fromkeys(clipped_event_names(doc, mentions, labels), "EVENT"))
     result = []
     for m in mentions:
         label = labels.get(fold_key(m.text))
@@ -77,6 +92,43 @@ def one_sense_per_post(
     return sorted(result, key=lambda m: (m.start, m.end))
 
 
+_MIN_CLIPPED = 4
+_CLIPPED_AFTER = frozenset({"les", "la", "le", "l'", "des", "du", "au", "aux"})
+
+
+def clipped_event_names(
+    doc: Document, mentions: Sequence[Mention], labels: dict[str, str]
+) -> list[str]:
+    """One-word names a post uses as the clipped form of one of its one-word events.
+
+    French cuts a festival's name short and keeps its article: "les Francos" for "les
+    Francofolies", "les Eurocks" for "les Eurockéennes". A capitalised word the rules call ORG
+    or MISC, after an article, whose letters (a plural "s" aside) start a one-word EVENT of the
+    same post at least three letters longer, is that event.
+
+    Example: with "Francofolies" an EVENT, "les Francos" (MISC) -> ``["francos"]``.
+    """
+    events = [k for k, label in labels.items() if label == "EVENT" and " " not in k]
+    found = []
+    for key, group in name_groups(mentions).items():
+        if " " in key or labels.get(key) not in {"ORG", "MISC"}:
+            continue
+        stem = key[:-1] if key.endswith("s") else key
+        if len(stem) < _MIN_CLIPPED:
+            continue
+        if not any(e.startswith(stem) and len(e) >= len(stem) + 3 for e in events):
+            continue
+        if any(m.text[:1].isupper() and _after_article(doc.text, m.start) for m in group):
+            found.append(key)
+    return found
+
+
+def _after_article(text: str, start: int) -> bool:
+    before = text[max(0, start - 5) : start].replace("’", "'").lower()
+    words = before.split()
+    return bool(words) and (words[-1] in _CLIPPED_AFTER or before.endswith("l'"))
+
+
 _OPENERS = frozenset(
     {"retour", "retours", "bilan", "compte", "récap", "recap", "résumé", "souvenirs", "notes"}
 )
@@ -86,10 +138,10 @@ _TITLE_CONNECTORS = word_set("title_connectors")
 def title_events(title: str) -> list[str]:
     """Names a title writes right before a year: the edition a post recaps.
 
-    A trailing city is left out ("Forum PHP Paris 2018" names the Forum PHP).
+    A trailing city is left out ("Salon Numérix Paris 2019" names the Salon Numérix).
 
-    Example: ``title_events("Retour sur le Forum PHP 2018")`` -> ``["Forum PHP"]``;
-    ``title_events("Faites du vélo 2018 à Pau")`` -> ``["Faites du vélo"]``.
+    Example: ``title_events("Retour sur le Salon Numérix 2019")`` -> ``["Salon Numérix"]``;
+    ``title_events("Roulez en ville 2019 à Dole")`` -> ``["Roulez en ville"]``.
     """
     words = title.replace("’", "'").split()
     found = []
@@ -102,12 +154,25 @@ def title_events(title: str) -> list[str]:
             name = name[:-1]
         if name and name[0].lower() not in _OPENERS and _capitalised(name[0]):
             found.append(" ".join(name))
+        elif not name and _lowercase_name(words, k):
+            found.append(words[k - 1])  # "Retour sur les eurocks 2019"
     return found
+
+
+_TITLE_ARTICLES = frozenset({"le", "la", "les", "du", "des", "au", "aux"})
+
+
+def _lowercase_name(words: list[str], k: int) -> bool:
+    """An unknown lowercase word after an article, before the year ``words[k]``."""
+    if k < 2 or words[k - 2].lower() not in _TITLE_ARTICLES:
+        return False
+    word = words[k - 1]
+    return len(word) > 2 and word.isalpha() and word.islower() and not is_french_word(word)
 
 
 def _run_start(words: list[str], end: int) -> int:
     """The first word of the name ending before ``words[end]``: capitalised words, and
-    "connector + word" after a capitalised word ("Faites du vélo")."""
+    "connector + word" after a capitalised word ("Roulez en ville")."""
     j = end
     while j > 0:
         word = words[j - 1]
@@ -143,7 +208,9 @@ def _unseen_occurrences(
         pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
         for match in pattern.finditer(doc.text):
             start, end = match.span()
-            if not match.group(0)[:1].isupper() or any(a < end and start < b for a, b in taken):
+            if not _written_as_name(doc.text, start, match.group(0), name):
+                continue
+            if any(a < end and start < b for a, b in taken):
                 continue
             sentence = next((s for s in sentences if s.start <= start < s.end), None)
             if sentence is None:
@@ -164,6 +231,14 @@ def _unseen_occurrences(
     return found
 
 
+def _written_as_name(text: str, start: int, found: str, name: str) -> bool:
+    """A capitalised occurrence, or one of a lowercase name after an article ("des trans")."""
+    if found[:1].isupper():
+        return True
+    before = text[max(0, start - 5) : start].split()
+    return name.islower() and bool(before) and before[-1].lower() in _TITLE_ARTICLES
+
+
 def _label(label: str) -> EntityLabel:
     return label  # type: ignore[return-value]  # one of the mentions' own labels
 
@@ -176,7 +251,8 @@ def main_event_keys(documents: Sequence[Document], mentions: Sequence[Mention]) 
     the title (else of the publication date); posts of one series but of different years get
     different keys.
 
-    Example: "Retour sur le Forum PHP 2018" with an EVENT "Forum PHP" -> "forum php|2018".
+    Example: "Retour sur le Salon Numérix 2019" with an EVENT "Salon Numérix"
+    -> "salon numerix|2019".
     """
     events: dict[str, set[str]] = defaultdict(set)
     for m in mentions:

@@ -15,7 +15,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from recap_nlp.entities import terms
-from recap_nlp.entities.lexicon import Cues, Places
+from recap_nlp.entities.lexicon import Cues, Places, strip_accents
 from recap_nlp.entities.spans import is_acronym, is_capitalised, is_glued_hyphen
 
 _CONTEXT_WINDOW = 6
@@ -189,6 +189,8 @@ def model_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> str
     ORG "PHP" -> MISC (a technology, see ``not_a_name_kind``).
     """
     found = _model_label(doc, start, end, label, lex)
+    if found == "PER" and is_holiday(doc, start, end, lex):
+        return None  # "cadeaux de Noël": the day, not a person
     if found == "PER" and terms.is_technical(doc[start:end].text, lex.cues.technical_terms):
         return "MISC"  # "les Design Patterns"
     if found == "PER" and _member_of(doc, start, end, lex):
@@ -388,7 +390,7 @@ def _other_label(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> st
     if is_acronym(text) and end - start == 1:
         return "ORG"
     if start > 0 and doc[start - 1].lower_ in _TITLE_WORDS:
-        return "MISC"  # "une conférence intitulée Changez d'avis sur ...": a talk title
+        return "MISC"  # "une conférence intitulée Osez la lenteur ...": a talk title
     found = context_label(doc, start, end, lex)
     if found is not None:
         return found
@@ -441,6 +443,18 @@ def _event_shaped(span: Span, lex: Lexicon) -> bool:
     return k > 1 and span[k - 1].text in lex.cues.event_tails
 
 
+def is_holiday(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """A one-word holiday name after a preposition or a wish: "à Noël", "joyeuses Pâques".
+
+    Example: "la liste de cadeaux de Noël" -> True; "Noël Mamère a parlé" -> False.
+    """
+    if end != start + 1 or start == 0:
+        return False
+    if strip_accents(doc[start].text.lower()) not in lex.cues.holidays:
+        return False
+    return doc[start - 1].lower_.replace("’", "'") in lex.cues.holiday_words_before
+
+
 def first_name_at(doc: Doc, i: int, lex: Lexicon) -> int:
     """The end of a person name starting with a known first name at ``i``, or ``i``.
 
@@ -451,6 +465,8 @@ def first_name_at(doc: Doc, i: int, lex: Lexicon) -> int:
     if tok.text not in lex.first_names or lex.places.label(tok.text) is not None:
         return i
     end = i + 1
+    if is_holiday(doc, i, end, lex) and (end == len(doc) or not _surname_token(doc, end, lex)):
+        return i
     while end < len(doc) and _surname_token(doc, end, lex):
         end += 1
     followed_by_list = end < len(doc) and doc[end].text in {",", "et"}

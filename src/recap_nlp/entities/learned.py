@@ -164,9 +164,9 @@ def rules_label(group: Sequence[Mention]) -> str:
 def name_features(doc: Document, key: str, group: Sequence[Mention]) -> dict[str, float]:
     """The features of one name of a post (binary, a few counts on a log scale).
 
-    Example: "Forum PHP" written three times in a post titled "Retour sur le Forum PHP 2018",
-    once after "au" and once before "2018", gives ``in_title``, ``year_after``, ``prev=au``,
-    ``head_event`` and ``rule=EVENT`` among others.
+    Example: "Salon Numérix" written three times in a post titled
+    "Retour sur le Salon Numérix 2019", once after "au" and once before "2019", gives
+    ``in_title``, ``year_after``, ``prev=au``, ``head_event`` and ``rule=EVENT`` among others.
     """
     lex = lexicon.cues()
     surface = Counter(m.text for m in group).most_common(1)[0][0]

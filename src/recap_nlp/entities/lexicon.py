@@ -48,6 +48,9 @@ class Cues:
     min_population: int
     role_nouns: frozenset[str] = frozenset()
     stage_prefixes: frozenset[str] = frozenset()
+    holidays: frozenset[str] = frozenset()
+    holiday_words_before: frozenset[str] = frozenset()
+    talk_nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,9 @@ def cues() -> Cues:
         job_words=frozenset(person.get("job_words", ())),
         role_nouns=frozenset(person.get("role_nouns", ())),
         stage_prefixes=frozenset(person.get("stage_prefixes", ())),
+        holidays=frozenset(person.get("holidays", ())),
+        holiday_words_before=frozenset(person.get("holiday_words_before", ())),
+        talk_nouns=frozenset(event.get("talk_nouns", ())),
         leading_words=frozenset(filters["leading_words"]),
         generic_terms=frozenset(filters["generic_terms"]),
         technical_terms=frozenset(filters.get("technical_terms", ())),

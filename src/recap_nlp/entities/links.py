@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from recap_nlp.entities import lexicon
+from recap_nlp.entities.learned import is_french_word
 from recap_nlp.entities.lexicon import strip_accents
 from recap_nlp.records import Document, Mention, SentenceSpan
 
@@ -74,6 +75,50 @@ def _named_parts(text: str) -> list[tuple[int, int]]:
     return parts
 
 
+_CLIPPED = re.compile(r"(?:^|[\s\"«“(])((?:l'|le |la |les )[^\s\"»”)][^\"»”)]*?)[\"»”)]?\s*$", re.I)
+_MIN_CLIPPED = 5
+
+
+def clipped_part(text: str, name: str) -> tuple[int, int] | None:
+    """Where a link text ends with its site's name cut short, after an article, else None.
+
+    Blogs shorten a newspaper's name and link it to the paper's site: "un article de la gaz"
+    for lagazettedunord.fr. The article, kept in the site's name, must lead the part.
+
+    Example: ``clipped_part('journalistes de "la gaz"', "lagazettedunord")`` -> ``(17, 23)``.
+    """
+    found = _CLIPPED.search(text.replace("’", "'"))
+    if found is None:
+        return None
+    part = found.group(1).strip()
+    squeezed = squeeze(part)
+    if len(squeezed) < _MIN_CLIPPED or not name.startswith(squeezed):
+        return None
+    if _names_person_or_thing(_ARTICLE.sub("", part)):
+        return None
+    return found.start(1), found.start(1) + len(part)
+
+
+def _named_in_path(text: str, url: str) -> tuple[int, int] | None:
+    """A one-word, capitalised link text that is a word of its page's address, else None.
+
+    A host's page about a service or a member names it: "[Velocity](https://reseau.fr/12-
+    Velocity-le-service)". Common French words, places, first names and technologies are
+    left out.
+    """
+    found = _HOST.match(url.strip())
+    word = text.strip()
+    if found is None or not found.group(2) or " " in word or not word[:1].isupper():
+        return None
+    if len(word) < 4 or _names_person_or_thing(word) or word in lexicon.first_names():
+        return None
+    if is_french_word(word.lower()) or lexicon.places().label(word) is not None:
+        return None
+    parts = {squeeze(p) for p in re.split(r"[/_.,+-]+", found.group(2))}
+    start = text.index(word)
+    return (start, start + len(word)) if squeeze(word) in parts else None
+
+
 def _names_person_or_thing(text: str) -> bool:
     words = text.split()
     cues = lexicon.cues()
@@ -114,6 +159,10 @@ def link_mentions(
             start = at + link.text.index(part, a)
             result = _as_org(result, doc, start, start + len(part), sentences, starts)
             break
+        else:
+            clipped = clipped_part(link.text, name) or _named_in_path(link.text, link.url)
+            if clipped is not None:
+                result = _as_org(result, doc, at + clipped[0], at + clipped[1], sentences, starts)
     return sorted(result, key=lambda m: (m.start, m.end))
 
 

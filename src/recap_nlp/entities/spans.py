@@ -117,9 +117,12 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
             j += 2
             capitalised = capitalised or is_capitalised(doc[j - 1])
             continue
+        if capitalised and _ampersand_joins(doc, j):
+            j += 2  # "Arts & Métiers", "Procter & Gamble"
+            continue
         if (
             _is_modifier(tok)
-            and not (capitalised and _is_verbal(tok))
+            and not (capitalised and _is_verbal(tok) and not _ends_phrase(doc, j))
             and not _heads_clause(doc, j)
         ):
             capitalised = capitalised or is_capitalised(tok)
@@ -135,6 +138,21 @@ def extend_name(doc: Doc, start: int, end: int, label: str = "ORG") -> int:
         j += step
         capitalised = capitalised or is_capitalised(doc[j - 1])
     return j
+
+
+def _ampersand_joins(doc: Doc, j: int) -> bool:
+    """An "&" inside a name, a capitalised word after it: "Arts & Métiers"."""
+    if j + 1 >= len(doc) or doc[j].text != "&" or "\n" in doc[j].whitespace_:
+        return False
+    return is_capitalised(doc[j + 1]) and "\n" not in doc[j - 1].whitespace_
+
+
+def _ends_phrase(doc: Doc, j: int) -> bool:
+    """A participle closing its phrase (a comma, a bracket, a line end next) is an adjective:
+    "Laboratoire de Chimie appliquée, le 3 mai"."""
+    if "\n" in doc[j].whitespace_ or j + 1 == len(doc):
+        return True
+    return doc[j + 1].text in {",", ")", ";", ".", ":"}
 
 
 # words after a participle that make it a verb with its complements, not a name's adjective
@@ -272,7 +290,7 @@ def head_candidates(doc: Doc, cues: Cues, places: Places) -> Iterator[Candidate]
             end = _cut_trailing_city(doc, i, end, i + size, cues, places)
             end = _branch_city(doc, end, places)
         else:
-            end = _end_before_city(doc, i + size, end, places)
+            end = _with_edition_year(doc, _end_before_city(doc, i + size, end, places))
         while end > i + size and doc[end - 1].lower_ in _CONNECTORS | _ARTICLES:
             end -= 1
         if label == "ORG":
@@ -280,6 +298,19 @@ def head_candidates(doc: Doc, cues: Cues, places: Places) -> Iterator[Candidate]
         if end > i + size or not (doc[i].is_sent_start or _title_follows(doc, end)):
             yield Candidate(i, end, label, "cue")
         i = end
+
+
+_EDITION_WORDS = frozenset({"edition", "édition"})
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _with_edition_year(doc: Doc, end: int) -> int:
+    """An event named as an edition keeps its year: "Hackathon Printemps Edition 2022"."""
+    if end >= len(doc) or doc[end - 1].lower_ not in _EDITION_WORDS:
+        return end
+    if "\n" in doc[end - 1].whitespace_ or not _YEAR_TOKEN.match(doc[end].text):
+        return end
+    return end + 1
 
 
 def _title_follows(doc: Doc, end: int) -> bool:

@@ -80,7 +80,7 @@ def is_phrase(span: Span) -> bool:
     """A piece of sentence rather than a name: "Futur of Kotlin Oui je sais", "Beyond the".
 
     A verb or pronoun in lowercase, a last word that is a function word, or two lowercase
-    content words ("l'Entreprise d'aujourd'hui sur la base du ...").
+    content words ("l'Atelier du futur dans le cadre du ...").
     """
     if len(span) < 2:
         return False

@@ -116,7 +116,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
         (rf"{intro}\b{day1}{link}{end2}", False),
         (rf"{between}{day1}{and_the}{end2}", False),
         (listed, False),
-        # "le vendredi 13 du mois de juillet 2018"
+        # "le lundi 4 du mois de mars 2019"
         (rf"\b{day1}{_SP}du{_SP}mois{_SP}d(?:e{_SP}|['’]{_SP}?)(?P<m1>{month}){y1}", False),
         (rf"\b{full1}", False),
         (

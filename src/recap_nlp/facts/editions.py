@@ -115,7 +115,7 @@ def _days_beside(
     loose: list[FactMention], own: list[FactMention], year: int | None, kind: str, published: str
 ) -> list[FactMention]:
     """Days told in sentences naming no event, kept when they fall within a week of the main
-    event's own days ("Samedi 2 juin à la médiathèque ..." beside "le week-end du 2 et 3 juin")."""
+    event's own days ("Dimanche 9 mars au gymnase ..." beside "le week-end du 8 et 9 mars")."""
     days = [
         f for f in own if f.attribute == "date" and f.precision == "day" and f.value_min[:1] != "-"
     ]

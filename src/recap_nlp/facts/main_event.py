@@ -225,7 +225,7 @@ def _with_town_series(name: EventName) -> EventName:
 
 
 def _quoted_in_text(ctx: FactContext, series: str) -> bool:
-    """The text calls the series an event: "l'évènement « faites du vélo »"."""
+    """The text calls the series an event: "l'évènement « roulez en ville »"."""
     quoted = rf"[«\"“]\s*{re.escape(series)}\s*[»\"”]"
     if not re.search(quoted, ctx.doc.text, re.I):
         return False  # cheap test first: the series quoted somewhere
@@ -469,7 +469,7 @@ def _main_cities(
 
 def _full_city(ctx: FactContext, name: EventName) -> str:
     """The town a name holds, written in full when the post also writes it in full
-    ("Ouaga 2005" in a post naming Ouagadougou)."""
+    ("Sainté 2005" in a post naming Saint-Étienne)."""
     words = [name.city] if name.city else re.findall(rf"{_CAP}[\w’'-]{{3,}}", name.series)
     for word in words:
         longer = sorted(

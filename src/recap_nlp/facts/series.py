@@ -1,6 +1,6 @@
 """Event names: series and edition apart, and the spelling variants of one series.
 
-A written name ("Forum PHP Paris 2018", "Faites du vélo 2018 à Pau", "33e Transmusicales")
+A written name ("Salon Numérix Paris 2019", "Roulez en ville 2019 à Dole", "33e Transmusicales")
 is split into its series, edition year and number, month and the city it names. Two series
 keys meet when they differ only by case, accents, hyphens or spaces ("Mix-IT" / "MiXiT"), by
 one letter ("Transmusicale" / "Transmusicales"), as a short form ("Trans" / "Transmusicales")
@@ -39,8 +39,8 @@ class EventName:
     """A written event name taken apart.
 
     Example:
-        "Faites du vélo 2018 à Pau" -> EventName("Faites du vélo 2018 à Pau",
-        series="Faites du vélo", year=2018, city="Pau")
+        "Roulez en ville 2019 à Dole" -> EventName("Roulez en ville 2019 à Dole",
+        series="Roulez en ville", year=2019, city="Dole")
     """
 
     written: str
@@ -78,11 +78,11 @@ def parse_event_name(written: str, is_city: Iterable[str] | None = None) -> Even
     """Split a written name into series, year, number, month and city.
 
     ``is_city`` holds the city names known for the post (its CITY mentions, the gazetteer):
-    a bare city is cut from the series only when a year follows it ("Forum PHP Paris 2018");
+    a bare city is cut from the series only when a year follows it ("Salon Numérix Paris 2019");
     "à X" / "(X)" are cut; "de X" stays in the series but gives the city.
 
     Example:
-        "Forum PHP Paris 2018" -> series "Forum PHP", year 2018, city "Paris"
+        "Salon Numérix Paris 2019" -> series "Salon Numérix", year 2019, city "Paris"
         "33e Transmusicales" -> series "Transmusicales", number 33
     """
     cities = is_city if isinstance(is_city, set) else set(is_city or ())

@@ -68,6 +68,7 @@ _FIRST_PERSON = frozenset(
     {"je", "j'", "nous", "on", "me", "m'", "moi", "mon", "ma", "mes", "notre", "nos"}
 )
 _SECOND_PERSON = frozenset({"vous", "votre", "vos", "tu", "ton", "ta", "tes"})
+_EMPHASIS = re.compile(r"[*_]+")
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")
 
 
@@ -125,10 +126,16 @@ def load_frames() -> tuple[Frame, ...]:
 def frames_in(text: str) -> list[tuple[str, int]]:
     """Frames found in normalised text, with the offset where each match starts.
 
+    Markdown emphasis marks (``_merci à tous_``, ``**bravo**``) are read as spaces, so they do
+    not hide a word from the patterns' word boundaries (offsets are kept).
+
     Example:
         >>> [name for name, _ in frames_in("une heure de queue pour entrer.")]
         ['waiting']
+        >>> [name for name, _ in frames_in("_merci aux bénévoles !_")]
+        ['enjoy']
     """
+    text = _EMPHASIS.sub(lambda m: " " * len(m.group()), text)
     found = []
     for frame in load_frames():
         for match in frame.pattern.finditer(text):

@@ -73,8 +73,8 @@ def markup_only_words(text: str) -> frozenset[str]:
     """The words of a text that occur only inside markup (tags, shortcodes, URLs, handles).
 
     Example:
-        ``markup_only_words('Voir [Dan North](https://twitter.com/tastapod) à Lyon')`` ->
-        ``{"https", "twitter", "com", "tastapod"}``: "Dan", "North" and "Lyon" are prose.
+        ``markup_only_words('Voir [Léa Marchand](https://mastodon.social/@leamarch) à Lyon')`` ->
+        ``{"https", "mastodon", "social", "leamarch"}``: "Léa", "Marchand" and "Lyon" are prose.
     """
     inside = {w.lower() for m in MARKUP_SPAN.finditer(text) for w in _WORD.findall(m.group(0))}
     if not inside:
