@@ -187,6 +187,13 @@ def _raw_mentions(text: str) -> list[_Raw]:
     return sorted(found, key=lambda r: r.start)
 
 
+@lru_cache(maxsize=16)
+def _raw_mentions_of(text: str) -> tuple[_Raw, ...]:
+    """:func:`_raw_mentions`, kept for the last texts: a post's date line and its date facts
+    both read the grammar's matches over the whole post (they do not depend on the year)."""
+    return tuple(_raw_mentions(text))
+
+
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     """Return the (start, end) of the rough sentence holding ``pos`` (punctuation or newline)."""
     starts, ends = _sentence_breaks(text)
@@ -482,7 +489,7 @@ def find_dates(
         >>> [d.start_date for d in find_dates("Du 3 au 11 juin 2017, à Nantes")]
         ['2017-06-03']
     """
-    raws = _raw_mentions(text)
+    raws = list(_raw_mentions_of(text))
     anchors = _anchors(text, raws)
     mentions = [
         m

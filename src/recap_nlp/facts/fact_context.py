@@ -73,9 +73,14 @@ def make_context(
 
 def contains_word(text: str, word: str) -> int:
     """Offset of ``word`` as a whole word of ``text`` (case-insensitive), or -1."""
-    pattern = r"(?<![\w-])" + re.escape(word.replace("’", "'")) + r"(?![\w-])"
-    found = re.search(pattern, _folded(text))
+    found = _word_pattern(word).search(_folded(text))
     return found.start() if found else -1
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    # Cue words are few and tested against every sentence: each compiled once.
+    return re.compile(r"(?<![\w-])" + re.escape(word.replace("’", "'")) + r"(?![\w-])")
 
 
 @lru_cache(maxsize=64)

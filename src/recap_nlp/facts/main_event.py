@@ -56,10 +56,23 @@ def _nouns() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+@cache
+def _noun_alternation() -> str:
+    """The event nouns as one regular-expression alternation, longest first."""
+    return "|".join(re.escape(n) for n in _nouns())
+
+
+@cache
+def _noun_start() -> re.Pattern[str]:
+    # The alternatives are tried in order, each with the look-ahead: the first noun that
+    # starts the text as a whole word wins, as testing the nouns one by one did.
+    return re.compile(rf"(?:{_noun_alternation()})(?![\w-])")
+
+
 def _noun_at_start(text: str) -> str:
     """The event noun a text starts with ("Congrès de X" -> "congrès"), or ""."""
-    low = text.lower()
-    return next((n for n in _nouns() if re.match(re.escape(n) + r"(?![\w-])", low)), "")
+    found = _noun_start().match(text.lower())
+    return found.group() if found else ""
 
 
 def post_title(ctx: FactContext) -> tuple[str, int]:
@@ -216,7 +229,7 @@ def _quoted_in_text(ctx: FactContext, series: str) -> bool:
     quoted = rf"[«\"“]\s*{re.escape(series)}\s*[»\"”]"
     if not re.search(quoted, ctx.doc.text, re.I):
         return False  # cheap test first: the series quoted somewhere
-    nouns = "|".join(re.escape(n) for n in _nouns())
+    nouns = _noun_alternation()
     return bool(re.search(rf"(?:{nouns})\s*{quoted}", ctx.doc.text, re.I))
 
 
@@ -224,7 +237,7 @@ def _named_in_text(ctx: FactContext, word: str) -> bool:
     """The text names ``word`` as an event: an EVENT mention, or an event noun before it."""
     if any(m.label == "EVENT" and (m.canonical or m.text) == word for m in ctx.mentions):
         return True
-    nouns = "|".join(re.escape(n) for n in _nouns())
+    nouns = _noun_alternation()
     pattern = rf"\b(?i:{nouns})\s+(?:de\s+|du\s+)?{re.escape(word)}\b"
     return bool(re.search(pattern, ctx.doc.text))
 
@@ -530,11 +543,29 @@ def _cities_beside(ctx: FactContext, name: EventName, anchor: int) -> list[tuple
             for v in _cues()["venue_nouns"]
         ):
             found.append((mention.canonical or mention.text, "the venue's town"))
-    for adjective, city in _cues()["city_adjectives"].items():
-        nouns = "|".join(re.escape(n) for n in _nouns())
-        pattern = (
-            rf"(?<![^\W_])(?:{nouns})s?\b(?:\s+[\w’'-]+){{0,3}}\s+{adjective}(?:e|es|s|ne|nes)?\b"
-        )
-        if re.search(pattern, text, re.I):
+    for adjective, city, pattern in _adjective_patterns():
+        if pattern.search(text):
             found.append((city, f"« {adjective} » beside the event"))
     return found
+
+
+@cache
+def _adjective_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """Per city adjective ("nantais"): its city and the pattern of an event noun before it.
+
+    Compiled once: built for every adjective of every candidate, they cost more than the
+    search (a long alternation of nouns joined and looked up again each time).
+    """
+    nouns = _noun_alternation()
+    return tuple(
+        (
+            adjective,
+            city,
+            re.compile(
+                rf"(?<![^\W_])(?:{nouns})s?\b(?:\s+[\w’'-]+){{0,3}}\s+{adjective}"
+                r"(?:e|es|s|ne|nes)?\b",
+                re.I,
+            ),
+        )
+        for adjective, city in _cues()["city_adjectives"].items()
+    )

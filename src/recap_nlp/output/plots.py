@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -303,26 +303,35 @@ def keyness_figure(frame: pd.DataFrame, title: str, top: int = 20) -> Figure:
     return fig
 
 
-def run_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
-    """Every figure a run's tables (``store.read_tables``) allow, by file stem."""
+def figure_makers(tables: Mapping[str, pd.DataFrame]) -> dict[str, Callable[[], Figure]]:
+    """What draws each figure a run's tables (``store.read_tables``) allow, by file stem.
+
+    Nothing is drawn until a maker is called: the reports can draw each figure in a
+    different worker process.
+    """
     documents = tables["documents"]
     entities = tables["entities"]
     labels = post_labels(documents, tables["sentences"])
-    figures = {
-        "entities": entities_figure(entities),
-        "network": network_figure(tables["mentions"], entities),
-        "timeline": timeline_figure(tables["events"], documents),
+    makers: dict[str, Callable[[], Figure]] = {
+        "entities": lambda: entities_figure(entities),
+        "network": lambda: network_figure(tables["mentions"], entities),
+        "timeline": lambda: timeline_figure(tables["events"], documents),
     }
     doc_sent = tables.get("doc_sentiment")
     ent_sent = tables.get("entity_sentiment")
     if doc_sent is not None and ent_sent is not None:
-        figures["sentiment"] = sentiment_figure(doc_sent, ent_sent, labels)
+        makers["sentiment"] = lambda: sentiment_figure(doc_sent, ent_sent, labels)
     doc_themes = tables.get("doc_themes")
     themes = tables.get("themes")
     if doc_themes is not None and themes is not None and len(doc_themes):
-        figures["themes"] = themes_figure(doc_themes, themes, labels)
-        figures["theme_matrix"] = theme_matrix_figure(doc_themes, themes, labels)
-    return figures
+        makers["themes"] = lambda: themes_figure(doc_themes, themes, labels)
+        makers["theme_matrix"] = lambda: theme_matrix_figure(doc_themes, themes, labels)
+    return makers
+
+
+def run_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, Figure]:
+    """Every figure a run's tables (``store.read_tables``) allow, by file stem."""
+    return {stem: make() for stem, make in figure_makers(tables).items()}
 
 
 def encode_figures(tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, bytes]]:

@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -207,6 +208,7 @@ def fit_run_themes(
         seed=options.seed,
         names=names,
         label_names=label_names,
+        workers=options.workers,
     )
     return RunThemes(fitted.themes, fitted.doc_themes, extract_keywords(units), list(fitted.notes))
 
@@ -278,10 +280,17 @@ def run(
         store.write_outputs(
             out_dir,
             result_tables(result),
-            write_reports if reports else None,
+            _reports_writer(options) if reports else None,
             run_log="\n".join(result.tracebacks),
         )
     return result
+
+
+def _reports_writer(options: RunOptions) -> Callable[[Path], object]:
+    """What writes the reports into the staged folder: in worker processes with --workers."""
+    if options.workers <= 1:
+        return write_reports
+    return partial(write_reports, workers=options.workers)
 
 
 def result_tables(result: RunResult) -> list[store.Table]:

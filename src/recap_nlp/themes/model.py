@@ -87,6 +87,7 @@ def fit_themes(
     extra_stopwords: Iterable[str] = (),
     names: Mapping[str, Sequence[str]] | None = None,
     label_names: Mapping[str, Sequence[str]] | None = None,
+    workers: int = 1,
 ) -> ThemeResult:
     """Fit a topic model over posts and share each post between its themes.
 
@@ -103,6 +104,7 @@ def fit_themes(
             to name the themes.
         label_names: the names that may name a theme (places, organisations, events: not
             people, whose names say who spoke, not what about); ``None``: all of ``names``.
+        workers: worker processes for the restarts of the choice of K (the same choice).
 
     Example:
         Posts like "Au programme : visite de l'écosystème numérique d'Angers" and others on
@@ -115,7 +117,7 @@ def fit_themes(
     n_rows = terms.counts.shape[0]
     max_k = _max_k(terms)
     matrix = _model_input(terms.counts, method)
-    k, notes, k_scores = _number_of_themes(matrix, n_themes, max_k, method, seed, terms)
+    k, notes, k_scores = _number_of_themes(matrix, n_themes, max_k, method, seed, terms, workers)
     weights, components = fit_model(matrix, k, method, seed)
     doc_ids, shares = post_shares(weights, terms)
     sentence_scores = _sentence_scores(terms, components, shares, doc_ids)
@@ -201,7 +203,13 @@ def _model_input(counts: csr_matrix, method: Method) -> csr_matrix:
 
 
 def _number_of_themes(
-    matrix: csr_matrix, n_themes: int | None, max_k: int, method: Method, seed: int, terms: _Terms
+    matrix: csr_matrix,
+    n_themes: int | None,
+    max_k: int,
+    method: Method,
+    seed: int,
+    terms: _Terms,
+    workers: int = 1,
 ) -> tuple[int, list[str], dict[int, tuple[float, float] | None]]:
     """K and the notes saying how it was set, with the scores when it was chosen."""
     size = f"{matrix.shape[0]} {'posts' if terms.level == 'post' else 'sentences'}"
@@ -211,7 +219,7 @@ def _number_of_themes(
         return n_themes, [], {}
     if max_k < 2:
         return 1, [f"corpus too small to compare theme counts ({size}), K=1"], {}
-    k, scores = choose_k(matrix, max_k, method, seed)
+    k, scores = choose_k(matrix, max_k, method, seed, workers)
     stability, spread = scores[k] or (0.0, 0.0)  # the chosen K is always scored
     note = (
         f"K={k} themes chosen automatically over {size} "

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import multiprocessing
 import warnings
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -87,7 +88,7 @@ def _threadpools() -> ThreadpoolController:
 
 
 def choose_k(
-    matrix: csr_matrix, max_k: int, method: Method, seed: int
+    matrix: csr_matrix, max_k: int, method: Method, seed: int, workers: int = 1
 ) -> tuple[int, dict[int, tuple[float, float] | None]]:
     """The number of themes and the (stability, standard error) of every candidate K.
 
@@ -95,29 +96,32 @@ def choose_k(
     more is chosen (when one is): a theme that only one post leads splits that post off, it
     is not a subject posts share. The restarts of a K that is not admissible are fitted only
     when no K is (they cannot change the choice otherwise): its score is None otherwise.
+
+    Which K are admissible depends only on their reference fits, so those come first (the
+    scan stops as before) and the restarts of every K to score after: with ``workers`` > 1
+    they are fitted in that many worker processes (each restart is the same fit wherever it
+    runs, so the scores and the choice do not change).
     """
     sample = _sample_rows(matrix, SELECTION_SAMPLE, seed)
     n_restarts = min(MAX_RESTARTS, max(MIN_RESTARTS, RESTART_BUDGET // sample.shape[0]))
     if method == "lda":
         n_restarts = MIN_RESTARTS  # an LDA fit costs about ten NMF fits
-    scores: dict[int, tuple[float, float] | None] = {}
+    scanned: dict[int, np.ndarray] = {}
     admissible: list[int] = []
-    deferred: dict[int, np.ndarray] = {}
     for k in range(2, max_k + 1):
-        if len(scores) + 1 - max(admissible, default=1) >= PATIENCE:
+        if len(scanned) + 1 - max(admissible, default=1) >= PATIENCE:
             break  # themes keep splitting single posts off: larger K will not do better
         labels = dominant(fit_model(sample, k, method, seed, SELECTION_MAX_ITER)[0])
+        scanned[k] = labels
         if np.bincount(labels, minlength=k).min() >= MIN_ROWS_PER_THEME:
             admissible.append(k)
-            scores[k] = _stability(sample, labels, k, method, seed, n_restarts)
-        else:
-            deferred[k] = labels
-            scores[k] = None
-    if not scores:
-        return max(1, max_k), scores
-    if not admissible:
-        for k, labels in deferred.items():
-            scores[k] = _stability(sample, labels, k, method, seed, n_restarts)
+    if not scanned:
+        return max(1, max_k), {}
+    to_score = admissible or list(scanned)
+    stability = _stabilities(
+        sample, {k: scanned[k] for k in to_score}, method, seed, n_restarts, workers
+    )
+    scores: dict[int, tuple[float, float] | None] = {k: stability.get(k) for k in scanned}
     scored = {k: score for k, score in scores.items() if score is not None}
     candidates = admissible or list(scored)
     best = max(candidates, key=lambda k: (scored[k][0], k))
@@ -127,11 +131,42 @@ def choose_k(
     ), scores
 
 
-def _stability(
-    sample: csr_matrix, labels: np.ndarray, k: int, method: Method, seed: int, n_restarts: int
-) -> tuple[float, float]:
-    """Mean agreement of ``n_restarts`` restarts with the reference labels, and its error."""
-    runs = [_restart_agreement(sample, labels, k, method, seed + r) for r in range(n_restarts)]
+def _stabilities(
+    sample: csr_matrix,
+    labels: dict[int, np.ndarray],
+    method: Method,
+    seed: int,
+    n_restarts: int,
+    workers: int,
+) -> dict[int, tuple[float, float]]:
+    """:func:`_stability` of each K in ``labels`` (the reference labels at that K)."""
+    tasks = [(k, seed + r) for k in labels for r in range(n_restarts)]
+    if workers > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _SHARED.update(sample=sample, labels=labels, method=method)
+        try:
+            with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
+                agreements = pool.map(_shared_restart, tasks, chunksize=1)
+        finally:
+            _SHARED.clear()
+    else:
+        agreements = [_restart_agreement(sample, labels[k], k, method, s) for k, s in tasks]
+    runs: dict[int, list[float]] = {k: [] for k in labels}
+    for (k, _), agreement in zip(tasks, agreements, strict=True):
+        runs[k].append(agreement)
+    return {k: _stability(k, values) for k, values in runs.items()}
+
+
+# What a forked restart reads: set just before the pool starts (fork copies it).
+_SHARED: dict[str, Any] = {}
+
+
+def _shared_restart(task: tuple[int, int]) -> float:
+    k, seed = task
+    return _restart_agreement(_SHARED["sample"], _SHARED["labels"][k], k, _SHARED["method"], seed)
+
+
+def _stability(k: int, runs: list[float]) -> tuple[float, float]:
+    """Mean agreement of the restarts with the reference labels, and its standard error."""
     spread = float(np.std(runs, ddof=1) / np.sqrt(len(runs))) if len(runs) > 1 else 0.0
     score = (round(float(np.mean(runs)), 4), round(spread, 4))
     log.debug("K=%d stability=%.3f ± %.3f", k, *score)

@@ -50,10 +50,13 @@ __all__ = [
     "render_event",
     "render_index",
     "run_tables",
+    "sheet_event_ids",
     "sheet_stem",
     "translate_reason",
     "worth_a_sheet",
+    "write_event_sheets",
     "write_factsheets",
+    "write_index_sheets",
 ]
 
 log = logging.getLogger(__name__)
@@ -181,14 +184,32 @@ def write_factsheets(
     out_dir = Path(out_dir)
     labels = load_labels(lang)
     tables = run_tables(frames)
-    if event_id is None:
-        event_ids = [e for e in sorted(tables.events["event_id"]) if worth_a_sheet(tables, e)]
-    else:
-        event_ids = [event_id]
+    event_ids = sheet_event_ids(tables) if event_id is None else [event_id]
     target = out_dir / FACTSHEETS_DIR
     for fmt in formats:
         if fmt not in ("html", "md"):
             raise ValueError(f"unsupported format {fmt!r}: use 'html' or 'md'")
+    written = write_event_sheets(target, tables, event_ids, labels, formats)
+    return write_index_sheets(target, tables, labels, formats, figures, written, event_id is None)
+
+
+def sheet_event_ids(tables: RunTables) -> list[str]:
+    """The events that get a sheet, sorted (:func:`worth_a_sheet`)."""
+    return [e for e in sorted(tables.events["event_id"]) if worth_a_sheet(tables, e)]
+
+
+def write_event_sheets(
+    target: Path,
+    tables: RunTables,
+    event_ids: Sequence[str],
+    labels: dict[str, Any],
+    formats: Sequence[str] = ("html", "md"),
+) -> list[Path]:
+    """Write the sheets of ``event_ids`` into the folder ``target``; the paths written.
+
+    Each event's context is built once for all formats. Writing disjoint lists of events in
+    several processes gives the same files as writing them all in one.
+    """
     written = []
     for eid in event_ids:
         context = event_context(tables, eid, labels)  # once for both formats
@@ -196,11 +217,29 @@ def write_factsheets(
             path = target / f"{sheet_stem(eid)}.{fmt}"
             write_atomic(path, render_event(tables, eid, fmt, labels, context).encode("utf-8"))
             written.append(path)
+    return written
+
+
+def write_index_sheets(
+    target: Path,
+    tables: RunTables,
+    labels: dict[str, Any],
+    formats: Sequence[str],
+    figures: Mapping[str, bytes] | None,
+    event_sheets: Sequence[Path],
+    remove_stale: bool = True,
+) -> list[Path]:
+    """Write the overview in each format once the event sheets are written; all paths sorted.
+
+    With ``remove_stale``, sheets of ``target`` that are neither the overview nor one of
+    ``event_sheets`` (left by an earlier run) are removed.
+    """
+    written = list(event_sheets)
     for fmt in formats:
         path = target / f"index.{fmt}"
         write_atomic(path, render_index(tables, fmt, labels, figures).encode("utf-8"))
         written.append(path)
-        if event_id is None:
+        if remove_stale:
             _remove_stale(target, fmt, {p.name for p in written if p.suffix == f".{fmt}"})
     log.info("wrote %d fact sheets into %s", len(written), target)
     return sorted(written)

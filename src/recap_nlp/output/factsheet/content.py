@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from recap_nlp.output import event_figures, figure_kit, plots, readable
+from recap_nlp.output.factsheet import lookup
 from recap_nlp.output.factsheet.text import display_value, format_date, sheet_stem, translate_reason
 from recap_nlp.output.figure_kit import json_list
 from recap_nlp.records import COUNTED_LABELS
@@ -30,8 +31,13 @@ class RunTables:
 
     ``reconciled`` holds every reconciled attribute of every event (the ``conflicts`` table
     of runs made before the split). ``post_labels``/``post_short`` name each post as people
-    read it (title, else first words and date); ``by_doc``/``by_event`` index the large
-    tables once so each sheet reads only its rows.
+    read it (title, else first words and date). The other fields index the tables once
+    (:mod:`~recap_nlp.output.factsheet.lookup`), so a sheet reads only its own rows:
+    ``by_doc`` holds, per table then per post, the rows a sheet aggregates (mentions as
+    ``(label, entity_id, name)``, keywords as ``(keyword, score)``, theme shares as
+    ``(theme_id, share)``, tone rows as named tuples); ``by_event`` the reconciled rows of
+    each event; ``event_rows``, ``document_rows`` and ``source_rows`` the row of each event,
+    post and source; ``theme_info`` each theme's label and top terms.
     """
 
     documents: pd.DataFrame
@@ -47,9 +53,15 @@ class RunTables:
     keywords: pd.DataFrame | None = None
     post_labels: dict[str, str] = field(default_factory=dict)
     post_short: dict[str, str] = field(default_factory=dict)
-    by_doc: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
-    by_event: dict[str, pd.DataFrame] = field(default_factory=dict)
+    by_doc: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    by_event: dict[str, list[Any]] = field(default_factory=dict)
     sources: pd.DataFrame | None = None
+    event_rows: dict[str, Any] = field(default_factory=dict)
+    document_rows: dict[str, Any] = field(default_factory=dict)
+    source_rows: dict[str, list[Any]] = field(default_factory=dict)
+    published: dict[str, str] = field(default_factory=dict)
+    theme_info: dict[Any, tuple[str, list[Any]]] = field(default_factory=dict)
+    post_names: lookup.PostNames = field(default_factory=lambda: lookup.PostNames.of({}))
 
 
 def run_tables(frames: Mapping[str, pd.DataFrame]) -> RunTables:
@@ -62,38 +74,33 @@ def run_tables(frames: Mapping[str, pd.DataFrame]) -> RunTables:
     sentences = frames["sentences"]
     mentions = frames["mentions"].fillna("")
     reconciled = frames["reconciled" if "reconciled" in frames else "conflicts"].fillna("")
-    by_doc = {"mentions": _groups(mentions, "doc_id")}
-    for name in ("doc_sentiment", "doc_themes", "keywords"):
-        if name in optional:
-            by_doc[name] = _groups(optional[name], "doc_id")
+    events = frames["events"].astype(object).fillna("")
+    post_short = readable.post_labels(documents, sentences, limit=40)
     return RunTables(
         documents=documents,
         mentions=mentions,
-        events=frames["events"].astype(object).fillna(""),
+        events=events,
         reconciled=reconciled,
         entities=frames["entities"].fillna(""),
         n_sentences=len(sentences),
         n_facts=len(frames["facts"]),
         post_labels=readable.post_labels(documents, sentences, limit=90),
-        post_short=readable.post_labels(documents, sentences, limit=40),
-        by_doc=by_doc,
-        by_event=_groups(reconciled, "event_id"),
+        post_short=post_short,
+        by_doc=lookup.doc_rows(mentions, optional),
+        by_event=lookup.records_by(reconciled, "event_id"),
+        event_rows=lookup.first_by(events, "event_id"),
+        document_rows=lookup.first_by(documents, "doc_id"),
+        source_rows=lookup.source_rows(optional.get("sources")),
+        published=dict(zip(documents["doc_id"], documents["published"], strict=True)),
+        theme_info=lookup.theme_info(optional.get("themes")),
+        post_names=lookup.PostNames.of(post_short),
         **optional,
     )
 
 
-def _groups(frame: pd.DataFrame, key: str) -> dict[str, pd.DataFrame]:
-    return {str(k): g for k, g in frame.groupby(key, sort=False)}
-
-
-def _rows(tables: RunTables, name: str, doc_ids: Iterable[str]) -> pd.DataFrame:
-    """The rows of table ``name`` for these posts, read from the index (no full scan)."""
-    groups = tables.by_doc.get(name, {})
-    parts = [groups[d] for d in dict.fromkeys(doc_ids) if d in groups]
-    if parts:
-        return pd.concat(parts)
-    frame = getattr(tables, name)
-    return frame.iloc[0:0]
+def _rows(tables: RunTables, name: str, doc_ids: Iterable[str]) -> list[Any]:
+    """The indexed rows of table ``name`` for these posts (no full scan)."""
+    return lookup.of_posts(tables.by_doc.get(name, {}), doc_ids)
 
 
 def worth_a_sheet(tables: RunTables, event_id: str) -> bool:
@@ -102,13 +109,11 @@ def worth_a_sheet(tables: RunTables, event_id: str) -> bool:
     Example: an event only named in passing ("la Connected Week") has an ``event_name`` row
     and nothing else: no sheet; a mission with its dates or its delegation has one.
     """
-    rows = tables.by_event.get(event_id)
-    return rows is not None and bool((rows["attribute"] != "event_name").any())
+    return any(r.attribute != "event_name" for r in tables.by_event.get(event_id, ()))
 
 
 def _posts(tables: RunTables, doc_ids: Sequence[str], labels: dict[str, Any]) -> list[dict]:
-    wanted = set(doc_ids)
-    rows = tables.documents[tables.documents["doc_id"].isin(wanted)].sort_values("doc_id")
+    rows = [tables.document_rows[d] for d in sorted(set(doc_ids)) if d in tables.document_rows]
     return [
         {
             "doc_id": str(r.doc_id),
@@ -117,13 +122,13 @@ def _posts(tables: RunTables, doc_ids: Sequence[str], labels: dict[str, Any]) ->
             "published_iso": str(r.published),
             "url": str(r.url) if str(r.url).startswith(("https://", "http://")) else "",
         }
-        for r in rows.itertuples()
+        for r in rows
     ]
 
 
-def _fact_rows(rows: pd.DataFrame, labels: dict[str, Any]) -> list[dict[str, Any]]:
+def _fact_rows(rows: Sequence[Any], labels: dict[str, Any]) -> list[dict[str, Any]]:
     order = {a: i for i, a in enumerate(ATTRIBUTE_ORDER)}
-    ranked = sorted(rows.itertuples(), key=lambda r: (order.get(r.attribute, 99), r.attribute))
+    ranked = sorted(rows, key=lambda r: (order.get(r.attribute, 99), r.attribute))
     facts = []
     for r in ranked:
         unresolved = r.status in WARNING_STATUSES and not r.chosen
@@ -146,12 +151,7 @@ def _display(row: Any, labels: dict[str, Any]) -> str:
     return display_value(row.attribute, row.chosen, labels)
 
 
-def _warning(
-    row: Any,
-    labels: dict[str, Any],
-    sources_table: pd.DataFrame | None = None,
-    posts: dict[str, str] | None = None,
-) -> dict[str, Any]:
+def _warning(row: Any, labels: dict[str, Any], tables: RunTables) -> dict[str, Any]:
     seen: set[tuple[str, str, str]] = set()
     sources = []
     for value, doc_id, quote in zip(
@@ -167,32 +167,21 @@ def _warning(
         "label": labels["attributes"].get(row.attribute, row.attribute.replace("_", " ")),
         "sources": sources,
         "chosen": _display(row, labels) if row.chosen else "",
-        "reason": _named_posts(translate_reason(row.reason, labels), posts),
+        "reason": tables.post_names.replace(translate_reason(row.reason, labels)),
         "confidence": round(100 * float(row.confidence or 0)),
         "basis": str(getattr(row, "basis", "") or ""),
         "who": [
-            p | {"relations": [_named_posts(r, posts) for r in p["relations"]]}
-            for p in _who(sources_table, row, labels)
+            p | {"relations": [tables.post_names.replace(r) for r in p["relations"]]}
+            for p in _who(tables, row, labels)
         ],
     }
 
 
-def _named_posts(text: str, posts: dict[str, str] | None) -> str:
-    """Post ids in a reason or relation replaced by the posts' readable labels (« title »)."""
-    for doc_id, label in (posts or {}).items():
-        if doc_id in text:
-            text = text.replace(doc_id, label)
-    return text
-
-
-def _who(sources: pd.DataFrame | None, row: Any, labels: dict[str, Any]) -> list[dict[str, Any]]:
+def _who(tables: RunTables, row: Any, labels: dict[str, Any]) -> list[dict[str, Any]]:
     """For each post behind a contested value: its role, author, publisher and relations."""
-    if sources is None or sources.empty:
-        return []
     doc_ids = sorted(set(json_list(row.doc_ids)))
-    frame = sources[sources["doc_id"].isin(doc_ids)].fillna("").sort_values("doc_id")
     who = []
-    for r in frame.itertuples():
+    for r in sorted(lookup.of_posts(tables.source_rows, doc_ids), key=lambda r: r.doc_id):
         role = next(
             (
                 e.split("=", 1)[1]
@@ -218,19 +207,22 @@ def _who(sources: pd.DataFrame | None, row: Any, labels: dict[str, Any]) -> list
 
 
 def _people(tables: RunTables, doc_ids: Sequence[str], label: str) -> list[dict[str, Any]]:
-    m = _rows(tables, "mentions", doc_ids)
-    chosen = m[(m["label"] == label) & (m["entity_id"] != "")]
-    people = []
-    for entity_id, group in chosen.groupby("entity_id"):
-        name = group["canonical"].iloc[0] or group["text"].iloc[0]
-        people.append(
-            {
-                "name": name,
-                "n": len(group),
-                "doc_ids": sorted(set(group["doc_id"])),
-                "entity_id": entity_id,
-            }
-        )
+    """The entities of ``label`` these posts name, the most mentioned first (20 at most).
+
+    Each is named as its first mention in the posts' order is (canonical name, else text).
+    """
+    found: dict[str, tuple[str, list[int], set[str]]] = {}
+    mentions = tables.by_doc.get("mentions", {})
+    for doc_id in dict.fromkeys(doc_ids):
+        for mention_label, entity_id, name in mentions.get(doc_id, ()):
+            if mention_label == label:
+                entry = found.setdefault(entity_id, (name, [0], set()))
+                entry[1][0] += 1
+                entry[2].add(doc_id)
+    people = [
+        {"name": name, "n": n[0], "doc_ids": sorted(docs), "entity_id": entity_id}
+        for entity_id, (name, n, docs) in sorted(found.items())
+    ]
     return sorted(people, key=lambda p: (-p["n"], p["name"].lower()))[:20]
 
 
@@ -261,9 +253,8 @@ def _sentiment(
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     if tables.doc_sentiment is None:
         return [], []
-    frame = _rows(tables, "doc_sentiment", doc_ids)
     rows, quotes = [], []
-    for r in frame.sort_values("doc_id").itertuples():
+    for r in sorted(_rows(tables, "doc_sentiment", doc_ids), key=lambda r: r.doc_id):
         rows.append(
             {
                 "doc_id": r.doc_id,
@@ -282,22 +273,24 @@ def _sentiment(
 def _themes(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
     if tables.themes is None or tables.doc_themes is None:
         return []
-    shares = _rows(tables, "doc_themes", doc_ids)
-    if shares.empty:
+    index = tables.by_doc.get("doc_themes", {})
+    shares = [
+        (d, theme_id, share) for d in dict.fromkeys(doc_ids) for theme_id, share in index.get(d, ())
+    ]
+    if not shares:
         return []
-    mean = shares.groupby("theme_id")["share"].sum() / max(len(set(doc_ids)), 1)
-    info = tables.themes.set_index("theme_id")
+    n_docs = max(len(set(doc_ids)), 1)
+    mean = lookup.group_sums((theme_id, share) for _, theme_id, share in shares) / n_docs
     themes = []
-    for theme_id, share in mean.sort_values(ascending=False).head(3).items():
-        if theme_id not in info.index or share <= 0:
+    for theme_id, share in lookup.largest(mean, 3):
+        if theme_id not in tables.theme_info or share <= 0:
             continue
-        cited = sorted(
-            set(shares[(shares["theme_id"] == theme_id) & (shares["share"] > 0)]["doc_id"])
-        )
+        label, terms = tables.theme_info[theme_id]
+        cited = sorted({d for d, t, s in shares if t == theme_id and s > 0})
         themes.append(
             {
-                "label": str(info.at[theme_id, "label"]),
-                "terms": [str(t) for t in json_list(info.at[theme_id, "top_terms"])][:6],
+                "label": label,
+                "terms": [str(t) for t in terms][:6],
                 "share": round(100 * float(share)),
                 "doc_ids": cited,
             }
@@ -308,17 +301,21 @@ def _themes(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
 def _keywords(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
     if tables.keywords is None:
         return []
-    frame = _rows(tables, "keywords", doc_ids)
-    grouped = frame.groupby("keyword").agg(score=("score", "sum"), docs=("doc_id", set))
-    best = grouped.sort_values("score", ascending=False).head(10)
-    return [
-        {"keyword": k, "doc_ids": sorted(r.docs)}
-        for k, r in zip(best.index, best.itertuples(), strict=True)
+    index = tables.by_doc.get("keywords", {})
+    rows: list[tuple[str, str, float]] = [
+        (d, k, s) for d in dict.fromkeys(doc_ids) for k, s in index.get(d, ())
     ]
+    docs: dict[str, set[str]] = {}
+    for doc_id, keyword, _ in rows:
+        docs.setdefault(keyword, set()).add(doc_id)
+    if not rows:
+        return []
+    sums = lookup.group_sums((keyword, score) for _, keyword, score in rows)
+    return [{"keyword": k, "doc_ids": sorted(docs[k])} for k, _ in lookup.largest(sums, 10)]
 
 
 def _timeline_uri(event: Any, posts: Iterable[dict[str, Any]], tables: RunTables) -> str:
-    published = dict(zip(tables.documents["doc_id"], tables.documents["published"], strict=True))
+    published = tables.published
     svg = event_figures.event_timeline_svg(
         str(event.start_date),
         str(event.end_date),
@@ -338,12 +335,11 @@ def _data_uri(png: bytes) -> str:
 
 def event_context(tables: RunTables, event_id: str, labels: dict[str, Any]) -> dict[str, Any]:
     """Everything an event sheet shows, each value with the doc ids behind it."""
-    matches = tables.events[tables.events["event_id"] == event_id]
-    if matches.empty:
+    event = tables.event_rows.get(event_id)
+    if event is None:
         raise UnknownEventError(f"no event {event_id!r} in this run")
-    event = next(matches.itertuples())
     doc_ids = sorted(json_list(event.doc_ids))
-    rows = tables.by_event.get(event_id, tables.reconciled.iloc[0:0])
+    rows = tables.by_event.get(event_id, [])
     posts = _posts(tables, doc_ids, labels)
     sentiment, quotes = _sentiment(tables, doc_ids, labels)
     return {
@@ -357,11 +353,7 @@ def event_context(tables: RunTables, event_id: str, labels: dict[str, Any]) -> d
         },
         "doc_ids": doc_ids,
         "facts": _fact_rows(rows, labels),
-        "warnings": [
-            _warning(r, labels, tables.sources, tables.post_short)
-            for r in rows.itertuples()
-            if r.status in WARNING_STATUSES
-        ],
+        "warnings": [_warning(r, labels, tables) for r in rows if r.status in WARNING_STATUSES],
         "people": _people(tables, doc_ids, "PER"),
         "organisations": _people(tables, doc_ids, "ORG"),
         "sentiment": sentiment,
@@ -421,8 +413,7 @@ def index_context(
             }
         )
     warnings = [
-        _warning(r, labels, tables.sources, tables.post_short)
-        | {"event_name": names.get(r.event_id, r.event_id)}
+        _warning(r, labels, tables) | {"event_name": names.get(r.event_id, r.event_id)}
         for r in disputed.itertuples()
     ]
     all_docs = sorted(tables.documents["doc_id"])
