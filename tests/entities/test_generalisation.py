@@ -187,6 +187,11 @@ def test_people_and_later_references(nlp: Language, text: str, expected: dict[st
         ),
         # a French exonym of a foreign city
         ("La délégation a ensuite rejoint Bruxelles pour deux jours.", {"Bruxelles": "CITY"}),
+        # French names CLDR does not list (GeoNames writes Geneva, Basel, Antwerp)
+        (
+            "Le salon se tenait à Genève, puis la tournée est passée par Bâle et Anvers.",
+            {"Genève": "CITY", "Bâle": "CITY", "Anvers": "CITY"},
+        ),
     ],
 )
 def test_model_spans_split_and_relabelled(
