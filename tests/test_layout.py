@@ -3,7 +3,8 @@
 Every import counts, at module level or inside a function (a lazy import cannot hide a
 cycle), under ``TYPE_CHECKING`` too. The layers, top to bottom::
 
-    cli -> evaluation -> pipeline -> output -> nlp -> stages -> records, french, model, version
+    cli -> evaluation -> pipeline -> output -> nlp -> stages -> records, french, model, version,
+    parallel
 
 (the stages: ingest, entities, facts, themes, sentiment; a layer may skip those below it). A
 stage never imports ``nlp``, ``output``, ``pipeline``, ``evaluation`` or ``cli``, and never
@@ -23,7 +24,7 @@ from tests.conftest import REPO
 
 PACKAGE = REPO / "src" / "recap_nlp"
 STAGES = ("ingest", "entities", "facts", "themes", "sentiment")
-BASE = ("records", "french", "model", "version")
+BASE = ("records", "french", "model", "version", "parallel")
 # What each part may not import (a part is a top-level module or package of recap_nlp).
 FORBIDDEN = {
     **{stage: {"nlp", "output", "pipeline", "evaluation", "cli"} for stage in STAGES},

@@ -86,7 +86,7 @@ def _accent_free_pattern(word: str) -> str:
 
 
 @cache
-def _month_regex() -> str:
+def month_regex() -> str:
     cues = load_fact_cues()["dates"]
     full = sorted(months(), key=len, reverse=True)
     abbr = sorted(cues["month_abbreviations"], key=len, reverse=True)
@@ -98,7 +98,7 @@ def _month_regex() -> str:
 @cache
 def _patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
     """Compile the grammar, most specific first; the flag says the span starts at the date."""
-    month = _month_regex()
+    month = month_regex()
     wd = r"(?:(?:" + "|".join(weekdays()) + r")" + _SP + r")?"
     link = rf"(?:{_SP}(?:au|à){_SP}|{_SP}?[-–]{_SP}?)"
     intro = rf"(?:\b(?:du|des|les){_SP})?"
@@ -132,12 +132,12 @@ def _patterns() -> tuple[tuple[re.Pattern[str], bool], ...]:
 
 @lru_cache(maxsize=1)
 def _month_search() -> re.Pattern[str]:
-    return re.compile(_month_regex(), re.IGNORECASE)
+    return re.compile(month_regex(), re.IGNORECASE)
 
 
 @cache
 def _may_hold_date() -> re.Pattern[str]:
-    return re.compile(rf"{_YEAR}|{_month_regex()}", re.IGNORECASE)
+    return re.compile(rf"{_YEAR}|{month_regex()}", re.IGNORECASE)
 
 
 def _group_int(match: re.Match[str], name: str) -> int | None:

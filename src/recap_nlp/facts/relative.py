@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from recap_nlp.facts.dates import DateMention, _month_regex
+from recap_nlp.facts.dates import DateMention, month_regex
 from recap_nlp.french import weekdays
 
 _SP = r"[ \t\u00a0\u202f]+"
@@ -92,7 +92,7 @@ def _rules() -> tuple[tuple[re.Pattern[str], Rule], ...]:
     weekend = rf"(?:week-?end|fin{_SP}de{_SP}semaine)"
     past = r"(?:dernier|dernière|passé|passée)"
     parts = r"matin|midi|après-midi|soir"
-    month = _month_regex()
+    month = month_regex()
     table: list[tuple[str, Rule]] = [
         (rf"\b(?:avant-hier|hier)\b(?!{_SP}soir{_SP}et)", _yesterday),
         (rf"\b(?:le|ce|cette|ma|notre|la){_SP}{weekend}{_SP}{past}\b", _weekend_past),

@@ -8,12 +8,12 @@ two of the figures: the same files as drawn in one process, in less time when co
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recap_nlp.output import store
+from recap_nlp.parallel import can_fork, fork_map
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,8 +22,6 @@ log = logging.getLogger(__name__)
 
 # Slices of events per worker: enough that a slow slice does not leave the others idle.
 SLICES_PER_WORKER = 4
-# What a forked worker reads: set in the parent just before the pool starts (fork copies it).
-_SHARED: dict[str, Any] = {}
 
 
 def write_reports(out_dir: Path, workers: int = 1) -> list[Path]:
@@ -38,7 +36,7 @@ def write_reports(out_dir: Path, workers: int = 1) -> list[Path]:
     from recap_nlp.output.plots import encode_figures, write_figures
 
     tables = store.read_tables(out_dir)
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and can_fork():
         return _write_in_workers(Path(out_dir), tables, workers)
     figures = encode_figures(tables)
     pngs = {stem: formats["png"] for stem, formats in figures.items()}
@@ -58,19 +56,14 @@ def _write_in_workers(
     stems = list(figure_makers(frames))
     tasks: list[tuple[str, Any]] = [("figure", stem) for stem in stems]
     tasks += [("sheets", part) for part in _slices(event_ids, workers * SLICES_PER_WORKER)]
-    _SHARED.update(frames=frames, tables=tables, labels=labels, target=target)
+    shared = {"frames": frames, "tables": tables, "labels": labels, "target": target}
     figures: dict[str, dict[str, bytes]] = {}
     sheets: list[Path] = []
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(workers, len(tasks))) as pool:
-            for kind, value in pool.imap_unordered(_run_task, tasks):
-                if kind == "figure":
-                    figures[value[0]] = value[1]
-                else:
-                    sheets += value
-    finally:
-        _SHARED.clear()
+    for kind, value in fork_map(_run_task, tasks, workers, shared):
+        if kind == "figure":
+            figures[value[0]] = value[1]
+        else:
+            sheets += value
     figures = {stem: figures[stem] for stem in stems}  # in the one-process order
     pngs = {stem: formats["png"] for stem, formats in figures.items()}
     written = factsheet.write_index_sheets(target, tables, labels, ("html", "md"), pngs, sheets)
@@ -84,7 +77,7 @@ def _slices(items: Sequence[str], n: int) -> list[list[str]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def _run_task(task: tuple[str, Any]) -> tuple[str, Any]:
+def _run_task(shared: Mapping[str, Any], task: tuple[str, Any]) -> tuple[str, Any]:
     """One worker task: a figure encoded (by stem), or the sheets of a slice of events."""
     from recap_nlp.output import factsheet
     from recap_nlp.output.figure_kit import figure_formats
@@ -92,9 +85,9 @@ def _run_task(task: tuple[str, Any]) -> tuple[str, Any]:
 
     kind, value = task
     if kind == "figure":
-        fig = figure_makers(_SHARED["frames"])[value]()
+        fig = figure_makers(shared["frames"])[value]()
         return kind, (value, figure_formats(fig))
     paths = factsheet.write_event_sheets(
-        _SHARED["target"], _SHARED["tables"], value, _SHARED["labels"]
+        shared["target"], shared["tables"], value, shared["labels"]
     )
     return kind, paths

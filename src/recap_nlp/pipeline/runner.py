@@ -280,17 +280,10 @@ def run(
         store.write_outputs(
             out_dir,
             result_tables(result),
-            _reports_writer(options) if reports else None,
+            partial(write_reports, workers=options.workers) if reports else None,
             run_log="\n".join(result.tracebacks),
         )
     return result
-
-
-def _reports_writer(options: RunOptions) -> Callable[[Path], object]:
-    """What writes the reports into the staged folder: in worker processes with --workers."""
-    if options.workers <= 1:
-        return write_reports
-    return partial(write_reports, workers=options.workers)
 
 
 def result_tables(result: RunResult) -> list[store.Table]:

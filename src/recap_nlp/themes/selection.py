@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing
 import warnings
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, Literal
 
@@ -32,6 +32,8 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import ThreadpoolController
+
+from recap_nlp.parallel import fork_map
 
 log = logging.getLogger(__name__)
 
@@ -141,28 +143,17 @@ def _stabilities(
 ) -> dict[int, tuple[float, float]]:
     """:func:`_stability` of each K in ``labels`` (the reference labels at that K)."""
     tasks = [(k, seed + r) for k in labels for r in range(n_restarts)]
-    if workers > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _SHARED.update(sample=sample, labels=labels, method=method)
-        try:
-            with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
-                agreements = pool.map(_shared_restart, tasks, chunksize=1)
-        finally:
-            _SHARED.clear()
-    else:
-        agreements = [_restart_agreement(sample, labels[k], k, method, s) for k, s in tasks]
+    shared = {"sample": sample, "labels": labels, "method": method}
+    agreements = fork_map(_shared_restart, tasks, workers, shared)
     runs: dict[int, list[float]] = {k: [] for k in labels}
     for (k, _), agreement in zip(tasks, agreements, strict=True):
         runs[k].append(agreement)
     return {k: _stability(k, values) for k, values in runs.items()}
 
 
-# What a forked restart reads: set just before the pool starts (fork copies it).
-_SHARED: dict[str, Any] = {}
-
-
-def _shared_restart(task: tuple[int, int]) -> float:
+def _shared_restart(shared: Mapping[str, Any], task: tuple[int, int]) -> float:
     k, seed = task
-    return _restart_agreement(_SHARED["sample"], _SHARED["labels"][k], k, _SHARED["method"], seed)
+    return _restart_agreement(shared["sample"], shared["labels"][k], k, shared["method"], seed)
 
 
 def _stability(k: int, runs: list[float]) -> tuple[float, float]:
