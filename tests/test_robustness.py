@@ -241,7 +241,7 @@ def test_lock_is_held_while_the_reports_are_written(
     out = tmp_path / "out"
     seen: list[str] = []
 
-    def reports(folder: Path) -> list[Path]:
+    def reports(folder: Path, workers: int = 1) -> list[Path]:
         try:
             with store.output_lock(out):
                 seen.append("free")
