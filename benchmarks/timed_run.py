@@ -3,7 +3,9 @@
 The benchmark times this process from outside (wall time, peak memory). Inside, it wraps two
 public functions of the pipeline without changing what they do: ``per_document.parse`` (time spent
 in spaCy, or waiting on its worker processes) and ``pipeline.analyse`` (the stage timings it
-records). The shares are written as JSON to the file named by ``RECAP_BENCH_TIMINGS``:
+records). The wall seconds per stage are written as JSON to the file named by
+``RECAP_BENCH_TIMINGS``, and the CPU seconds per stage (this process and the worker processes
+it waited for) beside it, with ``.cpu.json`` in place of ``.json``:
 
     RECAP_BENCH_TIMINGS=/tmp/t.json python benchmarks/timed_run.py CORPUS --out OUT --no-cache
 """
@@ -23,6 +25,12 @@ from recap_nlp.pipeline import runner as pipeline
 STARTED = time.perf_counter()
 SPENT = {"spacy": 0.0}
 STAGES: dict[str, float] = {}
+CPU_STAGES: dict[str, float] = {}
+
+
+def _cpu() -> float:
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def _timed_parse(real: Any) -> Any:
@@ -41,11 +49,14 @@ def _timed_parse(real: Any) -> Any:
 
 def _timed_analyse(real: Any) -> Any:
     def analyse(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         result = real(*args, **kwargs)
         STAGES.update(result.timings)
         STAGES["analyse"] = time.perf_counter() - started
         STAGES["analyse_started"] = started - STARTED
+        CPU_STAGES.update(getattr(result, "cpu_timings", {}))
+        CPU_STAGES["read"] = cpu
+        CPU_STAGES["write"] = -_cpu()
         return result
 
     return analyse
@@ -59,6 +70,14 @@ def shares() -> dict[str, float]:
     stages = {"read": read, "spacy": SPENT["spacy"]} | STAGES
     stages["per_document"] = max(0.0, stages.get("per_document", 0.0) - SPENT["spacy"])
     stages["write"] = max(0.0, total - read - analyse)
+    return stages
+
+
+def cpu_shares() -> dict[str, float]:
+    """CPU seconds per stage, workers included; ``write`` as in ``shares``."""
+    stages = dict(CPU_STAGES)
+    stages["write"] = _cpu() + stages.get("write", 0.0)
+    stages["total"] = _cpu()
     return stages
 
 
@@ -78,6 +97,8 @@ def main() -> int:
     if target:
         with open(target, "w", encoding="utf-8") as handle:
             json.dump(shares(), handle)
+        with open(target.removesuffix(".json") + ".cpu.json", "w", encoding="utf-8") as handle:
+            json.dump(cpu_shares(), handle)
     return code
 
 

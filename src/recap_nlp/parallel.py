@@ -1,21 +1,23 @@
 """Tasks mapped over forked worker processes that share one read-only state.
 
-Forking copies the parent's memory: a large state (a matrix, a run's tables) set before the
-pool starts reaches every worker without being pickled, and only the tasks and their results
-cross between processes. Used by the choice of the number of themes and by the reports.
+Forking copies the parent's memory: a large state (a matrix, a run's tables, the loaded spaCy
+pipeline and every table it read) set before the pool starts reaches every worker without being
+pickled or loaded again, and only the tasks and their results cross between processes. Used by
+the per-post stages, the facts of each post, the choice of the number of themes and the reports.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-# What a forked worker reads: set in the parent just before its pool starts (fork copies it).
+# What a worker reads: set by the pool's initializer (inherited, not pickled, when forking).
 _SHARED: dict[str, Any] = {}
+SLICES_PER_WORKER = 4  # several tasks per worker so a slow one does not idle the others
 
 
 def can_fork() -> bool:
@@ -28,6 +30,8 @@ def fork_map(
     tasks: Sequence[T],
     workers: int,
     shared: Mapping[str, Any],
+    *,
+    cost: Callable[[T], float] | None = None,
 ) -> list[R]:
     """``[function(shared, task) for task in tasks]``, in up to ``workers`` forked processes.
 
@@ -39,17 +43,91 @@ def fork_map(
         ``fork_map(_square_of, [1, 2, 3], 2, {"offset": 0})`` -> ``[1, 4, 9]`` when
         ``_square_of(shared, n)`` returns ``n * n + shared["offset"]``.
     """
-    if workers <= 1 or len(tasks) <= 1 or not can_fork():
-        return [function(shared, task) for task in tasks]
+    return list(fork_imap(function, tasks, workers, shared, cost=cost))
+
+
+def fork_imap(
+    function: Callable[[Mapping[str, Any], T], R],
+    tasks: Sequence[T],
+    workers: int,
+    shared: Mapping[str, Any],
+    *,
+    cost: Callable[[T], float] | None = None,
+    spawn_fallback: bool = False,
+) -> Iterator[R]:
+    """``fork_map`` streamed: each result as soon as it and those of earlier tasks are done.
+
+    Args:
+        function: module-level ``function(shared, task)``.
+        tasks: what to compute, in the order results are yielded.
+        workers: processes at most (one: everything runs here).
+        shared: read-only state every call sees (copied by the fork, never pickled).
+        cost: an estimate of a task's work; the costliest tasks are handed out first (the
+            results still come back in the order of ``tasks``), so no worker is left with a
+            long task at the end while the others idle.
+        spawn_fallback: where processes cannot fork, start them fresh (``shared`` is pickled
+            once per worker) instead of running every task here.
+
+    Example:
+        ``list(fork_imap(_square_of, [1, 2, 3], 2, {"offset": 0}, cost=float))`` ->
+        ``[1, 4, 9]`` (3 is handed out first).
+    """
+    method = "fork" if can_fork() else ("spawn" if spawn_fallback else "")
+    if workers <= 1 or len(tasks) <= 1 or not method:
+        yield from (function(shared, task) for task in tasks)
+        return
+    order = list(range(len(tasks)))
+    if cost is not None:
+        order.sort(key=lambda i: -cost(tasks[i]))  # stable: ties keep the tasks' order
+    context = multiprocessing.get_context(method)
+    done: dict[int, R] = {}
+    following = 0
+    with context.Pool(
+        min(workers, len(tasks)), initializer=_set_shared, initargs=(function, dict(shared))
+    ) as pool:
+        indexed = ((i, tasks[i]) for i in order)
+        for index, result in pool.imap_unordered(_call_shared, indexed, chunksize=1):
+            done[index] = result
+            while following in done:
+                yield done.pop(following)
+                following += 1
+
+
+def balanced_slices(
+    items: Sequence[T], workers: int, cost: Callable[[T], float], per_worker: int = 0
+) -> list[list[T]]:
+    """Consecutive slices of ``items`` of about equal total ``cost``, ``per_worker`` per worker.
+
+    One slice with one worker; the items are never reordered.
+
+    Example:
+        ``balanced_slices([6, 1, 1, 1, 1, 1, 1], 1, float, per_worker=2)`` -> ``[[6], [1] * 6]``
+        (with one worker: ``[[6, 1, 1, 1, 1, 1, 1]]`` unless ``per_worker`` asks for more).
+    """
+    n_slices = max(1, min(len(items), workers * (per_worker or SLICES_PER_WORKER)))
+    if workers <= 1 and not per_worker:
+        n_slices = 1
+    if n_slices == 1:
+        return [list(items)] if items else []
+    costs = [max(float(cost(item)), 1.0) for item in items]
+    share = sum(costs) / n_slices
+    slices: list[list[T]] = [[]]
+    spent = 0.0
+    for item, item_cost in zip(items, costs, strict=True):
+        if slices[-1] and spent + item_cost / 2 > share * len(slices):
+            slices.append([])
+        slices[-1].append(item)
+        spent += item_cost
+    return slices
+
+
+def _set_shared(function: Callable[..., Any], shared: Mapping[str, Any]) -> None:
+    _SHARED.clear()
     _SHARED.update(shared, _function=function)
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
-            return pool.map(_call_shared, tasks, chunksize=1)
-    finally:
-        _SHARED.clear()
 
 
-def _call_shared(task: Any) -> Any:
+def _call_shared(indexed: tuple[int, Any]) -> tuple[int, Any]:
+    index, task = indexed
     state = dict(_SHARED)
     function = state.pop("_function")
-    return function(state, task)
+    return index, function(state, task)

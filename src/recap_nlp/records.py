@@ -360,6 +360,8 @@ class RunResult:
     doc_sentiment: list[DocSentiment] = field(default_factory=list)
     entity_sentiment: list[EntitySentiment] = field(default_factory=list)
     theme_sentiment: list[ThemeSentiment] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage
+    # CPU seconds per stage: this process and the worker processes it waited for.
+    cpu_timings: dict[str, float] = field(default_factory=dict)
     tracebacks: list[str] = field(default_factory=list)  # unexpected errors, for OUT/run.log
     sources: list[Source] = field(default_factory=list)

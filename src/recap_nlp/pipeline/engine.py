@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from recap_nlp.output.cache import DocumentCache, cache_version
+from recap_nlp.parallel import balanced_slices, fork_imap
 from recap_nlp.pipeline.options import RunOptions
 from recap_nlp.pipeline.per_document import process_documents
 from recap_nlp.records import Document, DocumentResult
@@ -128,22 +128,44 @@ def pool_results(
 ) -> Iterator[DocumentResult]:
     """The per-document stages in ``options.workers`` local processes, in document order.
 
-    Each process parses a partition of posts and runs the per-document stages on it, as a
-    Dask task does: only the finished records come back, never spaCy ``Doc`` objects, and
-    this process waits instead of running the stages of every post itself (with spaCy's own
-    ``n_process`` it did, so two workers were barely faster than one).
+    The first post is run here: that loads the spaCy pipeline and the tables the stages read
+    in this process, and the forked workers inherit them (copy-on-write) instead of loading
+    them again each, as do the cross-post stages run here afterwards. The other posts go to
+    the workers in slices of about equal length, the longest handed out first; each worker
+    parses a slice and runs the per-document stages on it, as a Dask task does: only the
+    finished records come back, never spaCy ``Doc`` objects. Where processes cannot fork
+    they are spawned, each loading the pipeline once.
     """
-    import multiprocessing
-
-    parts = partitions(documents, partition_size(len(documents), options.workers, options))
     worker_options = replace(options, workers=1, cache_dir=None)
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(min(options.workers, len(parts))) as pool:
-        results = pool.imap(partial(process_partition, options=worker_options), parts)
-        for part, part_results in zip(parts, results, strict=True):
-            _report(part, progress)
-            yield from part_results
+    first, others = list(documents[:1]), documents[1:]
+    yield from process_documents(first, worker_options, progress)
+    parts = balanced_slices(
+        others,
+        options.workers,
+        _post_cost,
+        per_worker=PARTITIONS_PER_WORKER,
+    )
+    parts = [piece for part in parts for piece in partitions(part, options.batch_size)]
+    results = fork_imap(
+        _shared_partition,
+        parts,
+        options.workers,
+        {"options": worker_options},
+        cost=lambda part: sum(_post_cost(doc) for doc in part),
+        spawn_fallback=True,
+    )
+    for part, part_results in zip(parts, results, strict=True):
+        _report(part, progress)
+        yield from part_results
+
+
+def _post_cost(doc: Document) -> int:
+    """The work a post asks of the per-document stages: about its length."""
+    return len(doc.text)
+
+
+def _shared_partition(shared: Mapping[str, Any], documents: list[Document]) -> list[DocumentResult]:
+    return process_partition(documents, shared["options"])
 
 
 def dask_results(
