@@ -76,9 +76,7 @@ def fork_imap(
     if workers <= 1 or len(tasks) <= 1 or not method:
         yield from (function(shared, task) for task in tasks)
         return
-    order = list(range(len(tasks)))
-    if cost is not None:
-        order.sort(key=lambda i: -cost(tasks[i]))  # stable: ties keep the tasks' order
+    order = dispatch_order(tasks, cost)
     context = multiprocessing.get_context(method)
     done: dict[int, R] = {}
     following = 0
@@ -91,6 +89,18 @@ def fork_imap(
             while following in done:
                 yield done.pop(following)
                 following += 1
+
+
+def dispatch_order(tasks: Sequence[T], cost: Callable[[T], float] | None = None) -> list[int]:
+    """The indices of ``tasks``, costliest first (ties, or no ``cost``: in their order).
+
+    Example:
+        ``dispatch_order(["ab", "abcd", "c"], len)`` -> ``[1, 0, 2]``.
+    """
+    order = list(range(len(tasks)))
+    if cost is not None:
+        order.sort(key=lambda i: -cost(tasks[i]))  # a stable sort keeps ties in order
+    return order
 
 
 def balanced_slices(

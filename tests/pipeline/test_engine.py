@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recap_nlp import nlp
 from recap_nlp.output.tables import build_tables
+from recap_nlp.parallel import can_fork
 from recap_nlp.pipeline import engine, per_document
 from recap_nlp.pipeline import runner as pipeline
 from recap_nlp.pipeline.options import RunOptions
@@ -136,8 +139,46 @@ def test_local_workers_run_the_stages_in_worker_processes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     parsed = _counting_parse(monkeypatch)  # counts only what this process parses
-    docs = [_doc("a", "Le Web2Day a lieu à Nantes."), _doc("b", "Une belle mission à Laval.")]
+    docs = [
+        _doc("a", "Le Web2Day a lieu à Nantes."),
+        _doc("b", "Une belle mission à Laval."),
+        _doc("c", "Nous avons visité Rennes en juin."),
+    ]
     results = list(engine.iter_results(docs, RunOptions(workers=2)))
-    assert [r.doc_id for r in results] == ["a", "b"]
+    assert [r.doc_id for r in results] == ["a", "b", "c"]
     assert all(r.mentions for r in results)
-    assert parsed == []
+    # Only the first post is parsed here (it loads what the forked workers inherit).
+    assert parsed == ["a"]
+
+
+@pytest.mark.skipif(not can_fork(), reason="this platform does not fork")
+def test_workers_inherit_the_pipeline_loaded_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    loads = tmp_path / "loads.txt"  # one line per load, written by whichever process loads
+    real_load = nlp._load_with_senter
+
+    def counted_load(model: str) -> object:
+        with loads.open("a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return real_load(model)
+
+    monkeypatch.setattr(nlp, "_load_with_senter", counted_load)
+    nlp._load_pipeline.cache_clear()
+    try:
+        docs = [_doc(f"d{i}", f"Nous étions {i} à Nantes pour le Web2Day.") for i in range(6)]
+        results = list(engine.iter_results(docs, RunOptions(workers=2, batch_size=1)))
+    finally:
+        nlp._load_pipeline.cache_clear()  # the next test loads the real pipeline again
+    assert [r.doc_id for r in results] == [d.doc_id for d in docs]
+    assert loads.read_text(encoding="utf-8").split() == [str(os.getpid())]
+
+
+def test_workers_get_balanced_slices_and_the_order_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = ["Une visite à Laval."] * 5 + ["Une très longue journée à Nantes. " * 40]
+    docs = [_doc(f"d{i}", text) for i, text in enumerate(texts)]
+    results = list(engine.iter_results(docs, RunOptions(workers=2)))
+    assert [r.doc_id for r in results] == [d.doc_id for d in docs]
+    assert results == engine.compute_results(docs, RunOptions())

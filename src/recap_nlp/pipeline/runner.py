@@ -256,26 +256,41 @@ def cross_post_facts(
     mentions: list[Mention],
     workers: int = 1,
 ) -> RunFacts:
-    """Facts per post (in ``workers`` forked processes), then events and reconciliation."""
-    found = [
-        fact
-        for part in fork_map(
-            _facts_of_posts,
-            balanced_slices(documents, workers, lambda doc: len(doc.text)),
-            workers,
-            {"sentences": _group_by_doc(sentences), "mentions": _group_by_doc(mentions)},
-        )
-        for fact in part
-    ]
+    """Facts per post, then events and reconciliation across posts.
+
+    With ``workers`` > 1 the facts of slices of posts, and the passages copied between posts
+    (which only read the texts), are found in that many forked processes.
+    """
+    tasks: list[list[Document]] = [[], *balanced_slices(documents, workers, _text_length)]
+    shared = {
+        "documents": documents,
+        "sentences": _group_by_doc(sentences),
+        "mentions": _group_by_doc(mentions),
+    }
+    done = fork_map(_facts_task, tasks, workers, shared, cost=_slice_cost(documents))
+    copies: list[Copy] = done[0]  # type: ignore[assignment]
+    found = [fact for part in done[1:] for fact in part]
     events, facts = resolve_events(found, documents)
-    copies = copied_passages(documents)
     sources = describe_sources(documents, facts, events, copies, mentions)
     conflicts = reconcile(events, facts, documents, copies, sources)
     return RunFacts(facts, events, copies, sources, conflicts)
 
 
-def _facts_of_posts(shared: Mapping[str, Any], posts: list[Document]) -> list[FactMention]:
-    """The facts of a few posts, in their order (one task of ``cross_post_facts``)."""
+def _text_length(doc: Document) -> int:
+    return len(doc.text)
+
+
+def _slice_cost(documents: list[Document]) -> Callable[[list[Document]], float]:
+    """The cost of a task of ``cross_post_facts``: its texts' length (all texts: the copies)."""
+    everything = float(sum(map(_text_length, documents)))
+    return lambda posts: float(sum(map(_text_length, posts))) if posts else everything
+
+
+def _facts_task(shared: Mapping[str, Any], posts: list[Document]) -> list[Any]:
+    """One task of ``cross_post_facts``: the facts of a few posts in their order, or (for
+    no post) the passages copied between the run's posts."""
+    if not posts:
+        return copied_passages(shared["documents"])
     sentences_of, mentions_of = shared["sentences"], shared["mentions"]
     found: list[FactMention] = []
     for doc in posts:
