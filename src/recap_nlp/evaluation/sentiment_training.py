@@ -16,6 +16,10 @@ features. The shipped file
 keeps no vector: each of the ``MAX_WORDS`` most frequent words gets its three class scores
 (vector times coefficients), which gives the same logits at run time.
 
+Self-training: the labelled posts' other sentences (``evaluation/sentiment_unlabelled.py``)
+are labelled by the fitted model; those it is sure of (p >= ``SELF_TRAIN_THRESHOLD``) join the
+training set and the model is fitted again, in each fold on posts outside its scored fold.
+
 Run: ``python -m recap_nlp.evaluation.sentiment_training --realdev ../shared/realdev``
 (``make train``), or ``--cv-only`` to print the figures without writing weights (``make eval``).
 """
