@@ -140,15 +140,15 @@ def test_local_workers_run_the_stages_in_worker_processes(
 ) -> None:
     parsed = _counting_parse(monkeypatch)  # counts only what this process parses
     docs = [
-        _doc("a", "Le Web2Day a lieu à Nantes."),
-        _doc("b", "Une belle mission à Laval."),
+        _doc("a", "Le Web2Day a lieu à Nantes en juin."),
+        _doc("b", "Une mission à Laval."),
         _doc("c", "Nous avons visité Rennes en juin."),
     ]
     results = list(engine.iter_results(docs, RunOptions(workers=2)))
     assert [r.doc_id for r in results] == ["a", "b", "c"]
     assert all(r.mentions for r in results)
-    # Only the first post is parsed here (it loads what the forked workers inherit).
-    assert parsed == ["a"]
+    # Only the shortest post is parsed here (it loads what the forked workers inherit).
+    assert parsed == ["b"]
 
 
 @pytest.mark.skipif(not can_fork(), reason="this platform does not fork")
@@ -174,10 +174,10 @@ def test_workers_inherit_the_pipeline_loaded_once(
     assert loads.read_text(encoding="utf-8").split() == [str(os.getpid())]
 
 
-def test_workers_get_balanced_slices_and_the_order_is_kept(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    texts = ["Une visite à Laval."] * 5 + ["Une très longue journée à Nantes. " * 40]
+def test_workers_keep_the_order_of_posts_of_any_length() -> None:
+    # The shortest post (run in this process) sits in the middle; the longest is last.
+    visit = "Une visite à Laval en juin."
+    texts = [visit, visit, "À Laval.", visit, visit, "Une longue journée à Nantes. " * 40]
     docs = [_doc(f"d{i}", text) for i, text in enumerate(texts)]
     results = list(engine.iter_results(docs, RunOptions(workers=2)))
     assert [r.doc_id for r in results] == [d.doc_id for d in docs]

@@ -128,23 +128,19 @@ def pool_results(
 ) -> Iterator[DocumentResult]:
     """The per-document stages in ``options.workers`` local processes, in document order.
 
-    The first post is run here: that loads the spaCy pipeline and the tables the stages read
-    in this process, and the forked workers inherit them (copy-on-write) instead of loading
-    them again each, as do the cross-post stages run here afterwards. The other posts go to
-    the workers in slices of about equal length, the longest handed out first; each worker
-    parses a slice and runs the per-document stages on it, as a Dask task does: only the
-    finished records come back, never spaCy ``Doc`` objects. Where processes cannot fork
-    they are spawned, each loading the pipeline once.
+    The shortest post is run here first: that loads the spaCy pipeline and the tables the
+    stages read in this process, and the forked workers inherit them (copy-on-write) instead
+    of loading them again each, as do the cross-post stages run here afterwards. The other
+    posts go to the workers in slices of about equal length, the longest handed out first;
+    each worker parses a slice and runs the per-document stages on it, as a Dask task does:
+    only the finished records come back, never spaCy ``Doc`` objects. Where processes cannot
+    fork they are spawned, each loading the pipeline once.
     """
     worker_options = replace(options, workers=1, cache_dir=None)
-    first, others = list(documents[:1]), documents[1:]
-    yield from process_documents(first, worker_options, progress)
-    parts = balanced_slices(
-        others,
-        options.workers,
-        _post_cost,
-        per_worker=PARTITIONS_PER_WORKER,
-    )
+    here = min(range(len(documents)), key=lambda i: (_post_cost(documents[i]), i))
+    held = list(process_documents([documents[here]], worker_options, progress))
+    others = [doc for i, doc in enumerate(documents) if i != here]
+    parts = balanced_slices(others, options.workers, _post_cost, per_worker=PARTITIONS_PER_WORKER)
     parts = [piece for part in parts for piece in partitions(part, options.batch_size)]
     results = fork_imap(
         _shared_partition,
@@ -154,9 +150,15 @@ def pool_results(
         cost=lambda part: sum(_post_cost(doc) for doc in part),
         spawn_fallback=True,
     )
+    position = {doc.doc_id: i for i, doc in enumerate(documents)}
     for part, part_results in zip(parts, results, strict=True):
+        for item in part_results:
+            if held and position[item.doc_id] > here:
+                yield from held  # the post run here, in its place
+                held = []
+            yield item
         _report(part, progress)
-        yield from part_results
+    yield from held
 
 
 def _post_cost(doc: Document) -> int:
