@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -135,8 +135,12 @@ def is_french_word(word: str) -> bool:
     return word in lemmas or word in forms  # type: ignore[operator]
 
 
+@lru_cache(maxsize=2**16)
 def fold_key(text: str) -> str:
     """The key grouping a post's mentions of one name: case, accents, articles folded.
+
+    Each distinct name is folded once per process (a bounded cache): a post's names are
+    grouped, featured and changed, each time by this key.
 
     Example: ``fold_key("la Conférence")`` -> ``"conference"``.
     """
