@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
@@ -63,6 +64,8 @@ from recap_nlp.entities.spans import (
     portfolio_candidates,
     tail_candidates,
     token_event_candidates,
+    token_texts,
+    tokens_among,
     word_end,
 )
 from recap_nlp.entities.terms import is_description
@@ -298,9 +301,10 @@ class EntityRefiner:
     def lookup_candidates(self, doc: Doc, accepted: list[Candidate]) -> Iterable[Candidate]:
         """Known places and first names the model missed."""
         covered = {i for c in accepted for i in range(c.start, c.end)}
+        texts = token_texts(doc)
         i = 0
         while i < len(doc):
-            if i in covered or not is_capitalised(doc[i]):
+            if i in covered or not texts[i][:1].isupper():  # is_capitalised(doc[i])
                 i += 1
                 continue
             found = self._place_at(doc, i, covered) or self._person_at(doc, i, covered)
@@ -371,7 +375,8 @@ _CITY_HALLS = frozenset({"mairie", "préfecture", "municipalité", "sous-préfec
 
 def _city_hall_candidates(doc: Doc, places: Places) -> Iterable[Candidate]:
     """A lowercase "mairie de <city>" is the city's administration: "la mairie de Lyon"."""
-    for tok in doc:
+    for k in tokens_among(doc, _CITY_HALLS, LOWER):
+        tok = doc[k]
         if not tok.is_lower or tok.lower_ not in _CITY_HALLS or tok.i + 2 >= len(doc):
             continue
         if doc[tok.i + 1].lower_ not in {"de", "d'"}:
