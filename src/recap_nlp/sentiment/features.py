@@ -366,9 +366,10 @@ def sentence_features(text: str) -> dict[str, float]:
     _contrast_features(tokens, feats)
     inside = _concession_spans(tokens)
     _concession_features(tokens, inside, feats)
-    norm2 = math.sqrt(sum(v * v for k, v in feats.items() if k.startswith(SPARSE_PREFIXES)))
-    for k in feats:
-        if norm2 and k.startswith(SPARSE_PREFIXES):
+    sparse = [k for k in feats if k.startswith(SPARSE_PREFIXES)]
+    norm2 = math.sqrt(sum(feats[k] * feats[k] for k in sparse))
+    if norm2:
+        for k in sparse:
             feats[k] = round(feats[k] / norm2, 6)
     pivot_at = text_norm.rfind(" mais ")
     for name, start in frames_in(text_norm):
