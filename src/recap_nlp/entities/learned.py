@@ -194,7 +194,9 @@ def name_features(doc: Document, key: str, group: Sequence[Mention]) -> dict[str
     if len(words) == 1 and surface.isupper() and len(surface) > 4:
         feats["caps_word"] = 1.0  # a heading in capitals: "POSITION"
     lowered = surface.lower()
-    if lowered != surface and re.search(rf"(?<!\w){re.escape(lowered)}(?!\w)", doc.text):
+    # the plain substring test before the regex: most names are never written in lower case
+    written_lower = lowered != surface and lowered in doc.text
+    if written_lower and re.search(rf"(?<!\w){re.escape(lowered)}(?!\w)", doc.text):
         feats["also_lowercase"] = 1.0  # written as a common word elsewhere: "le pattern"
     return feats
 
