@@ -249,8 +249,9 @@ def logits(model: Model, text: str) -> tuple[np.ndarray, list[str], np.ndarray, 
     if rows:
         per_word = model.word_scores[rows] / len(rows)
         scores = scores + per_word.sum(axis=0)
-        for w, row in zip(words, per_word, strict=True):
-            _add(word_part, w, float(row[0] - row[2]))
+        # each word's positive minus negative score, subtracted for all the words at once
+        for w, signed in zip(words, (per_word[:, 0] - per_word[:, 2]).tolist(), strict=True):
+            _add(word_part, w, signed)
     return scores, keys, values, word_part
 
 
