@@ -410,7 +410,12 @@ def test_desire_luck_failure_and_missing_out_frames() -> None:
 
 
 def test_frame_screen_starts_at_word_boundaries() -> None:
-    from recap_nlp.sentiment.features import frame_screen, load_frames, starts_at_word_boundary
+    from recap_nlp.sentiment.features import (
+        frame_screen,
+        frames_in,
+        load_frames,
+        starts_at_word_boundary,
+    )
 
     assert starts_at_word_boundary(r"(?<!nos )(?<!mes )\battente\b")
     assert starts_at_word_boundary(r"\b(?:un|deux) trois")
@@ -423,6 +428,13 @@ def test_frame_screen_starts_at_word_boundaries() -> None:
     assert all(starts_at_word_boundary(f.pattern.pattern) for f in load_frames())
     screen = frame_screen()
     assert screen is not None and screen.pattern.startswith(r"\b(?:")
+    # leading lookbehinds are left to the patterns themselves (inner ones stay)
+    inside = sum(f.pattern.pattern.count("(?<!") for f in load_frames())
+    assert screen.pattern.count("(?<!") < inside
+    # the screen lets through whatever a frame matches, and more: "nos attentes" is no wait
+    assert screen.search("nos attentes étaient hautes.") is not None
+    assert "waiting" not in [name for name, _ in frames_in("nos attentes étaient hautes.")]
+    assert "waiting" in [name for name, _ in frames_in("une attente interminable.")]
 
 
 def test_score_tokens_is_score_text() -> None:

@@ -82,7 +82,7 @@ def tokens_among(doc: Doc, words: frozenset[str], attr: int = ORTH) -> list[int]
 
 @lru_cache(maxsize=64)
 def _string_ids(words: frozenset[str]) -> np.ndarray:
-    """The ids spaCy gives ``words`` (their hashes, or its symbols): the same in every vocabulary."""
+    """The ids spaCy gives ``words`` (hashes, or its symbols): the same in every vocabulary."""
     return np.fromiter((get_string_id(w) for w in words), dtype=np.uint64, count=len(words))
 
 

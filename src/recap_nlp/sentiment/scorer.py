@@ -231,8 +231,8 @@ def score_tokens(
     saves computing them twice (the result is the same).
 
     Example:
-        >>> tokens = tokenize("Ce n'est pas une bonne idée.")
-        >>> score_tokens(tokens, _contributions(tokens)) == score_text("Ce n'est pas une bonne idée.")
+        >>> tokens = tokenize("Pas une bonne idée.")
+        >>> score_tokens(tokens, _contributions(tokens)) == score_text("Pas une bonne idée.")
         True
     """
     weighted = _weighted(tokens, contributions)
