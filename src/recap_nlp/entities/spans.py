@@ -29,7 +29,9 @@ _PERIODS = "printemps automne hiver an année mois semaine jour soir matin"
 _TIME_WORDS = frozenset(f"{_MONTHS} {_PERIODS}".split())
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&]*[A-Z0-9]$")
 _MAX_NAME_TOKENS = 13
-_HYPHENS = frozenset({"-", "‐", "‑"})
+#: The hyphens ``is_glued_hyphen`` accepts.
+HYPHENS = frozenset({"-", "‐", "‑"})
+_HYPHENS = HYPHENS
 # words an acronym skips: "CCI" for "Chambre de commerce et d'industrie"
 _FUNCTION_WORDS = word_set("acronym_skipped_words")
 # a small number closing a university name: "Université Lyon 1", "Paris 8"
