@@ -16,6 +16,10 @@ features. The shipped file
 keeps no vector: each of the ``MAX_WORDS`` most frequent words gets its three class scores
 (vector times coefficients), which gives the same logits at run time.
 
+Self-training: the labelled posts' other sentences (``evaluation/sentiment_unlabelled.py``)
+are labelled by the fitted model; those it is sure of (p >= ``SELF_TRAIN_THRESHOLD``) join the
+training set and the model is fitted again, in each fold on posts outside its scored fold.
+
 Run: ``python -m recap_nlp.evaluation.sentiment_training --realdev ../shared/realdev``
 (``make train``), or ``--cv-only`` to print the figures without writing weights (``make eval``).
 """
@@ -38,6 +42,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
+from recap_nlp.evaluation.sentiment_unlabelled import (
+    SELF_TRAIN_THRESHOLD,
+    Unlabelled,
+    outside,
+    unlabelled_sentences,
+)
 from recap_nlp.sentiment.classifier import (
     CLASSES,
     MODEL_FORMAT,
@@ -60,6 +70,9 @@ from recap_nlp.sentiment.scorer import score_text, score_text_lexicon_only
 REPO = Path(__file__).resolve().parents[3]
 PROJECT_GOLD = REPO / "tests" / "gold" / "sentiment.tsv"
 OWN_SENTENCES = REPO / "tests" / "gold" / "sentiment_phenomena.tsv"
+SEED_POSTS = REPO / "corpus"  # the posts of the project's labelled sentences (tests/gold)
+# Never trained on, not even as an unlabelled sentence of a post (a check of kinds).
+HELDOUT_KINDS = REPO / "tests" / "sentiment" / "heldout_kinds.tsv"
 # Fixed a priori: n-grams seen in fewer training sentences are dropped; dense signals are kept.
 MIN_DF = 2
 ALWAYS_KEEP = ("f:", "lex:", "p:")
@@ -235,6 +248,52 @@ def logits_for(fitted: Fitted, feats, dense: np.ndarray | None = None) -> np.nda
     return np.asarray(out)
 
 
+@dataclass(frozen=True)
+class Pool:
+    """Unlabelled sentences for self-training, with their features and word vectors."""
+
+    items: tuple[Unlabelled, ...] = ()
+    feats: tuple[dict[str, float], ...] = ()
+    dense: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, items: Sequence[Unlabelled], vectors: WordVectors | None = None) -> Pool:
+        """Features (and mean word vectors) of ``items``, computed once."""
+        dense = None if vectors is None else np.array([vectors.sentence(u.text) for u in items])
+        if dense is not None and not len(items):
+            dense = None
+        return cls(tuple(items), tuple(sentence_features(u.text) for u in items), dense)
+
+
+def self_train(
+    fitted: Fitted,
+    feats: Sequence[dict[str, float]],
+    labels: Sequence[str],
+    c: float,
+    dense: np.ndarray | None,
+    pool: Pool,
+    idx: Sequence[int],
+) -> tuple[Fitted, list[int], list[str]]:
+    """Refit with the pool sentences ``idx`` that ``fitted`` labels with p >= the threshold.
+
+    Returns the new fit and the pool indices and labels it added (none: ``fitted`` itself).
+    """
+    if not idx:
+        return fitted, [], []
+    u_dense = None if pool.dense is None or dense is None else pool.dense[list(idx)]
+    scores = logits_for(fitted, [pool.feats[i] for i in idx], u_dense)
+    z = scores - scores.max(axis=1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    keep = [k for k in range(len(idx)) if p[k].max() >= SELF_TRAIN_THRESHOLD]
+    if not keep:
+        return fitted, [], []
+    added = [idx[k] for k in keep]
+    pseudo = [CLASSES[int(np.argmax(p[k]))] for k in keep]
+    all_feats = [*feats, *(pool.feats[i] for i in added)]
+    all_dense = None if u_dense is None else np.vstack([dense, u_dense[keep]])
+    return fit(all_feats, [*labels, *pseudo], c, all_dense), added, pseudo
+
+
 def _take(dense: np.ndarray | None, idx: Sequence[int]) -> np.ndarray | None:
     return None if dense is None else dense[list(idx)]
 
@@ -280,8 +339,13 @@ def cross_validate(
     c: float | None = None,
     vectors: WordVectors | None = None,
     n_splits: int = OUTER_FOLDS,
+    pool: Pool = Pool(),
 ) -> CVReport:
-    """Grouped out-of-fold scores of the classifier (C nested unless given) and the lexicon."""
+    """Grouped out-of-fold scores of the classifier (C nested unless given) and the lexicon.
+
+    With a ``pool``, each fold is self-trained on the pool sentences of the posts outside its
+    scored fold (C chosen on the labelled sentences alone).
+    """
     feats = [sentence_features(e.text) for e in examples]
     dense = _dense(examples, vectors)
     real = [i for i, e in enumerate(examples) if e.origin != "own"]
@@ -300,6 +364,16 @@ def cross_validate(
         )
         chosen.append(fold_c)
         fitted = fit(train_feats, _labels(examples, train), fold_c, _take(dense, train))
+        scored_posts = {examples[i].group for i in test}
+        fitted, _, _ = self_train(
+            fitted,
+            train_feats,
+            _labels(examples, train),
+            fold_c,
+            _take(dense, train),
+            pool,
+            outside(pool.items, scored_posts),
+        )
         scores[test] = logits_for(fitted, [feats[i] for i in test], _take(dense, test))
     rows = []
     for origin in sorted({examples[i].origin for i in real}):
@@ -366,14 +440,24 @@ def _word_table(fitted: Fitted, vectors: WordVectors | None) -> dict[str, np.nda
 
 
 def train_model(
-    examples: Sequence[Example], c: float | None = None, vectors: WordVectors | None = None
+    examples: Sequence[Example],
+    c: float | None = None,
+    vectors: WordVectors | None = None,
+    pool: Pool = Pool(),
 ) -> tuple[dict[str, np.ndarray], CVReport]:
-    """Cross-validate, then fit on every example; return the arrays to save and the CV report."""
-    report = cross_validate(examples, c, vectors)
+    """Cross-validate, then fit on every example; return the arrays to save and the CV report.
+
+    With a ``pool`` of unlabelled sentences, the final fit is self-trained on all of it.
+    """
+    report = cross_validate(examples, c, vectors, pool=pool)
     feats = [sentence_features(e.text) for e in examples]
     dense = _dense(examples, vectors)
+    labels = [e.label for e in examples]
     final_c = c if c is not None else choose_c(examples, feats, dense)
-    fitted = fit(feats, [e.label for e in examples], final_c, dense)
+    fitted = fit(feats, labels, final_c, dense)
+    fitted, added, pseudo = self_train(
+        fitted, feats, labels, final_c, dense, pool, list(range(len(pool.items)))
+    )
     # run time multiplies raw feature values by the shipped coefficients: fold the weights in
     raw_coef = fitted.coef * np.array([block_weight(n) for n in fitted.names])
     keep = np.abs(raw_coef).max(axis=0) >= 1e-6
@@ -385,9 +469,17 @@ def train_model(
         "temperature": fit_temperature(report.logits, report.gold),
         "vectors": VECTORS_MODEL if vectors is not None else None,
         "training": dict(sorted(Counter(e.origin for e in examples).items())),
+        "self_training": {
+            "threshold": SELF_TRAIN_THRESHOLD,
+            "unlabelled": len(pool.items),
+            "pseudo_labelled": dict(sorted(Counter(pseudo).items())),
+        },
         "cv": _figures(report.rows),
         "cv_chosen_c": list(report.chosen_c),
-        "trained_on": sorted({text_digest(e.text) for e in examples}),
+        "trained_on": sorted(
+            {text_digest(e.text) for e in examples}
+            | {text_digest(pool.items[i].text) for i in added}
+        ),
     }
     arrays = {
         "meta": pack_strings([json.dumps(meta, ensure_ascii=False, sort_keys=True)]),
@@ -435,10 +527,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     vectors = load_word_vectors()
     if vectors is None:
         print(f"{VECTORS_MODEL} not installed (pip install '.[train]'): no word-vector features")
+    sources = [(SEED_POSTS, "pj:")] + ([(args.realdev / "posts", "rd:")] if found else [])
+    held_out = [line.split("\t")[0] for line in HELDOUT_KINDS.read_text("utf-8").splitlines()[1:]]
+    pool = Pool.of(unlabelled_sentences(sources, [e.text for e in examples] + held_out), vectors)
+    print(f"unlabelled sentences of those posts for self-training: {len(pool.items)}")
     if args.cv_only:
-        report = cross_validate(examples, vectors=vectors)
+        report = cross_validate(examples, vectors=vectors, pool=pool)
     else:
-        arrays, report = train_model(examples, vectors=vectors)
+        arrays, report = train_model(examples, vectors=vectors, pool=pool)
         save_model(arrays, args.out)
         print(f"wrote {args.out} ({len(arrays['coef'][0])} features)")
     print("grouped cross-validation (no scored sentence from a post seen in training):")
