@@ -10,7 +10,6 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 
-from spacy.attrs import IS_ALPHA, IS_STOP, LEMMA
 from spacy.tokens import Doc
 
 from recap_nlp.entities import extract_mentions
@@ -100,9 +99,6 @@ def sentence_spans(
     """Sentences in original offsets (those without a letter or digit dropped) and their lemmas."""
     spans: list[SentenceSpan] = []
     lemmas: list[str] = []
-    # the tokens' lemmas and flags read once for the post, not through a Token each
-    strings = sdoc.vocab.strings
-    keys = sdoc.to_array([LEMMA, IS_ALPHA, IS_STOP]).tolist() if len(sdoc) else []
     for sent in sdoc.sents:
         start, end = normalized.to_original(sent.start_char, sent.end_char)
         raw = doc.text[start:end]
@@ -111,6 +107,5 @@ def sentence_spans(
             continue  # blank, or a list marker standing alone
         lead = len(raw) - len(raw.lstrip())
         spans.append(SentenceSpan(doc.doc_id, start + lead, start + lead + len(text), text))
-        words = (strings[k[0]].lower() for k in keys[sent.start : sent.end] if k[1] and not k[2])
-        lemmas.append(" ".join(words))
+        lemmas.append(" ".join(t.lemma_.lower() for t in sent if t.is_alpha and not t.is_stop))
     return spans, lemmas
