@@ -408,3 +408,40 @@ def test_desire_luck_failure_and_missing_out_frames() -> None:
     assert "hardship" in _frames("Après trois relances, plus aucun espoir de réponse.")
     assert "hardship" in _frames("Je suis passée à côté de la soirée d'ouverture.")
     assert "hardship" not in _frames("Le cortège est passé à côté de nous sans s'arrêter.")
+
+
+def test_frame_screen_starts_at_word_boundaries() -> None:
+    from recap_nlp.sentiment.features import (
+        frame_screen,
+        frames_in,
+        load_frames,
+        starts_at_word_boundary,
+    )
+
+    assert starts_at_word_boundary(r"(?<!nos )(?<!mes )\battente\b")
+    assert starts_at_word_boundary(r"\b(?:un|deux) trois")
+    assert not starts_at_word_boundary(r"\bun|deux")  # "deux" matches anywhere
+    assert not starts_at_word_boundary(r"\b?un")
+    assert not starts_at_word_boundary(r"(?<=\w)\bun")  # an escape in the lookbehind: not skipped
+    assert not starts_at_word_boundary(r"un\b")
+    assert starts_at_word_boundary(r"\b[|]un")  # a bar inside a class is a character
+    # the shipped frames all qualify, so the screen tests "\b" first
+    assert all(starts_at_word_boundary(f.pattern.pattern) for f in load_frames())
+    screen = frame_screen()
+    assert screen is not None and screen.pattern.startswith(r"\b(?:")
+    # leading lookbehinds are left to the patterns themselves (inner ones stay)
+    inside = sum(f.pattern.pattern.count("(?<!") for f in load_frames())
+    assert screen.pattern.count("(?<!") < inside
+    # the screen lets through whatever a frame matches, and more: "nos attentes" is no wait
+    assert screen.search("nos attentes étaient hautes.") is not None
+    assert "waiting" not in [name for name, _ in frames_in("nos attentes étaient hautes.")]
+    assert "waiting" in [name for name, _ in frames_in("une attente interminable.")]
+
+
+def test_score_tokens_is_score_text() -> None:
+    from recap_nlp.sentiment.scorer import _contributions, score_text, score_tokens, tokenize
+
+    for text in ["Ce n'est pas une bonne idée.", "Un vrai coup de cœur, mais trop cher !", "Bof."]:
+        tokens = tokenize(text)
+        assert score_tokens(tokens) == score_text(text)
+        assert score_tokens(tokens, _contributions(tokens)) == score_text(text)

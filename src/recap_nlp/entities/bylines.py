@@ -16,7 +16,13 @@ from itertools import pairwise
 from spacy.tokens import Doc
 
 from recap_nlp.entities.labels import Lexicon, is_first_name
-from recap_nlp.entities.spans import Candidate, is_acronym, is_capitalised, is_glued_hyphen
+from recap_nlp.entities.spans import (
+    Candidate,
+    is_acronym,
+    is_capitalised,
+    is_glued_hyphen,
+    token_texts,
+)
 from recap_nlp.french import word_set
 
 _DASHES = frozenset({"-", "–", "—", "|"})
@@ -189,12 +195,13 @@ def _opens_line(doc: Doc, i: int) -> bool:
 def site_names(doc: Doc, covered: set[int]) -> list[Candidate]:
     """Web sites named by their domain, outside links: "sur lesjoiesducode.fr" is an ORG."""
     found = []
-    for tok in doc:
-        if tok.i in covered or not _SITE.match(tok.text) or tok.like_email:
+    texts = token_texts(doc)
+    for i, text in enumerate(texts):
+        if i in covered or not _SITE.match(text) or doc[i].like_email:
             continue
-        before = doc[tok.i - 1].text if tok.i > 0 else ""
-        after = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+        before = texts[i - 1] if i > 0 else ""
+        after = texts[i + 1] if i + 1 < len(doc) else ""
         if before.endswith(("/", "@", ".", ":")) or after.startswith(("/", "@")):
             continue
-        found.append(Candidate(tok.i, tok.i + 1, "ORG", "cue"))
+        found.append(Candidate(i, i + 1, "ORG", "cue"))
     return found

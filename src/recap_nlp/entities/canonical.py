@@ -27,7 +27,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -57,8 +57,9 @@ _PrefixIndex = dict[tuple[str, str], dict[Key, set[str]]]
 _SurnameIndex = dict[tuple[str, str], set[Key]]
 
 
+@lru_cache(maxsize=2**16)
 def fold(text: str) -> str:
-    """Fold a name for grouping.
+    """Fold a name for grouping (each distinct name once: a bounded cache).
 
     Example: ``fold("la Angers French Tech")`` -> ``"angers french tech"``;
     ``fold("Web à Québec 2014")`` -> ``"web a quebec"``.

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from spacy.attrs import LOWER, SPACY
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
@@ -63,6 +64,8 @@ from recap_nlp.entities.spans import (
     portfolio_candidates,
     tail_candidates,
     token_event_candidates,
+    token_texts,
+    tokens_among,
     word_end,
 )
 from recap_nlp.entities.terms import is_description
@@ -298,22 +301,33 @@ class EntityRefiner:
     def lookup_candidates(self, doc: Doc, accepted: list[Candidate]) -> Iterable[Candidate]:
         """Known places and first names the model missed."""
         covered = {i for c in accepted for i in range(c.start, c.end)}
+        texts = token_texts(doc)
+        spaces = [" " if space else "" for space in doc.to_array(SPACY).tolist()]
         i = 0
         while i < len(doc):
-            if i in covered or not is_capitalised(doc[i]):
+            if i in covered or not texts[i][:1].isupper():  # is_capitalised(doc[i])
                 i += 1
                 continue
-            found = self._place_at(doc, i, covered) or self._person_at(doc, i, covered)
+            found = self._place_at(doc, i, covered, texts, spaces) or self._person_at(
+                doc, i, covered
+            )
             if found is None:
                 i += 1
                 continue
             yield found
             i = found.end
 
-    def _place_at(self, doc: Doc, i: int, covered: set[int]) -> Candidate | None:
+    def _place_at(
+        self, doc: Doc, i: int, covered: set[int], texts: list[str], spaces: list[str]
+    ) -> Candidate | None:
+        """The longest known place from ``i``; ``texts`` and ``spaces`` are the tokens' texts
+        and trailing spaces, which spell each range's text without making a ``Span``."""
         for end in range(min(len(doc), i + _MAX_PLACE_TOKENS), i, -1):
             if covered & set(range(i, end)):
                 continue
+            text = "".join(texts[k] + spaces[k] for k in range(i, end - 1)) + texts[end - 1]
+            if self.lex.places.label(text) is None:
+                continue  # place_label's answer (doc[i:end].text is this text)
             label = place_label(doc, i, end, self.lex)
             if label is not None and self._place_context_ok(doc, i, end, label):
                 return Candidate(i, end, label, "lookup")
@@ -371,7 +385,8 @@ _CITY_HALLS = frozenset({"mairie", "préfecture", "municipalité", "sous-préfec
 
 def _city_hall_candidates(doc: Doc, places: Places) -> Iterable[Candidate]:
     """A lowercase "mairie de <city>" is the city's administration: "la mairie de Lyon"."""
-    for tok in doc:
+    for k in tokens_among(doc, _CITY_HALLS, LOWER):
+        tok = doc[k]
         if not tok.is_lower or tok.lower_ not in _CITY_HALLS or tok.i + 2 >= len(doc):
             continue
         if doc[tok.i + 1].lower_ not in {"de", "d'"}:

@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -135,8 +135,12 @@ def is_french_word(word: str) -> bool:
     return word in lemmas or word in forms  # type: ignore[operator]
 
 
+@lru_cache(maxsize=2**16)
 def fold_key(text: str) -> str:
     """The key grouping a post's mentions of one name: case, accents, articles folded.
+
+    Each distinct name is folded once per process (a bounded cache): a post's names are
+    grouped, featured and changed, each time by this key.
 
     Example: ``fold_key("la Conférence")`` -> ``"conference"``.
     """
@@ -190,7 +194,9 @@ def name_features(doc: Document, key: str, group: Sequence[Mention]) -> dict[str
     if len(words) == 1 and surface.isupper() and len(surface) > 4:
         feats["caps_word"] = 1.0  # a heading in capitals: "POSITION"
     lowered = surface.lower()
-    if lowered != surface and re.search(rf"(?<!\w){re.escape(lowered)}(?!\w)", doc.text):
+    # the plain substring test before the regex: most names are never written in lower case
+    written_lower = lowered != surface and lowered in doc.text
+    if written_lower and re.search(rf"(?<!\w){re.escape(lowered)}(?!\w)", doc.text):
         feats["also_lowercase"] = 1.0  # written as a common word elsewhere: "le pattern"
     return feats
 

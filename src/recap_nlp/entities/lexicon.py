@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -163,10 +163,12 @@ def ruler_patterns() -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(line) for line in lines if line.strip())
 
 
+@lru_cache(maxsize=2**16)
 def strip_accents(text: str) -> str:
     """``"Québec Numérique"`` -> ``"Quebec Numerique"``: case kept, compatibility forms folded.
 
     :func:`recap_nlp.french.fold` without lowering and with NFKD ("𝙰" -> "A"), as the entity
-    rules have always compared names.
+    rules have always compared names. Names and words recur across a post and a run: each
+    distinct text is folded once (a bounded cache).
     """
     return fold(text, lower=False, compatibility=True)

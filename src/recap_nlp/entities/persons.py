@@ -15,7 +15,14 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span
 
 from recap_nlp.entities.labels import Lexicon, beside_role_noun, is_first_name, not_a_name_kind
-from recap_nlp.entities.spans import Candidate, is_capitalised, is_glued_hyphen, word_end
+from recap_nlp.entities.spans import (
+    HYPHENS,
+    Candidate,
+    is_capitalised,
+    is_glued_hyphen,
+    token_texts,
+    word_end,
+)
 
 #: lowercase particles inside a surname: "Anne-Laure de Villiers", "Ludwig van Beethoven"
 _PARTICLES = frozenset({"de", "du", "des", "d'", "van", "von", "der", "den", "di", "da", "le"})
@@ -130,13 +137,18 @@ def person_references(
     place; a place after its preposition ("à Laval") stays a place.
     """
     result = [_as_reference(doc, c, parts, lex) for c in accepted]
+    if not parts:  # no full name in the post: no later reference to look for
+        return sorted(result, key=lambda c: c.start)
     covered = {i for c in result for i in range(c.start, c.end)}
+    texts = token_texts(doc)  # the words' ends and capitals read from the texts
+    last = len(doc) - 1
     i = 0
     while i < len(doc):
-        j = word_end(doc, i)
+        j = i + 1  # word_end(doc, i), testing only hyphens for a glued one
+        while j < last and texts[j] in HYPHENS and is_glued_hyphen(doc, j):
+            j += 2
         if (
-            parts  # no full name in the post: no later reference to look for
-            and is_capitalised(doc[i])
+            texts[i][:1].isupper()  # is_capitalised(doc[i])
             and not covered & set(range(i, j))
             and _reference_at(doc, i, j, parts, lex)
         ):

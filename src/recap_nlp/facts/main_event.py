@@ -544,9 +544,17 @@ def _cities_beside(ctx: FactContext, name: EventName, anchor: int) -> list[tuple
         ):
             found.append((mention.canonical or mention.text, "the venue's town"))
     for adjective, city, pattern in _adjective_patterns():
-        if pattern.search(text):
+        # the adjective alone first (a quick scan): the pattern, which tries its nouns at every
+        # position, can only match where the adjective is written
+        if _adjective_alone(adjective).search(text) and pattern.search(text):
             found.append((city, f"« {adjective} » beside the event"))
     return found
+
+
+@cache
+def _adjective_alone(adjective: str) -> re.Pattern[str]:
+    """The adjective as ``_adjective_patterns`` writes it, with the same flag (a part of it)."""
+    return re.compile(adjective, re.I)
 
 
 @cache

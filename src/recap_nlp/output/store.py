@@ -18,6 +18,7 @@ import types
 import typing
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,13 @@ def _sql_type(hint: Any) -> str:
 
 
 def _row(record: Any) -> dict[str, Any]:
-    return {f.name: _cell(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    return {name: _cell(getattr(record, name)) for name in _field_names(type(record))}
+
+
+@lru_cache(maxsize=64)
+def _field_names(record_type: type) -> tuple[str, ...]:
+    """The fields of a record type, read once (``dataclasses.fields`` per row adds up)."""
+    return tuple(f.name for f in dataclasses.fields(record_type))
 
 
 def _cell(value: Any) -> Any:

@@ -149,12 +149,16 @@ def _owners(text: str) -> dict[str, list[str]]:
     """Which words each word-level feature belongs to, so drivers read as words."""
     owners: dict[str, list[str]] = {}
     words = [t.key for t in tokenize(text) if t.kind in ("word", "idiom", "multi")]
-    for w in words:
-        s = stem(w)
-        for key in {"w:" + w, "s:" + s, "n:" + s, "a:" + s}:
-            owners.setdefault(key, []).append(w)
-    for a, b in pairwise(words):
-        owners.setdefault(f"b:{stem(a)}_{stem(b)}", []).extend([a, b])
+    stems = [stem(w) for w in words]
+    for w, s in zip(words, stems, strict=True):
+        for key in ("w:" + w, "s:" + s, "n:" + s, "a:" + s):  # four distinct keys
+            found = owners.get(key)
+            if found is None:
+                owners[key] = [w]
+            else:
+                found.append(w)
+    for (a, stem_a), (b, stem_b) in pairwise(zip(words, stems, strict=True)):
+        owners.setdefault(f"b:{stem_a}_{stem_b}", []).extend([a, b])
     return owners
 
 
@@ -193,6 +197,9 @@ def _add(totals: dict[str, float], name: str, value: float) -> None:
     totals[name] = totals.get(name, 0.0) + value
 
 
+_WORD_KINDS = frozenset({"w:", "s:", "n:", "a:", "b:"})
+
+
 def _drivers(
     text: str, keys: list[str], contributions: np.ndarray, word_part: dict[str, float]
 ) -> tuple[str, ...]:
@@ -203,12 +210,16 @@ def _drivers(
     owners = _owners(text)
     totals = dict(word_part)
     for key, contribution in zip(keys, contributions.tolist(), strict=True):
-        who = owners.get(key) if key[:2] in ("w:", "s:", "n:", "a:", "b:") else None
+        who = owners.get(key) if key[:2] in _WORD_KINDS else None
         if who:
+            share = contribution / len(who)
+            mark = "¬" if key.startswith("n:") else ""
             for word in who:
-                _add(totals, ("¬" if key.startswith("n:") else "") + word, contribution / len(who))
+                name = mark + word
+                totals[name] = totals.get(name, 0.0) + share
         else:
-            _add(totals, _display(key), contribution)
+            name = _display(key)
+            totals[name] = totals.get(name, 0.0) + contribution
     stop = function_words()
     ranked = sorted(
         ((k, v) for k, v in totals.items() if k.lstrip("¬") not in stop),
@@ -238,8 +249,9 @@ def logits(model: Model, text: str) -> tuple[np.ndarray, list[str], np.ndarray, 
     if rows:
         per_word = model.word_scores[rows] / len(rows)
         scores = scores + per_word.sum(axis=0)
-        for w, row in zip(words, per_word, strict=True):
-            _add(word_part, w, float(row[0] - row[2]))
+        # each word's positive minus negative score, subtracted for all the words at once
+        for w, signed in zip(words, (per_word[:, 0] - per_word[:, 2]).tolist(), strict=True):
+            _add(word_part, w, signed)
     return scores, keys, values, word_part
 
 

@@ -23,7 +23,7 @@ from itertools import pairwise
 
 from recap_nlp import french
 from recap_nlp.sentiment.lexicon import load_lexicon, normalise
-from recap_nlp.sentiment.scorer import _contrast_index, _contributions, score_text, tokenize
+from recap_nlp.sentiment.scorer import _contrast_index, _contributions, score_tokens, tokenize
 
 # Words that open a negation scope, and how many following words it covers.
 _NEGATORS = frozenset({"pas", "jamais", "rien", "aucun", "aucune", "guère", "sans", "ni", "plus"})
@@ -72,6 +72,8 @@ _EMPHASIS = re.compile(r"[*_]+")
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")
 # "\1", "(?P=name)": what ties a pattern to its own group numbers or names.
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+# Lookbehinds at the start of a pattern, without brackets or escapes inside: "(?<!nos )".
+_LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<[!=][^()\\]*\))+")
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,9 @@ def frame_screen() -> re.Pattern[str] | None:
     """One regex that matches wherever any frame pattern does: no match means no frame.
 
     An alternation finds a match if and only if one of its branches does, so a sentence it
-    does not match holds no frame. A pattern with a back-reference would be renumbered in
-    the alternation, so the screen is then left out (None), as when flags differ.
+    does not match holds no frame (it may match where no frame is: the patterns decide). A
+    pattern with a back-reference would be renumbered in the alternation, so the screen is then
+    left out (None), as when flags differ.
 
     Example:
         >>> frame_screen().search("nous avons visité le musée.") is None
@@ -166,10 +169,61 @@ def frame_screen() -> re.Pattern[str] | None:
     flags = {p.flags for p in patterns}
     if len(flags) != 1:
         return None
+    alternation = "|".join(f"(?:{p.pattern})" for p in patterns)
+    if all(starts_at_word_boundary(p.pattern) for p in patterns):
+        # Every match starts where "\b" holds: tested first, it spares the other positions
+        # (most of a sentence) the trial of every branch. The leading lookbehinds are left
+        # out: without them a branch matches wherever it did and more, which a screen allows
+        # (the patterns themselves decide), and they cost a third of the search.
+        bare = (_LEADING_LOOKBEHINDS.sub("", p.pattern, count=1) for p in patterns)
+        alternation = r"\b(?:" + "|".join(f"(?:{p})" for p in bare) + ")"
     try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop())
+        return re.compile(alternation, flags.pop())
     except re.error:  # e.g. a pattern's leading inline flag, not allowed mid-alternation
         return None
+
+
+def starts_at_word_boundary(pattern: str) -> bool:
+    r"""Whether every match of ``pattern`` starts where ``\b`` holds.
+
+    True when the pattern begins, after its leading lookbehinds (which take no characters),
+    with ``\b``, and has no ``|`` outside brackets (``\bun|deux`` matches "deux" anywhere).
+    A lookbehind with a bracket or an escape inside it is not skipped: the answer is then
+    False, which only costs speed.
+
+    Example:
+        >>> starts_at_word_boundary(r"(?<!nos )\battente\b"), starts_at_word_boundary(r"\bun|deux")
+        (True, False)
+    """
+    rest = _LEADING_LOOKBEHINDS.sub("", pattern, count=1)
+    optional = rest[2:3] in {"?", "*", "{"}  # "\b?" may not hold
+    return rest.startswith(r"\b") and not optional and not _top_level_bar(rest)
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """A ``|`` outside every group and character class of ``pattern``."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1  # a "]" first in a class is a character of it
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def _words(tokens: list) -> list[str]:
@@ -257,8 +311,8 @@ def _main_clause_features(
     feats["lex:neg_main"] = min(neg, 3.0)
 
 
-def _lexicon_features(text: str, tokens: list, cues: list, feats: dict[str, float]) -> None:
-    result = score_text(text)
+def _lexicon_features(tokens: list, cues: list, feats: dict[str, float]) -> None:
+    result = score_tokens(tokens, cues)
     feats["lex:polarity"] = result.polarity
     contributions = cues
     pos = sum(v for _, v, _ in contributions if v > 0)
@@ -316,9 +370,10 @@ def sentence_features(text: str) -> dict[str, float]:
     _contrast_features(tokens, feats)
     inside = _concession_spans(tokens)
     _concession_features(tokens, inside, feats)
-    norm2 = math.sqrt(sum(v * v for k, v in feats.items() if k.startswith(SPARSE_PREFIXES)))
-    for k in feats:
-        if norm2 and k.startswith(SPARSE_PREFIXES):
+    sparse = [k for k in feats if k.startswith(SPARSE_PREFIXES)]
+    norm2 = math.sqrt(sum(feats[k] * feats[k] for k in sparse))
+    if norm2:
+        for k in sparse:
             feats[k] = round(feats[k] / norm2, 6)
     pivot_at = text_norm.rfind(" mais ")
     for name, start in frames_in(text_norm):
@@ -326,7 +381,7 @@ def sentence_features(text: str) -> dict[str, float]:
         if pivot_at >= 0 and start > pivot_at:
             feats["f:" + name + "_after_mais"] = 1.0
     cues = _contributions(tokens)
-    _lexicon_features(text, tokens, cues, feats)
+    _lexicon_features(tokens, cues, feats)
     _main_clause_features(tokens, inside, cues, feats)
     _punctuation_features(text, tokens, feats)
     return feats

@@ -194,10 +194,14 @@ def _contrast_index(tokens: list[_Token]) -> int:
     return hits[-1] if hits else -1
 
 
-def _weighted(tokens: list[_Token]) -> list[tuple[str, float]]:
+def _weighted(
+    tokens: list[_Token], contributions: list[tuple[_Cue, float, bool]] | None = None
+) -> list[tuple[str, float]]:
     pivot = _contrast_index(tokens)
     weighted = []
-    for cue, value, negated in _contributions(tokens):
+    if contributions is None:
+        contributions = _contributions(tokens)
+    for cue, value, negated in contributions:
         if pivot > 0:
             value *= CONTRAST_AFTER if cue.index > pivot else CONTRAST_BEFORE
         weighted.append((("¬" if negated else "") + cue.display, value))
@@ -215,8 +219,23 @@ def score_text(text: str) -> Polarity:
         >>> score_text("Ce n'est pas une bonne idée.").label
         'negative'
     """
-    tokens = tokenize(text)
-    weighted = _weighted(tokens)
+    return score_tokens(tokenize(text))
+
+
+def score_tokens(
+    tokens: list[_Token], contributions: list[tuple[_Cue, float, bool]] | None = None
+) -> Polarity:
+    """:func:`score_text` from the sentence's tokens, and its cues' contributions if known.
+
+    The classifier's features need both the contributions and the score: passing them
+    saves computing them twice (the result is the same).
+
+    Example:
+        >>> tokens = tokenize("Pas une bonne idée.")
+        >>> score_tokens(tokens, _contributions(tokens)) == score_text("Pas une bonne idée.")
+        True
+    """
+    weighted = _weighted(tokens, contributions)
     total = sum(value for _, value in weighted)
     n_excl = sum(1 for t in tokens if t.kind == "excl")
     if total and n_excl:
