@@ -1,0 +1,95 @@
+"""The cheaper NMF fit and agreement score give scikit-learn's results bit for bit."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score
+
+from recap_nlp.themes import nmf
+from recap_nlp.themes.nmf import adjusted_rand, nmf_fit
+
+
+def _posts(n_rows: int, n_terms: int, seed: int) -> csr_matrix:
+    """A sparse non-negative "TF-IDF" of a few subjects, its column indices unsorted in rows."""
+    rng = np.random.default_rng(seed)
+    dense = rng.random((n_rows, n_terms)) * (rng.random((n_rows, n_terms)) < 0.15)
+    for row in range(n_rows):  # each post leans on one of four blocks of terms
+        block = row % 4
+        dense[row, block * n_terms // 4 : (block + 1) * n_terms // 4] *= 3
+    matrix = csr_matrix(dense)
+    for row in range(n_rows):  # the order a TF-IDF transformer may leave them in
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        order = rng.permutation(end - start) + start
+        matrix.indices[start:end] = matrix.indices[order]
+        matrix.data[start:end] = matrix.data[order]
+    matrix.has_sorted_indices = False
+    return matrix
+
+
+def _sklearn(matrix: csr_matrix, k: int, seed: int, max_iter: int) -> tuple:
+    model = NMF(n_components=k, random_state=seed, init="nndsvda", max_iter=max_iter)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = model.fit_transform(matrix)
+    return weights, model.components_, model.n_iter_
+
+
+@pytest.mark.parametrize(
+    ("n_rows", "n_terms", "k", "seed", "max_iter"),
+    [(40, 120, 2, 0, 100), (40, 120, 4, 3, 100), (33, 90, 7, 1, 400), (12, 300, 3, 5, 50)],
+)
+def test_fit_is_scikit_learns_bit_for_bit(
+    n_rows: int, n_terms: int, k: int, seed: int, max_iter: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = _posts(n_rows, n_terms, seed)
+    expected = _sklearn(reference, k, seed, max_iter)
+    matrix = _posts(n_rows, n_terms, seed)
+    monkeypatch.setattr(nmf, "NMF", None)  # the fast path must not fall back on NMF
+    weights, components, n_iter = nmf_fit(matrix, k, seed, max_iter)
+    assert np.array_equal(weights, expected[0])
+    assert np.array_equal(components, expected[1])
+    assert n_iter == expected[2]
+    # both leave the matrix in the same (canonical) order
+    assert np.array_equal(matrix.indices, reference.indices)
+    assert np.array_equal(matrix.data, reference.data)
+
+
+def test_a_fit_that_converges_stops_where_scikit_learn_stops() -> None:
+    # two exact blocks: coordinate descent converges long before the cap
+    block = np.kron(np.eye(2), np.ones((5, 6)))
+    matrix = csr_matrix(block)
+    weights, components, n_iter = nmf_fit(matrix, 2, 0, 400)
+    expected = _sklearn(csr_matrix(block), 2, 0, 400)
+    assert n_iter == expected[2] < 400
+    assert np.array_equal(weights, expected[0]) and np.array_equal(components, expected[1])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_other_inputs_go_through_scikit_learn() -> None:
+    dense = _posts(20, 40, 2).toarray()
+    for matrix, k in (
+        (dense, 3),
+        (csr_matrix(dense), 1),
+        (csr_matrix(dense.astype(np.float32)), 2),
+    ):
+        weights, components, n_iter = nmf_fit(matrix, k, 0, 30)
+        expected = _sklearn(matrix, k, 0, 30)
+        assert np.array_equal(weights, expected[0]) and n_iter == expected[2]
+        assert np.array_equal(components, expected[1])
+
+
+def test_adjusted_rand_is_scikit_learns() -> None:
+    rng = np.random.default_rng(4)
+    for _ in range(300):
+        size = int(rng.integers(0, 40))
+        truth = rng.integers(0, int(rng.integers(1, 7)), size)
+        found = rng.integers(0, int(rng.integers(1, 7)), size)
+        assert adjusted_rand(truth, found) == adjusted_rand_score(truth, found)
+    assert adjusted_rand(np.array([0, 0, 1, 1]), np.array([1, 1, 0, 0])) == 1.0
+    assert adjusted_rand(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])) < 0  # worse than chance
