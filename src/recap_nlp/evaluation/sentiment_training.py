@@ -21,7 +21,9 @@ are labelled by the fitted model; those it is sure of (p >= ``SELF_TRAIN_THRESHO
 training set and the model is fitted again, in each fold on posts outside its scored fold.
 
 Run: ``python -m recap_nlp.evaluation.sentiment_training --realdev ../shared/realdev``
-(``make train``), or ``--cv-only`` to print the figures without writing weights (``make eval``).
+(``make train``), or ``--cv-only`` to print the figures without writing weights (``make eval``);
+``--cv-only --fold-seeds 0,1,2,3,4`` prints the macro-F1 of the standard and five shuffled
+assignments of posts to folds (C fixed at 1) and their mean.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 from threadpoolctl import threadpool_limits
 
 from recap_nlp.evaluation.sentiment_unlabelled import (
@@ -340,11 +342,13 @@ def cross_validate(
     vectors: WordVectors | None = None,
     n_splits: int = OUTER_FOLDS,
     pool: Pool = Pool(),
+    seed: int | None = None,
 ) -> CVReport:
     """Grouped out-of-fold scores of the classifier (C nested unless given) and the lexicon.
 
     With a ``pool``, each fold is self-trained on the pool sentences of the posts outside its
-    scored fold (C chosen on the labelled sentences alone).
+    scored fold (C chosen on the labelled sentences alone). ``seed`` None: the standard
+    assignment of posts to folds (``GroupKFold``); else a shuffled ``StratifiedGroupKFold``.
     """
     feats = [sentence_features(e.text) for e in examples]
     dense = _dense(examples, vectors)
@@ -353,7 +357,13 @@ def cross_validate(
     groups = [examples[i].group for i in real]
     scores = np.zeros((len(examples), len(CLASSES)))
     chosen = []
-    for train_pos, test_pos in GroupKFold(n_splits).split(real, groups=groups):
+    splitter = (
+        GroupKFold(n_splits)
+        if seed is None
+        else StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
+    )
+    y_real = _labels(examples, real)
+    for train_pos, test_pos in splitter.split(real, y_real, groups=groups):
         train = [real[p] for p in train_pos] + own
         test = [real[p] for p in test_pos]
         train_feats = [feats[i] for i in train]
@@ -511,12 +521,40 @@ def _confusion_lines(row: SplitScores) -> list[str]:
     return format_confusion(row)
 
 
+def format_assignments(
+    examples: Sequence[Example], vectors: WordVectors | None, pool: Pool, seeds: Sequence[int]
+) -> str:
+    """Classifier macro-F1 per origin on the standard and the seeded fold assignments (C 1)."""
+    table: dict[str, list[float]] = {}
+    lines = []
+    for seed in (None, *seeds):
+        report = cross_validate(examples, 1.0, vectors, pool=pool, seed=seed)
+        for row in report.rows:
+            if row.scorer.startswith("classifier"):
+                table.setdefault(row.split, []).append(row.macro_f1)
+                recall = " / ".join(f"{c.recall:.2f}" for c in row.per_class)
+                name = "standard" if seed is None else f"seed {seed}"
+                lines.append(f"{name:9} {row.split:8} macroF1={row.macro_f1:.3f} R={recall}")
+    for split, values in sorted(table.items()):
+        v = np.array(values)
+        lines.append(
+            f"{split}: mean macro-F1 over {len(v)} assignments {v.mean():.3f} "
+            f"(sd {v.std():.3f}, {v.min():.3f}-{v.max():.3f})"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line of ``make train`` and ``make eval``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--realdev", type=Path, default=REPO.parent / "shared" / "realdev")
     parser.add_argument("--out", type=Path, default=model_path())
     parser.add_argument("--cv-only", action="store_true", help="print CV figures, write nothing")
+    parser.add_argument(
+        "--fold-seeds",
+        type=lambda v: [int(x) for x in v.split(",")],
+        help="with --cv-only: also the shuffled fold assignments of these seeds (C fixed at 1)",
+    )
     args = parser.parse_args(argv)
     found = (args.realdev / "sentiment.jsonl").is_file()
     if not found:
@@ -531,6 +569,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     held_out = [line.split("\t")[0] for line in HELDOUT_KINDS.read_text("utf-8").splitlines()[1:]]
     pool = Pool.of(unlabelled_sentences(sources, [e.text for e in examples] + held_out), vectors)
     print(f"unlabelled sentences of those posts for self-training: {len(pool.items)}")
+    if args.cv_only and args.fold_seeds:
+        print(format_assignments(examples, vectors, pool, args.fold_seeds))
+        return 0
     if args.cv_only:
         report = cross_validate(examples, vectors=vectors, pool=pool)
     else:
