@@ -9,6 +9,17 @@ reconstruction error nobody reads. :func:`nmf_fit` runs the same steps with the 
 ``csc_matvecs`` on the same arrays in the same order), so its results are identical;
 ``tests/themes/test_nmf.py`` checks it against ``NMF`` on several matrices. When the private
 kernels are not there (another scikit-learn), it falls back to ``NMF`` itself.
+:func:`nmf_weights` gives the same weights without the components' last update, which the
+choice of K never reads.
+
+Where the time goes (200 posts of the bench corpus, 3,204 terms, the 209 fits of K's choice,
+about 16 CPU s): the Cython coordinate-descent updates 52 % (H's 48 %: terms × K² per
+iteration), the two sparse products per iteration 24 %, the NNDSVDa start (a randomized SVD
+with LU power iterations per fit) 15 %, the Gram matrices ``H.T @ H`` and ``W.T @ W`` 9 %;
+Python around them under 2 %. Each is a compiled kernel whose order of operations fixes the
+bits: a numpy update vectorised over rows gives the same bits but runs three times slower,
+the randomized SVDs of different K draw differently shaped random matrices (nothing to
+share), and a CSR copy of ``X.T`` is slower than the CSC view.
 """
 
 from __future__ import annotations
