@@ -85,9 +85,7 @@ def _coordinate_descent(
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """NMF's NNDSVDa start and coordinate descent on a plain CSR matrix: W, H.T, iterations.
 
-    The products go to two buffers zeroed in place (the kernels add into them) and the
-    flat views the kernels take are made once: the same kernels on the same arrays in the
-    same order as ``NMF``, so the same bits, without two allocations per iteration.
+    With ``last_h`` False, a fit that reaches ``max_iter`` stops after updating W.
     """
     matrix.sum_duplicates()  # what NMF's X.min() does in place before anything else
     w, h = _initialize_nmf(matrix, k, init="nndsvda", random_state=seed)
@@ -96,21 +94,19 @@ def _coordinate_descent(
     n_rows, n_terms = matrix.shape
     arrays = (matrix.indptr, matrix.indices, matrix.data)
     order = np.arange(k, dtype=np.intp)
-    x_ht = np.empty((n_rows, k))  # X @ H.T
-    xt_w = np.empty((n_terms, k))  # X.T @ W
-    flat_w, flat_ht, flat_x_ht, flat_xt_w = (a.reshape(-1) for a in (w, ht, x_ht, xt_w))
     n_iter = 0
     violation_init = 0.0
     for n_iter in range(1, max_iter + 1):
-        # Update W, then H from X.T: X.T is the CSC matrix on X's own arrays.
-        x_ht.fill(0.0)
-        csr_matvecs(n_rows, n_terms, k, *arrays, flat_ht, flat_x_ht)
-        violation = 0.0 + _update_cdnmf_fast(w, np.dot(ht.T, ht), x_ht, order)
+        # Update W, then H from X.T: X.T is the CSC matrix on X's own arrays. (Fresh zeroed
+        # products: np.zeros is cheaper than zeroing a kept buffer in place.)
+        product = np.zeros((n_rows, k))
+        csr_matvecs(n_rows, n_terms, k, *arrays, ht.ravel(), product.ravel())
+        violation = 0.0 + _update_cdnmf_fast(w, np.dot(ht.T, ht), product, order)
         if n_iter == max_iter and not last_h:
             break
-        xt_w.fill(0.0)
-        csc_matvecs(n_terms, n_rows, k, *arrays, flat_w, flat_xt_w)
-        violation += _update_cdnmf_fast(ht, np.dot(w.T, w), xt_w, order)
+        product = np.zeros((n_terms, k))
+        csc_matvecs(n_terms, n_rows, k, *arrays, w.ravel(), product.ravel())
+        violation += _update_cdnmf_fast(ht, np.dot(w.T, w), product, order)
         if n_iter == 1:
             violation_init = violation
         if violation_init == 0 or violation / violation_init <= TOL:
