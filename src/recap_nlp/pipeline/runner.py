@@ -29,7 +29,7 @@ from recap_nlp.ingest import corpus, dedup
 from recap_nlp.output import store
 from recap_nlp.output.cache import CACHE_DIR
 from recap_nlp.output.reports import write_reports
-from recap_nlp.output.tables import build_tables
+from recap_nlp.output.tables import build_tables, iter_tables
 from recap_nlp.parallel import balanced_slices, fork_map
 from recap_nlp.pipeline import engine
 from recap_nlp.pipeline.options import RunOptions
@@ -337,7 +337,7 @@ def run(
         )
         store.write_outputs(
             out_dir,
-            result_tables(result),
+            iter_tables(result),  # each table written, then released, before the next is built
             partial(write_reports, workers=options.workers) if reports else None,
             run_log="\n".join(result.tracebacks),
         )
