@@ -119,9 +119,11 @@ def analyse(
     sentences = [s for item in per_doc for s in item.sentences]
     scored = [s for item in per_doc for s in item.scored]
     lemmas = [lemma for item in per_doc for lemma in item.lemmas]
+    rule_mentions = [m for item in per_doc for m in item.mentions]
+    del per_doc  # its records live on in the lists above: only the containers go
     with clock.stage("entities"):
-        rule_mentions = [m for item in per_doc for m in item.mentions]
         entities, mentions = canonicalize(rule_mentions, main_event_keys(kept, rule_mentions))
+        del rule_mentions  # replaced by the mentions with their entity ids
     with clock.stage("facts"):
         facts = cross_post_facts(kept, sentences, mentions, options.workers)
     with clock.stage("sentiment"):
