@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -211,3 +212,62 @@ def test_stale_lock_is_taken_over_with_a_warning(
     with caplog.at_level("WARNING"), store.output_lock(tmp_path):
         assert (tmp_path / store.LOCK_NAME).read_text() == str(os.getpid())
     assert "999999999" in caplog.text and "taking over" in caplog.text
+
+
+def _mixed_tables() -> list[store.Table]:
+    """Two tables of every column type, with missing values and a formula-like cell."""
+    columns = {"titre": "VARCHAR", "score": "DOUBLE", "n": "BIGINT", "vu": "BOOLEAN"}
+    rows = [
+        {"titre": "Retour sur le salon de Lyon", "score": 0.25, "n": 3, "vu": True},
+        {"titre": "=SOMME(A1)", "score": None, "n": None, "vu": False},
+        {"titre": None, "score": -1.5, "n": 12, "vu": None},
+    ]
+    skips = [Skipped("vide.txt", "empty file"), Skipped("image.png", "not text")]
+    return [
+        store.table_from_rows("billets", columns, rows),
+        store.table_from_records("skipped", Skipped, skips),
+    ]
+
+
+def test_tables_from_a_generator_are_written_as_from_a_list(tmp_path: Path) -> None:
+    store.write_outputs(tmp_path / "liste", _mixed_tables())
+    store.write_outputs(tmp_path / "flux", (table for table in _mixed_tables()))
+    for name in ("billets", "skipped"):
+        listed = (tmp_path / "liste" / "tables" / f"{name}.csv").read_bytes()
+        assert (tmp_path / "flux" / "tables" / f"{name}.csv").read_bytes() == listed
+        pd.testing.assert_frame_equal(
+            store.read_table(tmp_path / "flux", name), store.read_table(tmp_path / "liste", name)
+        )
+    assert "'=SOMME(A1)" in (tmp_path / "flux" / "tables" / "billets.csv").read_text()
+
+
+def test_each_table_is_written_before_the_next_is_built(tmp_path: Path) -> None:
+    written_before: list[list[str]] = []
+
+    def tables() -> Iterator[store.Table]:
+        for table in _mixed_tables():
+            staged = sorted(p.name for p in tmp_path.glob(".staging-*/tables/*.csv"))
+            written_before.append(staged)
+            yield table
+
+    store.write_outputs(tmp_path, tables())
+    assert written_before == [[], ["billets.csv"]]
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
+        "billets.csv",
+        "skipped.csv",
+    ]
+
+
+def test_failure_while_building_a_table_leaves_previous_outputs_intact(tmp_path: Path) -> None:
+    store.write_outputs(tmp_path, _tables(2))
+    before = (tmp_path / "tables" / "skipped.csv").read_bytes()
+
+    def tables() -> Iterator[store.Table]:
+        yield _mixed_tables()[0]
+        raise ValueError("a stage failed while its table was built")
+
+    with pytest.raises(ValueError, match="stage failed"):
+        store.write_outputs(tmp_path, tables())
+    assert (tmp_path / "tables" / "skipped.csv").read_bytes() == before
+    assert not (tmp_path / "tables" / "billets.csv").exists()
+    assert not list(tmp_path.glob(".staging-*"))

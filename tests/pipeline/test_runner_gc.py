@@ -15,7 +15,7 @@ from recap_nlp.pipeline import runner
 def _stub_run(monkeypatch: pytest.MonkeyPatch, write) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(runner, "_read_corpus", lambda source, options: ([], [], [], []))
     monkeypatch.setattr(runner, "analyse", lambda *a, **k: SimpleNamespace(tracebacks=[]))
-    monkeypatch.setattr(runner, "result_tables", lambda result: [])
+    monkeypatch.setattr(runner, "iter_tables", lambda result: iter([]))
     monkeypatch.setattr(runner.store, "write_outputs", write)
 
 

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -103,7 +103,7 @@ def _cell(value: Any) -> Any:
 
 def write_outputs(
     out_dir: Path,
-    tables: Sequence[Table],
+    tables: Iterable[Table],
     reports: Callable[[Path], object] | None = None,
     *,
     run_log: str = "",
@@ -115,6 +115,11 @@ def write_outputs(
     The staged items then replace the previous run's together: a report folder (or run log)
     the new run does not write is removed, so nothing of an older run stays beside the new
     tables. ``run_log``, when not empty, is written to ``run.log``.
+
+    ``tables`` may be a generator: each table is written to the database and to its CSV as
+    soon as it is built, and released before the next one is built, so a run holds one
+    table's rows at a time, not every table's (the rows of a 5,000-post run weigh hundreds
+    of MiB).
 
     Raises:
         OutputFolderError: the folder cannot be written (full disk, read-only...); the
@@ -137,18 +142,19 @@ def write_outputs(
 
 
 def _write_staging(
-    staging: Path, tables: Sequence[Table], reports: Callable[[Path], object] | None
+    staging: Path, tables: Iterable[Table], reports: Callable[[Path], object] | None
 ) -> None:
-    # Each table's frame is built once: the database reads it, then its text is made safe
-    # for the CSV (in place: the database has its copy by then).
-    frames = [_frame(table) for table in tables]
-    _write_database(staging / DATABASE_NAME, tables, frames)
     (staging / TABLES_DIR).mkdir()
-    for table, frame in zip(tables, frames, strict=True):
-        # CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a lone "\r".
-        _csv_frame(table, frame).to_csv(
-            staging / TABLES_DIR / f"{table.name}.csv", index=False, lineterminator="\r\n"
-        )
+    connection = duckdb.connect(str(staging / DATABASE_NAME))
+    try:
+        for table in tables:
+            frame = _frame(table)
+            _insert(connection, table, frame)
+            _write_csv(staging / TABLES_DIR / f"{table.name}.csv", table, frame)
+            del table, frame  # released before the next table is built
+        connection.execute("CHECKPOINT")
+    finally:
+        connection.close()
     if reports is not None:
         reports(staging)
 
@@ -233,17 +239,15 @@ def safe_csv_cell(value: Any) -> Any:
     return value
 
 
-def _csv_frame(table: Table, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The table as written to CSV: text columns made safe, number columns untouched.
+def _write_csv(path: Path, table: Table, frame: pd.DataFrame) -> None:
+    """The table as CSV: text columns made safe (``frame`` is changed), numbers untouched.
 
-    ``frame`` is the table's :func:`_frame` when the caller has it (its text columns are
-    then replaced in place).
+    CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a lone "\r".
     """
-    frame = _frame(table) if frame is None else frame
     for column, sql_type in table.columns.items():
         if sql_type == "VARCHAR":
             frame[column] = frame[column].map(safe_csv_cell, na_action="ignore").astype("string")
-    return frame
+    frame.to_csv(path, index=False, lineterminator="\r\n")
 
 
 def _frame(table: Table) -> pd.DataFrame:
@@ -260,21 +264,12 @@ def _frame(table: Table) -> pd.DataFrame:
     return frame
 
 
-def _write_database(
-    path: Path, tables: Sequence[Table], frames: Sequence[pd.DataFrame] | None = None
-) -> None:
-    connection = duckdb.connect(str(path))
-    try:
-        for at, table in enumerate(tables):
-            columns = ", ".join(f'"{name}" {sql}' for name, sql in table.columns.items())
-            connection.execute(f'CREATE TABLE "{table.name}" ({columns})')
-            if table.rows:
-                # read by DuckDB's replacement scan
-                frame = _frame(table) if frames is None else frames[at]  # noqa: F841
-                connection.execute(f'INSERT INTO "{table.name}" SELECT * FROM frame')
-        connection.execute("CHECKPOINT")
-    finally:
-        connection.close()
+def _insert(connection: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
+    """Create ``table`` in the database and insert ``frame``, its rows as :func:`_frame` types."""
+    columns = ", ".join(f'"{name}" {sql}' for name, sql in table.columns.items())
+    connection.execute(f'CREATE TABLE "{table.name}" ({columns})')
+    if table.rows:
+        connection.execute(f'INSERT INTO "{table.name}" SELECT * FROM frame')
 
 
 def recover_interrupted(out_dir: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import TypeVar
 
 from recap_nlp.output.store import Table, table_from_records, table_from_rows
@@ -63,28 +64,35 @@ LINK_COLUMNS = {
 
 def build_tables(result: RunResult) -> list[Table]:
     """Every table of a run, rows sorted so reruns give identical files."""
-    return [
-        documents_table(result),
-        links_table(result),
-        table_from_records("skipped", Skipped, sorted(result.skipped, key=lambda s: s.path)),
-        table_from_records(
-            "duplicates", Duplicate, sorted(result.duplicates, key=lambda d: d.doc_id)
-        ),
-        table_from_records("sentences", Sentence, _by_position(result.scored)),
-        table_from_records("mentions", Mention, _by_position(result.mentions)),
-        table_from_records("entities", Entity, sorted(result.entities, key=lambda e: e.entity_id)),
-        table_from_records("facts", FactMention, _by_position(result.facts)),
-        table_from_records("events", Event, sorted(result.events, key=lambda e: e.event_id)),
-        *reconciliation_tables(result.conflicts),
-        copies_table(result.copies),
-        table_from_records("sources", Source, sorted(result.sources, key=lambda s: s.doc_id)),
-        table_from_records("themes", Theme, result.themes),
-        table_from_records("doc_themes", DocTheme, result.doc_themes),
-        table_from_records("keywords", Keyword, result.keywords),
-        table_from_records("doc_sentiment", DocSentiment, result.doc_sentiment),
-        table_from_records("entity_sentiment", EntitySentiment, result.entity_sentiment),
-        table_from_records("theme_sentiment", ThemeSentiment, result.theme_sentiment),
-    ]
+    return list(iter_tables(result))
+
+
+def iter_tables(result: RunResult) -> Iterator[Table]:
+    """The tables of :func:`build_tables`, each built only when the previous one is consumed.
+
+    ``store.write_outputs`` writes each table before the next is built, so a run holds one
+    table's rows at a time.
+    """
+    yield documents_table(result)
+    yield links_table(result)
+    yield table_from_records("skipped", Skipped, sorted(result.skipped, key=lambda s: s.path))
+    yield table_from_records(
+        "duplicates", Duplicate, sorted(result.duplicates, key=lambda d: d.doc_id)
+    )
+    yield table_from_records("sentences", Sentence, _by_position(result.scored))
+    yield table_from_records("mentions", Mention, _by_position(result.mentions))
+    yield table_from_records("entities", Entity, sorted(result.entities, key=lambda e: e.entity_id))
+    yield table_from_records("facts", FactMention, _by_position(result.facts))
+    yield table_from_records("events", Event, sorted(result.events, key=lambda e: e.event_id))
+    yield from reconciliation_tables(result.conflicts)
+    yield copies_table(result.copies)
+    yield table_from_records("sources", Source, sorted(result.sources, key=lambda s: s.doc_id))
+    yield table_from_records("themes", Theme, result.themes)
+    yield table_from_records("doc_themes", DocTheme, result.doc_themes)
+    yield table_from_records("keywords", Keyword, result.keywords)
+    yield table_from_records("doc_sentiment", DocSentiment, result.doc_sentiment)
+    yield table_from_records("entity_sentiment", EntitySentiment, result.entity_sentiment)
+    yield table_from_records("theme_sentiment", ThemeSentiment, result.theme_sentiment)
 
 
 # A genuine disagreement between sources; the other statuses (single, agree, compatible) are

@@ -30,7 +30,7 @@ from recap_nlp.ingest import corpus, dedup
 from recap_nlp.output import store
 from recap_nlp.output.cache import CACHE_DIR
 from recap_nlp.output.reports import write_reports
-from recap_nlp.output.tables import build_tables
+from recap_nlp.output.tables import build_tables, iter_tables
 from recap_nlp.parallel import balanced_slices, fork_map
 from recap_nlp.pipeline import engine
 from recap_nlp.pipeline.options import RunOptions
@@ -120,9 +120,11 @@ def analyse(
     sentences = [s for item in per_doc for s in item.sentences]
     scored = [s for item in per_doc for s in item.scored]
     lemmas = [lemma for item in per_doc for lemma in item.lemmas]
+    rule_mentions = [m for item in per_doc for m in item.mentions]
+    del per_doc  # its records live on in the lists above: only the containers go
     with clock.stage("entities"):
-        rule_mentions = [m for item in per_doc for m in item.mentions]
         entities, mentions = canonicalize(rule_mentions, main_event_keys(kept, rule_mentions))
+        del rule_mentions  # replaced by the mentions with their entity ids
     with clock.stage("facts"):
         facts = cross_post_facts(kept, sentences, mentions, options.workers)
     with clock.stage("sentiment"):
@@ -342,7 +344,7 @@ def run(
         try:
             store.write_outputs(
                 out_dir,
-                result_tables(result),
+                iter_tables(result),  # each table written, then released, before the next is built
                 partial(write_reports, workers=options.workers) if reports else None,
                 run_log="\n".join(result.tracebacks),
             )
