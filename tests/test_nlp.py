@@ -70,3 +70,78 @@ def test_a_sentence_does_not_start_without_a_mark_before_it(nlp: Language) -> No
     starts = [token.text for token in nlp(text) if token.is_sent_start]
     assert "Réseau" not in starts
     assert starts[:2] == ["Lyon", "La"]
+
+
+# Sentences of the kinds the lemmatizer meets: proper nouns, nouns of the index, verb forms
+# only the suffix rules know, capitals, runs of spaces and line breaks, numbers, an emoji.
+LEMMA_TEXTS = [
+    "Martin Boivin a présenté le dossier à Lyon, puis les élus déposent leurs dossiers.",
+    "Les bénévoles twittaient et slackaient pendant toute la conférence de Nantes.",
+    "LES ASSOS DE RENNES ORGANISENT UN HACKATHON LE 12 MARS 2024 !",
+    "Bravo à toute l'asso  \n\n  pour cette belle journée 🙂 à Saint-Malo.",
+]
+
+
+def _before_lemmatizer(nlp: Language, text: str):
+    doc = nlp.make_doc(text)
+    for name in nlp.pipe_names[: nlp.pipe_names.index("lemmatizer")]:
+        doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+def test_the_memoised_lemmatizer_gives_spacys_lemmas(nlp: Language) -> None:
+    from spacy.lang.fr.lemmatizer import FrenchLemmatizer
+    from spacy.pipeline import AttributeRuler
+
+    from recap_nlp.nlp import MemoFrenchLemmatizer
+
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    assert isinstance(lemmatizer, MemoFrenchLemmatizer)
+    stock = FrenchLemmatizer(nlp.vocab, None, mode="rule")  # spaCy's, with the same tables
+    stock.lookups = lemmatizer.lookups
+    ruler = AttributeRuler(nlp.vocab)  # as the model's attribute ruler may do
+    ruler.add([[{"LOWER": "asso"}]], {"LEMMA": "association"})
+    lemmas: dict[str, str] = {}
+    for text in LEMMA_TEXTS * 2:  # the second time from the memo
+        doc = ruler(_before_lemmatizer(nlp, text))
+        copy = doc.copy()
+        stock(doc)
+        lemmatizer(copy)
+        assert [t.lemma_ for t in copy] == [t.lemma_ for t in doc]
+        assert [t.lemma for t in copy] == [t.lemma for t in doc]
+        lemmas.update((t.text, t.lemma_) for t in copy)
+    assert lemmas["déposent"] == "déposer"  # rules, then the index
+    assert lemmas["dossiers"] == "dossier"
+    assert lemmas["Lyon"] == "Lyon"  # a proper noun keeps its case (lookup path)
+    assert lemmas["asso"] == "association"  # set by the attribute ruler, kept
+    assert lemmas["twittaient"] == "twitter"  # a verb form out of the tables: suffix rules
+    assert lemmas["ORGANISENT"] == "organiser"  # capitals: lowercased, then the rules
+    assert lemmas["RENNES"] == "RENNES"
+    assert lemmas[" \n\n  "] == " \n\n  "  # a space token (after the word's own space)
+
+
+def test_the_memoised_lemmatizer_overwrites_only_when_configured(nlp: Language) -> None:
+    import spacy
+
+    from recap_nlp.nlp import MemoFrenchLemmatizer, memoise_lemmatizer
+
+    blank = spacy.blank("fr")
+    pipe = blank.add_pipe("lemmatizer", config={"mode": "rule", "overwrite": True})
+    pipe.lookups = nlp.get_pipe("lemmatizer").lookups
+    assert memoise_lemmatizer(blank)
+    assert isinstance(pipe, MemoFrenchLemmatizer)
+    doc = blank.make_doc("Les Assos")
+    doc[1].lemma_ = "association"
+    assert [t.lemma_ for t in pipe(doc)] == ["les", "assos"]  # no POS: lowercased, overwritten
+
+
+def test_other_lemmatizers_keep_spacys_class() -> None:
+    import spacy
+
+    from recap_nlp.nlp import MemoFrenchLemmatizer, memoise_lemmatizer
+
+    blank = spacy.blank("fr")
+    assert not memoise_lemmatizer(blank)  # no lemmatizer at all
+    pipe = blank.add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert not memoise_lemmatizer(blank)
+    assert not isinstance(pipe, MemoFrenchLemmatizer)

@@ -37,6 +37,8 @@ def fold(text: str, *, lower: bool = True, compatibility: bool = False) -> str:
     """
     if lower:
         text = text.lower()
+    if text.isascii():
+        return text  # ASCII has no decomposition and no combining mark
     decomposed = unicodedata.normalize("NFKD" if compatibility else "NFD", text)
     # Each distinct character tested once, not each character of a whole post.
     marks = {ord(c): None for c in set(decomposed) if unicodedata.combining(c)}

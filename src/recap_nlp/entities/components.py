@@ -68,7 +68,7 @@ from recap_nlp.entities.spans import (
     tokens_among,
     word_end,
 )
-from recap_nlp.entities.terms import is_description
+from recap_nlp.entities.terms import _folded_lemmas, is_description
 from recap_nlp.french import articles
 
 log = logging.getLogger(__name__)
@@ -160,6 +160,7 @@ class EntityRefiner:
         cues = lexicon.cues()
         self.lex = Lexicon(cues, lexicon.places(), lexicon.first_names())
         self.min_population = min_city_population or cues.min_population
+        _folded_lemmas()  # read now, once, not in each worker forked from this process
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = [*self.model_candidates(doc), *self.rule_candidates(doc)]

@@ -17,7 +17,7 @@ from spacy.tokens import Span
 
 from recap_nlp.entities.learned import _french_lexicon, is_french_word
 from recap_nlp.entities.lexicon import strip_accents
-from recap_nlp.french import word_set
+from recap_nlp.french import fold, word_set
 from recap_nlp.model import DEFAULT_MODEL, lemma_tables
 
 _CONNECTORS = word_set("term_connectors")
@@ -42,8 +42,10 @@ def is_french_lemma(word: str) -> bool:
 
 @cache
 def _folded_lemmas() -> frozenset[str]:
+    """The lemmas, folded as :func:`strip_accents` does (without its cache: 95,000 words
+    would push a run's names out of it)."""
     lemmas, _forms = _french_lexicon()
-    return frozenset(strip_accents(w) for w in lemmas)
+    return frozenset(fold(w, lower=False, compatibility=True) for w in lemmas)
 
 
 def is_heading_capitals(span: Span, english_words: frozenset[str] = frozenset()) -> bool:
