@@ -77,6 +77,10 @@ _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 # Lookbehinds at the start of a pattern, without brackets or escapes inside: "(?<!nos )".
 _LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<[!=][^()\\]*\))+")
+# A non-capturing group of two or more plain words (letters, spaces, apostrophes, hyphens).
+_WORD_GROUP = re.compile(r"\(\?:((?:[^\W\d_]|[ '-])+(?:\|(?:[^\W\d_]|[ '-])+)+)\)")
+# Atomic groups and possessive quantifiers: the screen's tries are not made for them.
+_ATOMIC = re.compile(r"\(\?>|[*+?}]\+")
 
 
 @dataclass(frozen=True)
@@ -173,18 +177,78 @@ def frame_screen() -> re.Pattern[str] | None:
     flags = {p.flags for p in patterns}
     if len(flags) != 1:
         return None
-    alternation = "|".join(f"(?:{p.pattern})" for p in patterns)
+    if any(_ATOMIC.search(p.pattern) for p in patterns):
+        return None  # an atomic group or possessive quantifier: not rewritten as a trie
+    alternation = "|".join(f"(?:{word_tries(p.pattern)})" for p in patterns)
     if all(starts_at_word_boundary(p.pattern) for p in patterns):
         # Every match starts where "\b" holds: tested first, it spares the other positions
         # (most of a sentence) the trial of every branch. The leading lookbehinds are left
         # out: without them a branch matches wherever it did and more, which a screen allows
         # (the patterns themselves decide), and they cost a third of the search.
         bare = (_LEADING_LOOKBEHINDS.sub("", p.pattern, count=1) for p in patterns)
-        alternation = r"\b(?:" + "|".join(f"(?:{p})" for p in bare) + ")"
+        alternation = r"\b(?:" + "|".join(f"(?:{word_tries(p)})" for p in bare) + ")"
     try:
         return re.compile(alternation, flags.pop())
     except re.error:  # e.g. a pattern's leading inline flag, not allowed mid-alternation
         return None
+
+
+def word_tries(pattern: str) -> str:
+    """``pattern`` with each group of plain words, ``(?:file|files|queue)``, as a trie.
+
+    The trie, ``(?:file(?:s)?|queue)``, matches the same strings, so a match of the pattern
+    starts wherever one did (it may end elsewhere: only the screen, which asks whether there
+    is a match at all, uses it), with one test of the first letter instead of one per word.
+    Groups inside character classes, after a backslash or holding anything but letters,
+    spaces, hyphens and apostrophes are left as they are.
+
+    Example:
+        >>> word_tries("(?:file|files|queue)s? d'attente")
+        "(?:file(?:s)?|queue)s? d'attente"
+    """
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        found = None if in_class or char != "(" else _WORD_GROUP.match(pattern, i)
+        if found is not None:
+            out.append("(?:" + _trie(sorted(set(found.group(1).split("|"))))[0] + ")")
+            i = found.end()
+            continue
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                out.append(char)
+                i += 1
+                char = "^"
+            if pattern[i + 1 : i + 2] == "]":
+                out.append(char)
+                i += 1
+                char = "]"  # a "]" first in a class is a character of it
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _trie(words: list[str]) -> tuple[str, bool]:
+    """A regex matching exactly ``words`` (distinct, plain text) by first letters, and
+    whether it is an alternation (to be bracketed before anything is appended to it)."""
+    branches: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for first, rests in branches.items():
+        rest, alternation = _trie(rests)
+        parts.append(re.escape(first) + (f"(?:{rest})" if alternation else rest))
+    if "" in words and parts:
+        return "(?:" + "|".join(parts) + ")?", False
+    return "|".join(parts), len(parts) > 1
 
 
 def starts_at_word_boundary(pattern: str) -> bool:
