@@ -69,3 +69,55 @@ def test_balanced_slices_cut_by_cost_not_by_count() -> None:
     # One long post then many short ones: the long one gets a slice of its own.
     slices = balanced_slices([40, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 2, float, per_worker=1)
     assert slices == [[40], [1] * 10]
+
+
+def test_tuned_collector_raises_the_threshold_and_restores_it() -> None:
+    import gc
+
+    from recap_nlp.parallel import RUN_GC_THRESHOLD, freeze_loaded, tuned_collector
+
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    freeze_loaded()  # outside a run: nothing is frozen
+    assert gc.get_freeze_count() == 0
+    with tuned_collector():
+        inside = gc.get_threshold()
+        assert inside[0] == max(before[0], RUN_GC_THRESHOLD) and inside[1:] == before[1:]
+        assert gc.get_freeze_count() > 0  # what was loaded before the run
+        kept = [[i] for i in range(100)]  # new objects are tracked, frozen on request
+        frozen = gc.get_freeze_count()
+        freeze_loaded()
+        assert gc.get_freeze_count() >= frozen + len(kept)
+        with tuned_collector():  # nested: the outer settings stay
+            assert gc.get_threshold() == inside
+        assert gc.get_threshold() == inside and gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+def test_tuned_collector_restores_settings_after_an_error() -> None:
+    import gc
+
+    from recap_nlp.parallel import tuned_collector
+
+    before = gc.get_threshold()
+    with pytest.raises(ValueError), tuned_collector():
+        raise ValueError("a stage failed")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_tuned_collector_leaves_a_callers_frozen_objects_frozen() -> None:
+    import gc
+
+    from recap_nlp.parallel import freeze_loaded, tuned_collector
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with tuned_collector():
+            _ = [[i] for i in range(100)]
+            freeze_loaded()  # the caller manages freezing: nothing more is frozen
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen  # and nothing is unfrozen
+    finally:
+        gc.unfreeze()
