@@ -8,10 +8,8 @@ the per-post stages, the facts of each post, the choice of the number of themes 
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -20,50 +18,6 @@ R = TypeVar("R")
 # What a worker reads: set by the pool's initializer (inherited, not pickled, when forking).
 _SHARED: dict[str, Any] = {}
 SLICES_PER_WORKER = 4  # several tasks per worker so a slow one does not idle the others
-# Allocations between two young-generation collections inside a run (Python's default: 700).
-RUN_GC_THRESHOLD = 50_000
-_TUNED: list[bool] = []  # one entry while a run's collector settings are in force
-
-
-@contextmanager
-def tuned_collector() -> Iterator[None]:
-    """Garbage-collector settings for one run, the previous ones restored on the way out.
-
-    A run keeps many long-lived objects (the spaCy pipeline, the lexicon tables, every
-    post's records): with Python's default thresholds the collector scans them again and
-    again. Inside the block the young generation is collected every ``RUN_GC_THRESHOLD``
-    allocations, and :func:`freeze_loaded` moves what is loaded so far out of the collector's
-    sight (``gc.freeze``): never scanned again, and the pages of a forked worker's inherited
-    objects are not written by its collections (no copy-on-write). At the end the thresholds
-    are restored and the frozen objects handed back (``gc.unfreeze``). Nested blocks keep the
-    outer settings; a caller that froze objects itself keeps them frozen (nothing is frozen
-    or unfrozen here then). Cycles are still collected, only less often.
-
-    Example:
-        ``with tuned_collector(): analyse(documents)`` then ``gc.get_threshold()`` is back
-        to what it was.
-    """
-    if _TUNED:
-        yield
-        return
-    saved = gc.get_threshold()
-    freezing = gc.get_freeze_count() == 0
-    gc.set_threshold(max(saved[0], RUN_GC_THRESHOLD), *saved[1:])
-    _TUNED.append(freezing)
-    try:
-        freeze_loaded()
-        yield
-    finally:
-        _TUNED.clear()
-        if freezing:
-            gc.unfreeze()
-        gc.set_threshold(*saved)
-
-
-def freeze_loaded() -> None:
-    """Inside :func:`tuned_collector`, freeze every object alive now (no-op outside)."""
-    if _TUNED and _TUNED[0]:
-        gc.freeze()
 
 
 def can_fork() -> bool:
@@ -123,7 +77,6 @@ def fork_imap(
         yield from (function(shared, task) for task in tasks)
         return
     order = dispatch_order(tasks, cost)
-    freeze_loaded()  # the workers inherit these objects: their collections leave them alone
     context = multiprocessing.get_context(method)
     done: dict[int, R] = {}
     following = 0

@@ -18,7 +18,6 @@ from recap_nlp.entities.learned import relabel_mentions
 from recap_nlp.entities.links import link_mentions
 from recap_nlp.ingest.normalize import Normalized, normalize
 from recap_nlp.nlp import load_pipeline, parse
-from recap_nlp.parallel import freeze_loaded
 from recap_nlp.pipeline.options import RunOptions
 from recap_nlp.records import Document, DocumentResult, Mention, SentenceSpan
 from recap_nlp.sentiment import score_sentences
@@ -31,7 +30,6 @@ def process_documents(
 ) -> Iterator[DocumentResult]:
     """Stream documents through spaCy and the per-document stages."""
     nlp = load_pipeline(options.model, options.gazetteer)
-    freeze_loaded()  # in a run: the pipeline is not scanned by the collector again
     failed: list[DocumentResult] = []
     prepared = _normalized(documents, failed)
     for sdoc, (doc, normalized) in parse(

@@ -30,7 +30,7 @@ from recap_nlp.output import store
 from recap_nlp.output.cache import CACHE_DIR
 from recap_nlp.output.reports import write_reports
 from recap_nlp.output.tables import build_tables
-from recap_nlp.parallel import balanced_slices, fork_map, tuned_collector
+from recap_nlp.parallel import balanced_slices, fork_map
 from recap_nlp.pipeline import engine
 from recap_nlp.pipeline.options import RunOptions
 from recap_nlp.records import (
@@ -91,7 +91,6 @@ def with_publication_date(doc: Document) -> Document:
     return replace(doc, published=found.start_date, published_source="text")
 
 
-@tuned_collector()
 def analyse(
     documents: list[Document],
     options: RunOptions = RunOptions(),
@@ -308,7 +307,6 @@ def _group_by_doc(records: Iterable[_WithDocId]) -> dict[str, list[_WithDocId]]:
     return grouped
 
 
-@tuned_collector()
 def run(
     source: str | Path,
     out: str | Path,
