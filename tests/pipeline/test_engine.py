@@ -182,21 +182,3 @@ def test_workers_keep_the_order_of_posts_of_any_length() -> None:
     results = list(engine.iter_results(docs, RunOptions(workers=2)))
     assert [r.doc_id for r in results] == [d.doc_id for d in docs]
     assert results == engine.compute_results(docs, RunOptions())
-
-
-def test_a_run_tunes_the_collector_and_restores_it() -> None:
-    import gc
-
-    from recap_nlp.parallel import RUN_GC_THRESHOLD
-
-    before = gc.get_threshold()
-    seen: list[tuple[tuple[int, int, int], int]] = []
-    docs = [_doc("a", "Une belle journée à Nantes."), _doc("b", "Nous étions à Laval.")]
-    result = pipeline.analyse(
-        docs, RunOptions(), lambda doc, n: seen.append((gc.get_threshold(), gc.get_freeze_count()))
-    )
-    assert [d.doc_id for d in result.documents] == ["a", "b"]
-    assert len(seen) == 2
-    # during the run: fewer young collections, the loaded pipeline frozen out of their sight
-    assert all(t[0] == max(before[0], RUN_GC_THRESHOLD) and frozen > 0 for t, frozen in seen)
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
