@@ -210,3 +210,66 @@ def test_an_unknown_event_is_still_an_error() -> None:
         factsheet.event_context(tables, "ev-9", factsheet.load_labels("fr"))
     assert factsheet.worth_a_sheet(tables, "ev-1")
     assert not factsheet.worth_a_sheet(tables, "ev-9")
+
+
+_TIED = st.sampled_from([0.0, -0.0, 0.1, 0.2, 0.25, 0.3, 0.5, 1e-9, 0.0768, -0.1])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["numérique", "nantes", "angers", "bel", "lyon"]), _TIED),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(min_value=1, max_value=6),
+    st.sampled_from([None, 1, 3, 7]),
+)
+def test_top_sums_are_the_pandas_ranking(
+    rows: list[tuple[str, float]], n: int, divisor: int | None
+) -> None:
+    values = lookup.group_sums(rows)
+    expected = lookup.largest(values / divisor if divisor else values, n)
+    got = lookup.top_sums(rows, n, divisor)
+    assert [k for k, _ in got] == [k for k, _ in expected]  # ties in pandas' order
+    assert [repr(v) for _, v in got] == [repr(v) for _, v in expected]  # to the bit, -0.0 too
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(min_value=0, max_value=5), _TIED), min_size=1, max_size=20),
+)
+def test_top_sums_of_integer_keys_and_many_values(rows: list[tuple[int, float]]) -> None:
+    # three values or more for a key: pandas' compensated sum (the fallback) decides
+    expected = lookup.largest(lookup.group_sums(rows) / 2, 3)
+    assert lookup.top_sums(rows, 3, 2) == expected
+
+
+def test_top_sums_fall_back_on_pandas_for_missing_values() -> None:
+    rows = [("nantes", float("nan")), ("lyon", 0.5), ("nantes", 0.25)]
+    assert lookup.top_sums(rows, 2) == [("lyon", 0.5), ("nantes", 0.25)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["numérique", "nantes", "angers", "bel", "lyon", "québec"]),
+            st.sampled_from([0.1, 0.2, 0.25, 0.3, 0.5, 1e-9, 0.0768, -0.1, 0.7, 1 / 3, -0.2]),
+        ),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda row: row[0],
+    ).flatmap(lambda rows: st.permutations(rows + rows[: len(rows) // 2])),
+    st.integers(min_value=1, max_value=6),
+    st.sampled_from([None, 1, 3, 7]),
+)
+def test_top_sums_without_pandas_rank_as_pandas(
+    rows: list[tuple[str, float]], n: int, divisor: int | None
+) -> None:
+    assert lookup._small_sums(rows) is not None  # one or two values a key: no frame built
+    values = lookup.group_sums(rows)
+    expected = lookup.largest(values / divisor if divisor else values, n)
+    got = lookup.top_sums(rows, n, divisor)
+    assert [k for k, _ in got] == [k for k, _ in expected]
+    assert [repr(v) for _, v in got] == [repr(v) for _, v in expected]

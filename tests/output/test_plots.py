@@ -188,3 +188,22 @@ def test_timeline_keeps_the_events_with_the_most_posts() -> None:
     shown = [t.get_text() for t in fig.axes[0].get_yticklabels()][:-1]  # last: publications
     assert len(shown) == plots.MAX_NAMED_ROWS
     assert not any(name in shown for name in (f"Salon numéro {i}" for i in range(5)))
+
+
+def test_figure_formats_keep_one_agg_canvas_and_the_png_bytes() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    themes = pd.DataFrame({"theme_id": [0, 1], "label": ["numérique", "santé"]})
+    doc_themes = pd.DataFrame(
+        {"doc_id": ["d1", "d1", "d2"], "theme_id": [0, 1, 0], "share": [0.7, 0.3, 1.0]}
+    )
+    labels = {"d1": "Billet un", "d2": "Billet deux"}
+    drawn = plots.themes_figure(doc_themes, themes, labels)
+    assert not isinstance(drawn.canvas, FigureCanvasAgg)
+    encoded = figure_kit.figure_formats(drawn)
+    # the canvas (and its renderer) stays with the figure, for the layout, box and PNG
+    assert isinstance(drawn.canvas, FigureCanvasAgg)
+    again = figure_kit.figure_formats(plots.themes_figure(doc_themes, themes, labels))
+    assert encoded == again
+    alone = figure_kit.figure_bytes(plots.themes_figure(doc_themes, themes, labels), "png")
+    assert encoded["png"] == alone

@@ -12,7 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 
 from recap_nlp.themes import nmf
-from recap_nlp.themes.nmf import adjusted_rand, nmf_fit
+from recap_nlp.themes.nmf import adjusted_rand, nmf_fit, nmf_weights
 
 
 def _posts(n_rows: int, n_terms: int, seed: int) -> csr_matrix:
@@ -68,6 +68,36 @@ def test_a_fit_that_converges_stops_where_scikit_learn_stops() -> None:
     expected = _sklearn(csr_matrix(block), 2, 0, 400)
     assert n_iter == expected[2] < 400
     assert np.array_equal(weights, expected[0]) and np.array_equal(components, expected[1])
+
+
+@pytest.mark.parametrize(
+    ("n_rows", "n_terms", "k", "seed", "max_iter"),
+    [(40, 120, 2, 0, 30), (40, 120, 5, 3, 40), (33, 90, 7, 1, 60), (12, 300, 3, 5, 1)],
+)
+def test_weights_only_fit_is_scikit_learns_bit_for_bit(
+    n_rows: int, n_terms: int, k: int, seed: int, max_iter: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _sklearn(_posts(n_rows, n_terms, seed), k, seed, max_iter)
+    assert expected[2] == max_iter  # these fits run to the cap: the shortened last iteration
+    monkeypatch.setattr(nmf, "NMF", None)
+    weights, n_iter = nmf_weights(_posts(n_rows, n_terms, seed), k, seed, max_iter)
+    assert np.array_equal(weights, expected[0]) and n_iter == expected[2]
+
+
+def test_weights_only_fit_that_converges_stops_where_scikit_learn_stops() -> None:
+    block = np.kron(np.eye(2), np.ones((5, 6)))
+    weights, n_iter = nmf_weights(csr_matrix(block), 2, 0, 400)
+    expected = _sklearn(csr_matrix(block), 2, 0, 400)
+    assert n_iter == expected[2] < 400 and np.array_equal(weights, expected[0])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_weights_only_fit_of_other_inputs_goes_through_scikit_learn() -> None:
+    dense = _posts(20, 40, 2).toarray()
+    for matrix, k in ((dense, 3), (csr_matrix(dense), 1)):
+        weights, n_iter = nmf_weights(matrix, k, 0, 30)
+        expected = _sklearn(matrix, k, 0, 30)
+        assert np.array_equal(weights, expected[0]) and n_iter == expected[2]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -73,7 +73,12 @@ def _near_pairs(items: list[tuple[str, str]], candidates: list[int]) -> set[Copy
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     for members in index.values():
         # A 4-gram in one post only pairs nothing; one in very many passages is a set phrase.
-        if len(members) > _MAX_SHINGLE_PASSAGES or len({items[i][0] for i in members}) < 2:
+        # (Most 4-grams are in one passage: the length alone says so.)
+        if (
+            len(members) < 2
+            or len(members) > _MAX_SHINGLE_PASSAGES
+            or len({items[i][0] for i in members}) < 2
+        ):
             continue
         for i, j in combinations(sorted(members), 2):
             if items[i][0] != items[j][0]:

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from recap_nlp.entities.lexicon import places
 from recap_nlp.facts.cues import load_fact_cues
 from recap_nlp.facts.fact_context import FactContext, contains_word, new_fact
+from recap_nlp.facts.noun_context import noun_before_quote, noun_before_word
 from recap_nlp.facts.series import EventName, ordinal_value, parse_event_name, series_key
 from recap_nlp.french import fold
 from recap_nlp.records import FactMention
@@ -229,17 +230,15 @@ def _quoted_in_text(ctx: FactContext, series: str) -> bool:
     quoted = rf"[«\"“]\s*{re.escape(series)}\s*[»\"”]"
     if not re.search(quoted, ctx.doc.text, re.I):
         return False  # cheap test first: the series quoted somewhere
-    nouns = _noun_alternation()
-    return bool(re.search(rf"(?:{nouns})\s*{quoted}", ctx.doc.text, re.I))
+    return noun_before_quote(ctx.doc.text, quoted, _nouns())
 
 
 def _named_in_text(ctx: FactContext, word: str) -> bool:
     """The text names ``word`` as an event: an EVENT mention, or an event noun before it."""
     if any(m.label == "EVENT" and (m.canonical or m.text) == word for m in ctx.mentions):
         return True
-    nouns = _noun_alternation()
-    pattern = rf"\b(?i:{nouns})\s+(?:de\s+|du\s+)?{re.escape(word)}\b"
-    return bool(re.search(pattern, ctx.doc.text))
+    # as re.search(rf"\b(?i:{nouns})\s+(?:de\s+|du\s+)?{re.escape(word)}\b", text)
+    return noun_before_word(ctx.doc.text, word, _nouns())
 
 
 def _proper_in_title(ctx: FactContext, title: str, cities: set[str]) -> EventName | None:

@@ -24,6 +24,7 @@ import matplotlib
 matplotlib.use("Agg")  # never open a window, even when imported from a desktop session
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from recap_nlp.output import readable
@@ -105,6 +106,10 @@ def figure_formats(fig: Figure, formats: Sequence[str] = ("png", "svg")) -> dict
     out at 72 dpi instead places its elements a fraction of a point apart.
     """
     with _style():
+        if not isinstance(fig.canvas, FigureCanvasAgg):
+            # The Agg canvas kept on the figure keeps its renderer: the layout pass, the tight
+            # box and the PNG reuse it instead of a new canvas (and a new pixel buffer) each.
+            FigureCanvasAgg(fig)
         fig.set_dpi(matplotlib.rcParams["savefig.dpi"])
         fig.draw_without_rendering()
         box = fig.get_tightbbox().padded(0.15)

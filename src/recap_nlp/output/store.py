@@ -139,11 +139,14 @@ def write_outputs(
 def _write_staging(
     staging: Path, tables: Sequence[Table], reports: Callable[[Path], object] | None
 ) -> None:
-    _write_database(staging / DATABASE_NAME, tables)
+    # Each table's frame is built once: the database reads it, then its text is made safe
+    # for the CSV (in place: the database has its copy by then).
+    frames = [_frame(table) for table in tables]
+    _write_database(staging / DATABASE_NAME, tables, frames)
     (staging / TABLES_DIR).mkdir()
-    for table in tables:
+    for table, frame in zip(tables, frames, strict=True):
         # CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a lone "\r".
-        _csv_frame(table).to_csv(
+        _csv_frame(table, frame).to_csv(
             staging / TABLES_DIR / f"{table.name}.csv", index=False, lineterminator="\r\n"
         )
     if reports is not None:
@@ -230,9 +233,13 @@ def safe_csv_cell(value: Any) -> Any:
     return value
 
 
-def _csv_frame(table: Table) -> pd.DataFrame:
-    """The table as written to CSV: text columns made safe, number columns untouched."""
-    frame = _frame(table)
+def _csv_frame(table: Table, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The table as written to CSV: text columns made safe, number columns untouched.
+
+    ``frame`` is the table's :func:`_frame` when the caller has it (its text columns are
+    then replaced in place).
+    """
+    frame = _frame(table) if frame is None else frame
     for column, sql_type in table.columns.items():
         if sql_type == "VARCHAR":
             frame[column] = frame[column].map(safe_csv_cell, na_action="ignore").astype("string")
@@ -253,14 +260,17 @@ def _frame(table: Table) -> pd.DataFrame:
     return frame
 
 
-def _write_database(path: Path, tables: Sequence[Table]) -> None:
+def _write_database(
+    path: Path, tables: Sequence[Table], frames: Sequence[pd.DataFrame] | None = None
+) -> None:
     connection = duckdb.connect(str(path))
     try:
-        for table in tables:
+        for at, table in enumerate(tables):
             columns = ", ".join(f'"{name}" {sql}' for name, sql in table.columns.items())
             connection.execute(f'CREATE TABLE "{table.name}" ({columns})')
             if table.rows:
-                frame = _frame(table)  # noqa: F841 -- read by DuckDB's replacement scan
+                # read by DuckDB's replacement scan
+                frame = _frame(table) if frames is None else frames[at]  # noqa: F841
                 connection.execute(f'INSERT INTO "{table.name}" SELECT * FROM frame')
         connection.execute("CHECKPOINT")
     finally:

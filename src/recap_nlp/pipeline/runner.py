@@ -7,6 +7,7 @@ the only package that writes files.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -335,12 +336,18 @@ def run(
             duplicates=duplicates,
             read_errors=read_errors,
         )
-        store.write_outputs(
-            out_dir,
-            result_tables(result),
-            partial(write_reports, workers=options.workers) if reports else None,
-            run_log="\n".join(result.tracebacks),
-        )
+        # The run's records stay alive while the outputs are written, and every full garbage
+        # collection would walk them again: set aside (not freed) until the writing is done.
+        gc.freeze()
+        try:
+            store.write_outputs(
+                out_dir,
+                result_tables(result),
+                partial(write_reports, workers=options.workers) if reports else None,
+                run_log="\n".join(result.tracebacks),
+            )
+        finally:
+            gc.unfreeze()
     return result
 
 

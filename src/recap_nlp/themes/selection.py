@@ -33,7 +33,7 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
 
 from recap_nlp.parallel import fork_map
-from recap_nlp.themes.nmf import adjusted_rand, nmf_fit
+from recap_nlp.themes.nmf import adjusted_rand, nmf_fit, nmf_weights
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,20 @@ def fit_model(
     return weights, model.components_
 
 
+def fit_weights(
+    matrix: csr_matrix, k: int, method: Method, seed: int, max_iter: int = MAX_ITER
+) -> np.ndarray:
+    """The weights of :func:`fit_model` (the same bits), for the fits of K's choice.
+
+    NMF leaves out the last update of the components, which only the components show.
+    """
+    if method == "lda":
+        return fit_model(matrix, k, method, seed, max_iter)[0]
+    with warnings.catch_warnings(), _threadpools().limit(limits=1):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return nmf_weights(matrix, k, seed, max_iter)[0]
+
+
 @cache
 def _threadpools() -> ThreadpoolController:
     """The BLAS and OpenMP pools, looked up once (each lookup scans the loaded libraries)."""
@@ -112,7 +126,7 @@ def choose_k(
     for k in range(2, max_k + 1):
         if len(scanned) + 1 - max(admissible, default=1) >= PATIENCE:
             break  # themes keep splitting single posts off: larger K will not do better
-        labels = dominant(fit_model(sample, k, method, seed, SELECTION_MAX_ITER)[0])
+        labels = dominant(fit_weights(sample, k, method, seed, SELECTION_MAX_ITER))
         scanned[k] = labels
         if np.bincount(labels, minlength=k).min() >= MIN_ROWS_PER_THEME:
             admissible.append(k)
@@ -148,7 +162,13 @@ def _stabilities(
     be ruled out, the other two nine: an exact early stop would spare a few of the 209 fits).
     """
     tasks = [(k, seed + r) for k in labels for r in range(n_restarts)]
-    shared = {"sample": sample, "labels": labels, "method": method}
+    # A restart's units depend on its seed and size, not on K: drawn once for every K.
+    subsets: dict[tuple[int, int], tuple[np.ndarray, csr_matrix]] = {}
+    for k, restart_seed in tasks:
+        draw = (_restart_size(sample, k), restart_seed)
+        if draw not in subsets:
+            subsets[draw] = _restart_rows(sample, *draw)
+    shared = {"sample": sample, "labels": labels, "method": method, "subsets": subsets}
     agreements = fork_map(_shared_restart, tasks, workers, shared)
     runs: dict[int, list[float]] = {k: [] for k in labels}
     for (k, _), agreement in zip(tasks, agreements, strict=True):
@@ -158,7 +178,8 @@ def _stabilities(
 
 def _shared_restart(shared: Mapping[str, Any], task: tuple[int, int]) -> float:
     k, seed = task
-    return _restart_agreement(shared["sample"], shared["labels"][k], k, shared["method"], seed)
+    rows, subset = shared["subsets"][_restart_size(shared["sample"], k), seed]
+    return _restart_agreement(subset, rows, shared["labels"][k], k, shared["method"], seed)
 
 
 def _stability(k: int, runs: list[float]) -> tuple[float, float]:
@@ -174,12 +195,22 @@ def dominant(weights: np.ndarray) -> np.ndarray:
     return np.asarray(weights).argmax(axis=1)
 
 
-def _restart_agreement(
-    matrix: csr_matrix, labels: np.ndarray, k: int, method: Method, seed: int
-) -> float:
-    size = max(k, int(matrix.shape[0] * RESTART_SHARE))
+def _restart_size(matrix: csr_matrix, k: int) -> int:
+    """How many units a restart at K sees: ``RESTART_SHARE`` of them, and at least K."""
+    return max(k, int(matrix.shape[0] * RESTART_SHARE))
+
+
+def _restart_rows(matrix: csr_matrix, size: int, seed: int) -> tuple[np.ndarray, csr_matrix]:
+    """The sorted ids of a restart's units, drawn with its seed, and their rows."""
     rows = np.sort(np.random.default_rng(seed).choice(matrix.shape[0], size, replace=False))
-    weights, _ = fit_model(matrix[rows], k, method, seed, SELECTION_MAX_ITER)
+    return rows, matrix[rows]
+
+
+def _restart_agreement(
+    subset: csr_matrix, rows: np.ndarray, labels: np.ndarray, k: int, method: Method, seed: int
+) -> float:
+    """Adjusted Rand of the reference labels of ``rows`` and a fit's on ``subset`` (those rows)."""
+    weights = fit_weights(subset, k, method, seed, SELECTION_MAX_ITER)
     return adjusted_rand(labels[rows], dominant(weights))
 
 

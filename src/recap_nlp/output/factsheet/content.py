@@ -280,9 +280,9 @@ def _themes(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
     if not shares:
         return []
     n_docs = max(len(set(doc_ids)), 1)
-    mean = lookup.group_sums((theme_id, share) for _, theme_id, share in shares) / n_docs
+    means = lookup.top_sums(((theme_id, share) for _, theme_id, share in shares), 3, n_docs)
     themes = []
-    for theme_id, share in lookup.largest(mean, 3):
+    for theme_id, share in means:
         if theme_id not in tables.theme_info or share <= 0:
             continue
         label, terms = tables.theme_info[theme_id]
@@ -310,8 +310,8 @@ def _keywords(tables: RunTables, doc_ids: Sequence[str]) -> list[dict[str, Any]]
         docs.setdefault(keyword, set()).add(doc_id)
     if not rows:
         return []
-    sums = lookup.group_sums((keyword, score) for _, keyword, score in rows)
-    return [{"keyword": k, "doc_ids": sorted(docs[k])} for k, _ in lookup.largest(sums, 10)]
+    best = lookup.top_sums(((keyword, score) for _, keyword, score in rows), 10)
+    return [{"keyword": k, "doc_ids": sorted(docs[k])} for k, _ in best]
 
 
 def _timeline_uri(event: Any, posts: Iterable[dict[str, Any]], tables: RunTables) -> str:
