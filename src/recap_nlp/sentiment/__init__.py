@@ -20,6 +20,7 @@ from recap_nlp.sentiment.classifier import (
     Classified,
     SentimentModelError,
     classify,
+    classify_all,
     load_model,
     read_model,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "SplitScores",
     "ThemeSentiment",
     "classify",
+    "classify_all",
     "doc_sentiment",
     "entity_sentiment",
     "evaluate_sentiment",

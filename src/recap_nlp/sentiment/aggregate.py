@@ -33,7 +33,7 @@ from recap_nlp.records import (
     SentimentLabel,
     ThemeSentiment,
 )
-from recap_nlp.sentiment.classifier import classify
+from recap_nlp.sentiment.classifier import classify_all
 from recap_nlp.sentiment.scorer import label_for
 
 NEUTRAL_WEIGHT = 0.25
@@ -49,8 +49,7 @@ def score_sentences(doc: Document, spans: list[SentenceSpan]) -> list[Sentence]:
         'positive'
     """
     out = []
-    for span in spans:
-        result = classify(span.text)
+    for span, result in zip(spans, classify_all([span.text for span in spans]), strict=True):
         out.append(
             Sentence(
                 doc_id=doc.doc_id,

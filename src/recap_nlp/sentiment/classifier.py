@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from recap_nlp.records import SentimentLabel
-from recap_nlp.sentiment.features import embedding_words, sentence_features, stem
+from recap_nlp.sentiment.features import _sentence_features, embedding_words, stem
 from recap_nlp.sentiment.lexicon import normalise
 from recap_nlp.sentiment.scorer import tokenize
 
@@ -145,11 +146,17 @@ def load_model() -> Model:
     return read_model(model_path())
 
 
-def _owners(text: str) -> dict[str, list[str]]:
-    """Which words each word-level feature belongs to, so drivers read as words."""
+def _owners(
+    text: str, words: list[str] | None = None, stems: list[str] | None = None
+) -> dict[str, list[str]]:
+    """Which words each word-level feature belongs to, so drivers read as words.
+
+    ``words`` and ``stems``, when given, are those of ``text`` (as the features found them).
+    """
     owners: dict[str, list[str]] = {}
-    words = [t.key for t in tokenize(text) if t.kind in ("word", "idiom", "multi")]
-    stems = [stem(w) for w in words]
+    if words is None or stems is None:
+        words = [t.key for t in tokenize(text) if t.kind in ("word", "idiom", "multi")]
+        stems = [stem(w) for w in words]
     for w, s in zip(words, stems, strict=True):
         for key in ("w:" + w, "s:" + s, "n:" + s, "a:" + s):  # four distinct keys
             found = owners.get(key)
@@ -201,13 +208,19 @@ _WORD_KINDS = frozenset({"w:", "s:", "n:", "a:", "b:"})
 
 
 def _drivers(
-    text: str, keys: list[str], contributions: np.ndarray, word_part: dict[str, float]
+    text: str,
+    keys: list[str],
+    contributions: np.ndarray,
+    word_part: dict[str, float],
+    owners: dict[str, list[str]] | None = None,
 ) -> tuple[str, ...]:
     """Signed contributions toward positive (+) or negative (-), grouped by word.
 
     Function words are left out of the list (they still count in the probabilities).
+    ``owners`` is ``_owners(text)`` when already known.
     """
-    owners = _owners(text)
+    if owners is None:
+        owners = _owners(text)
     totals = dict(word_part)
     for key, contribution in zip(keys, contributions.tolist(), strict=True):
         who = owners.get(key) if key[:2] in _WORD_KINDS else None
@@ -239,11 +252,20 @@ def logits(model: Model, text: str) -> tuple[np.ndarray, list[str], np.ndarray, 
     The last item maps each word found in the word-vector table to its signed contribution
     (positive minus negative class score), for the drivers.
     """
-    feats = sentence_features(text)
-    keys = [k for k in feats if k in model.index]
-    cols = np.fromiter((model.index[k] for k in keys), dtype=np.int64, count=len(keys))
-    values = np.fromiter((feats[k] for k in keys), dtype=np.float64, count=len(keys))
-    scores = model.intercept + model.coef[:, cols] @ values
+    scores, keys, values, word_part, _ = _logits(model, text, _sentence_features(text)[0])
+    return scores, keys, values, word_part
+
+
+def _logits(
+    model: Model, text: str, feats: dict[str, float]
+) -> tuple[np.ndarray, list[str], np.ndarray, dict[str, float], np.ndarray]:
+    """:func:`logits` from the sentence's features, and the known features' coefficients."""
+    index = model.index
+    keys = [k for k in feats if k in index]
+    cols = np.array([index[k] for k in keys], dtype=np.int64)
+    values = np.array([feats[k] for k in keys], dtype=np.float64)
+    coef = model.coef[:, cols]
+    scores = model.intercept + coef @ values
     words, rows = _word_rows(model, text)
     word_part: dict[str, float] = {}
     if rows:
@@ -252,7 +274,7 @@ def logits(model: Model, text: str) -> tuple[np.ndarray, list[str], np.ndarray, 
         # each word's positive minus negative score, subtracted for all the words at once
         for w, signed in zip(words, (per_word[:, 0] - per_word[:, 2]).tolist(), strict=True):
             _add(word_part, w, signed)
-    return scores, keys, values, word_part
+    return scores, keys, values, word_part, coef
 
 
 def classify(text: str, model: Model | None = None) -> Classified:
@@ -262,21 +284,40 @@ def classify(text: str, model: Model | None = None) -> Classified:
         >>> classify("Quarante minutes de queue pour un café.").label
         'negative'
     """
+    return classify_all([text], model)[0]
+
+
+def classify_all(texts: Iterable[str], model: Model | None = None) -> list[Classified]:
+    """:func:`classify` for each sentence of ``texts`` (a post's), in order; the same results.
+
+    The model and tables are looked up once for all of them, and each sentence's words and
+    stems, found by its features, are reused to group its drivers.
+
+    Example:
+        >>> [c.label for c in classify_all(["Quel coup de cœur !", "Le musée ouvre à 9 h."])]
+        ['positive', 'neutral']
+    """
     model = model or load_model()
-    scores, keys, values, word_part = logits(model, text)
+    return [_classify(model, text) for text in texts]
+
+
+def _classify(model: Model, text: str) -> Classified:
+    feats, words, stems = _sentence_features(text)
+    scores, keys, values, word_part, coef = _logits(model, text, feats)
     z = scores / model.temperature
     exp = np.exp(z - z.max())
     probs = exp / exp.sum()
-    cols = [model.index[k] for k in keys]
-    contributions = values * (model.coef[0, cols] - model.coef[2, cols])
-    p_pos, p_neu, p_neg = (round(float(p), 4) for p in probs)
+    contributions = values * (coef[0] - coef[2])
+    p_pos, p_neu, p_neg = (round(p, 4) for p in probs.tolist())
+    owner_text = _owner_text(text)
+    owners = _owners(owner_text, words, stems) if owner_text is text else _owners(owner_text)
     return Classified(
         p_positive=p_pos,
         p_neutral=p_neu,
         p_negative=p_neg,
         label=CLASSES[int(np.argmax(probs))],
         polarity=round(p_pos - p_neg, 4),
-        drivers=_drivers(_owner_text(text), keys, contributions, word_part),
+        drivers=_drivers(owner_text, keys, contributions, word_part, owners),
     )
 
 

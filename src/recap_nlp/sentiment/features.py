@@ -29,8 +29,10 @@ from recap_nlp.sentiment.scorer import _contrast_index, _contributions, score_to
 _NEGATORS = frozenset({"pas", "jamais", "rien", "aucun", "aucune", "guère", "sans", "ni", "plus"})
 NEGATION_SCOPE = 3
 SPARSE_PREFIXES = ("w:", "s:", "b:", "n:", "a:", "k:")
+_SPARSE = frozenset(SPARSE_PREFIXES)  # every prefix is two characters long
 # Words that open a concessive clause ("malgré la pluie, ..."): that clause is not the verdict.
 _CONCESSIVES = frozenset({"malgré", "quoique", "certes", "bien que", "même si", "en dépit"})
+_CONCESSIVE_FIRST = frozenset(cue.split(" ")[0] for cue in _CONCESSIVES if " " in cue)
 # Suffixes stripped (longest first) by the light stemmer, and the shortest stem kept.
 _STEM_SUFFIXES = (
     "issements",
@@ -69,11 +71,16 @@ _FIRST_PERSON = frozenset(
 )
 _SECOND_PERSON = frozenset({"vous", "votre", "vos", "tu", "ton", "ta", "tes"})
 _EMPHASIS = re.compile(r"[*_]+")
+_DIGIT = re.compile(r"\d")
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")
 # "\1", "(?P=name)": what ties a pattern to its own group numbers or names.
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 # Lookbehinds at the start of a pattern, without brackets or escapes inside: "(?<!nos )".
 _LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<[!=][^()\\]*\))+")
+# A non-capturing group of two or more plain words (letters, spaces, apostrophes, hyphens).
+_WORD_GROUP = re.compile(r"\(\?:((?:[^\W\d_]|[ '-])+(?:\|(?:[^\W\d_]|[ '-])+)+)\)")
+# Atomic groups and possessive quantifiers: the screen's tries are not made for them.
+_ATOMIC = re.compile(r"\(\?>|[*+?}]\+")
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,8 @@ def frames_in(text: str) -> list[tuple[str, int]]:
         >>> [name for name, _ in frames_in("_merci aux bénévoles !_")]
         ['enjoy']
     """
-    text = _EMPHASIS.sub(lambda m: " " * len(m.group()), text)
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub(lambda m: " " * len(m.group()), text)
     found: list[tuple[str, int]] = []
     screen = frame_screen()
     if screen is not None and screen.search(text) is None:
@@ -169,18 +177,78 @@ def frame_screen() -> re.Pattern[str] | None:
     flags = {p.flags for p in patterns}
     if len(flags) != 1:
         return None
-    alternation = "|".join(f"(?:{p.pattern})" for p in patterns)
+    if any(_ATOMIC.search(p.pattern) for p in patterns):
+        return None  # an atomic group or possessive quantifier: not rewritten as a trie
+    alternation = "|".join(f"(?:{word_tries(p.pattern)})" for p in patterns)
     if all(starts_at_word_boundary(p.pattern) for p in patterns):
         # Every match starts where "\b" holds: tested first, it spares the other positions
         # (most of a sentence) the trial of every branch. The leading lookbehinds are left
         # out: without them a branch matches wherever it did and more, which a screen allows
         # (the patterns themselves decide), and they cost a third of the search.
         bare = (_LEADING_LOOKBEHINDS.sub("", p.pattern, count=1) for p in patterns)
-        alternation = r"\b(?:" + "|".join(f"(?:{p})" for p in bare) + ")"
+        alternation = r"\b(?:" + "|".join(f"(?:{word_tries(p)})" for p in bare) + ")"
     try:
         return re.compile(alternation, flags.pop())
     except re.error:  # e.g. a pattern's leading inline flag, not allowed mid-alternation
         return None
+
+
+def word_tries(pattern: str) -> str:
+    """``pattern`` with each group of plain words, ``(?:file|files|queue)``, as a trie.
+
+    The trie, ``(?:file(?:s)?|queue)``, matches the same strings, so a match of the pattern
+    starts wherever one did (it may end elsewhere: only the screen, which asks whether there
+    is a match at all, uses it), with one test of the first letter instead of one per word.
+    Groups inside character classes, after a backslash or holding anything but letters,
+    spaces, hyphens and apostrophes are left as they are.
+
+    Example:
+        >>> word_tries("(?:file|files|queue)s? d'attente")
+        "(?:file(?:s)?|queue)s? d'attente"
+    """
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        found = None if in_class or char != "(" else _WORD_GROUP.match(pattern, i)
+        if found is not None:
+            out.append("(?:" + _trie(sorted(set(found.group(1).split("|"))))[0] + ")")
+            i = found.end()
+            continue
+        if char == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                out.append(char)
+                i += 1
+                char = "^"
+            if pattern[i + 1 : i + 2] == "]":
+                out.append(char)
+                i += 1
+                char = "]"  # a "]" first in a class is a character of it
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _trie(words: list[str]) -> tuple[str, bool]:
+    """A regex matching exactly ``words`` (distinct, plain text) by first letters, and
+    whether it is an alternation (to be bracketed before anything is appended to it)."""
+    branches: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for first, rests in branches.items():
+        rest, alternation = _trie(rests)
+        parts.append(re.escape(first) + (f"(?:{rest})" if alternation else rest))
+    if "" in words and parts:
+        return "(?:" + "|".join(parts) + ")?", False
+    return "|".join(parts), len(parts) > 1
 
 
 def starts_at_word_boundary(pattern: str) -> bool:
@@ -240,8 +308,12 @@ def embedding_words(text: str) -> list[str]:
     return [t.key for t in tokenize(text) if t.kind == "word"]
 
 
-def _ngram_features(tokens: list, feats: dict[str, float]) -> None:
-    words = _words(tokens)
+def _ngram_features(
+    tokens: list, feats: dict[str, float], words: list[str] | None = None
+) -> list[str]:
+    """Word, stem, bigram and negation-scope indicators; returns the words' stems."""
+    if words is None:
+        words = _words(tokens)
     stems = [stem(w) for w in words]
     for w, s in zip(words, stems, strict=True):
         feats["w:" + w] = 1.0
@@ -255,10 +327,12 @@ def _ngram_features(tokens: list, feats: dict[str, float]) -> None:
             scope -= 1
         if w in _NEGATORS:
             scope = NEGATION_SCOPE
+    return stems
 
 
-def _contrast_features(tokens: list, feats: dict[str, float]) -> None:
-    pivot = _contrast_index(tokens)
+def _contrast_features(tokens: list, feats: dict[str, float], pivot: int | None = None) -> None:
+    if pivot is None:
+        pivot = _contrast_index(tokens)
     if pivot < 0:
         return
     feats["lex:contrast"] = 1.0
@@ -271,6 +345,8 @@ def _concession_spans(tokens: list) -> tuple[int, ...]:
     """Indices of tokens inside concessive clauses (from the cue to the next punctuation)."""
     inside, out, i = False, [], 0
     keys = [t.key for t in tokens]
+    if _CONCESSIVES.isdisjoint(keys) and _CONCESSIVE_FIRST.isdisjoint(keys):
+        return ()  # no cue, alone or as the first word of a two-word one: no clause
     while i < len(tokens):
         two = " ".join(keys[i : i + 2])
         if keys[i] in _CONCESSIVES or two in _CONCESSIVES:
@@ -294,11 +370,16 @@ def _concession_features(tokens: list, inside: tuple[int, ...], feats: dict[str,
 
 
 def _main_clause_features(
-    tokens: list, inside: tuple[int, ...], cues: list, feats: dict[str, float]
+    tokens: list,
+    inside: tuple[int, ...],
+    cues: list,
+    feats: dict[str, float],
+    pivot: int | None = None,
 ) -> None:
     """Lexicon cues outside concessive clauses and after the last contrast word: the verdict."""
     skip = set(inside)
-    pivot = _contrast_index(tokens)
+    if pivot is None:
+        pivot = _contrast_index(tokens)
     pos = neg = 0.0
     for cue, value, _ in cues:
         if cue.index in skip or cue.index < pivot:
@@ -311,8 +392,10 @@ def _main_clause_features(
     feats["lex:neg_main"] = min(neg, 3.0)
 
 
-def _lexicon_features(tokens: list, cues: list, feats: dict[str, float]) -> None:
-    result = score_tokens(tokens, cues)
+def _lexicon_features(
+    tokens: list, cues: list, feats: dict[str, float], pivot: int | None = None
+) -> None:
+    result = score_tokens(tokens, cues, pivot)
     feats["lex:polarity"] = result.polarity
     contributions = cues
     pos = sum(v for _, v, _ in contributions if v > 0)
@@ -336,7 +419,9 @@ def _lexicon_features(tokens: list, cues: list, feats: dict[str, float]) -> None
         feats["p:second_person"] = 1.0
 
 
-def _punctuation_features(text: str, tokens: list, feats: dict[str, float]) -> None:
+def _punctuation_features(
+    text: str, tokens: list, feats: dict[str, float], n_words: int | None = None
+) -> None:
     emoji = load_lexicon().emoji
     for t in tokens:
         if t.kind == "emoji":
@@ -350,9 +435,11 @@ def _punctuation_features(text: str, tokens: list, feats: dict[str, float]) -> N
         feats["p:ellipsis"] = 1.0
     if '"' in text or "«" in text:
         feats["p:quote"] = 1.0
-    if re.search(r"\d", text):
+    if _DIGIT.search(text):
         feats["p:digit"] = 1.0
-    feats["p:log_words"] = math.log1p(len(_words(tokens))) / 4.0
+    if n_words is None:
+        n_words = len(_words(tokens))
+    feats["p:log_words"] = math.log1p(n_words) / 4.0
 
 
 def sentence_features(text: str) -> dict[str, float]:
@@ -363,25 +450,37 @@ def sentence_features(text: str) -> dict[str, float]:
         >>> feats["f:waiting"], feats["f:litotes_pos"], feats["n:decu"] > 0, feats["p:excl"]
         (1.0, 1.0, True, 1.0)
     """
+    return _sentence_features(text)[0]
+
+
+def _sentence_features(text: str) -> tuple[dict[str, float], list[str], list[str]]:
+    """:func:`sentence_features`, and the sentence's words and their stems (for the drivers).
+
+    The last contrast word and the words are found once and handed to each feature group.
+    """
     text_norm = normalise(text)
     tokens = tokenize(text)
+    words = _words(tokens)
+    pivot = _contrast_index(tokens)
     feats: dict[str, float] = {}
-    _ngram_features(tokens, feats)
-    _contrast_features(tokens, feats)
+    stems = _ngram_features(tokens, feats, words)
+    _contrast_features(tokens, feats, pivot)
     inside = _concession_spans(tokens)
     _concession_features(tokens, inside, feats)
-    sparse = [k for k in feats if k.startswith(SPARSE_PREFIXES)]
-    norm2 = math.sqrt(sum(feats[k] * feats[k] for k in sparse))
-    if norm2:
+    sparse = [k for k in feats if k[:2] in _SPARSE]
+    if sparse:
+        # Each sparse feature is an indicator set to 1.0 above, so the block's length is
+        # the square root of their count (the same float as summing their squares).
+        scaled = round(1.0 / math.sqrt(len(sparse)), 6)
         for k in sparse:
-            feats[k] = round(feats[k] / norm2, 6)
+            feats[k] = scaled
     pivot_at = text_norm.rfind(" mais ")
     for name, start in frames_in(text_norm):
         feats["f:" + name] = 1.0
         if pivot_at >= 0 and start > pivot_at:
             feats["f:" + name + "_after_mais"] = 1.0
     cues = _contributions(tokens)
-    _lexicon_features(tokens, cues, feats)
-    _main_clause_features(tokens, inside, cues, feats)
-    _punctuation_features(text, tokens, feats)
-    return feats
+    _lexicon_features(tokens, cues, feats, pivot)
+    _main_clause_features(tokens, inside, cues, feats, pivot)
+    _punctuation_features(text, tokens, feats, len(words))
+    return feats, words, stems

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from recap_nlp.records import SentimentLabel
 from recap_nlp.sentiment.lexicon import (
@@ -50,8 +51,7 @@ class Polarity:
     drivers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str  # "idiom", "multi", "emoji", "word", "excl", "punct"
     key: str
 
@@ -86,10 +86,20 @@ def tokenize(text: str) -> list[_Token]:
 @lru_cache(maxsize=256)
 def _tokens(text: str) -> tuple[_Token, ...]:
     # The scorer, the features and the classifier tokenize each sentence: once is enough.
-    return tuple(
-        _Token(match.lastgroup or "punct", _SPACES.sub(" ", match.group()))
-        for match in phrase_pattern().finditer(normalise(text))
-    )
+    # Only idioms and multi-word modifiers can hold spaces (their patterns join words with
+    # "\s+"; emoji are collapsed too, in case a table entry holds one): the other kinds
+    # match no whitespace, so they need no collapsing.
+    tokens = []
+    for match in phrase_pattern().finditer(normalise(text)):
+        kind = match.lastgroup or "punct"
+        key = match.group()
+        if kind in _SPACED_KINDS:
+            key = _SPACES.sub(" ", key)
+        tokens.append(_Token(kind, key))
+    return tuple(tokens)
+
+
+_SPACED_KINDS = frozenset({"idiom", "multi", "emoji"})
 
 
 @lru_cache(maxsize=2**16)
@@ -189,15 +199,22 @@ def _contributions(tokens: list[_Token]) -> list[tuple[_Cue, float, bool]]:
 
 
 def _contrast_index(tokens: list[_Token]) -> int:
+    """The index of the last contrast word ("mais", "pourtant", ...), -1 without one."""
     mods = load_lexicon().modifiers
-    hits = [i for i, t in enumerate(tokens) if mods.get(t.key) and mods[t.key].kind == "contrast"]
-    return hits[-1] if hits else -1
+    for i in range(len(tokens) - 1, -1, -1):
+        mod = mods.get(tokens[i].key)
+        if mod is not None and mod.kind == "contrast":
+            return i
+    return -1
 
 
 def _weighted(
-    tokens: list[_Token], contributions: list[tuple[_Cue, float, bool]] | None = None
+    tokens: list[_Token],
+    contributions: list[tuple[_Cue, float, bool]] | None = None,
+    pivot: int | None = None,
 ) -> list[tuple[str, float]]:
-    pivot = _contrast_index(tokens)
+    if pivot is None:
+        pivot = _contrast_index(tokens)
     weighted = []
     if contributions is None:
         contributions = _contributions(tokens)
@@ -223,19 +240,22 @@ def score_text(text: str) -> Polarity:
 
 
 def score_tokens(
-    tokens: list[_Token], contributions: list[tuple[_Cue, float, bool]] | None = None
+    tokens: list[_Token],
+    contributions: list[tuple[_Cue, float, bool]] | None = None,
+    pivot: int | None = None,
 ) -> Polarity:
     """:func:`score_text` from the sentence's tokens, and its cues' contributions if known.
 
-    The classifier's features need both the contributions and the score: passing them
-    saves computing them twice (the result is the same).
+    The classifier's features need the contributions, the last contrast word's index
+    (``pivot``, :func:`_contrast_index`) and the score: passing them saves computing them
+    twice (the result is the same).
 
     Example:
         >>> tokens = tokenize("Pas une bonne idée.")
         >>> score_tokens(tokens, _contributions(tokens)) == score_text("Pas une bonne idée.")
         True
     """
-    weighted = _weighted(tokens, contributions)
+    weighted = _weighted(tokens, contributions, pivot)
     total = sum(value for _, value in weighted)
     n_excl = sum(1 for t in tokens if t.kind == "excl")
     if total and n_excl:
