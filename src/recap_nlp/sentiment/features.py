@@ -222,17 +222,24 @@ def word_tries(pattern: str) -> str:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-            if pattern[i + 1 : i + 2] == "^":
-                out.append(char)
-                i += 1
-                char = "^"
-            if pattern[i + 1 : i + 2] == "]":
-                out.append(char)
-                i += 1
-                char = "]"  # a "]" first in a class is a character of it
+            end = _class_opening_end(pattern, i)
+            out.append(pattern[i:end])
+            i = end
+            continue
         out.append(char)
         i += 1
     return "".join(out)
+
+
+def _class_opening_end(pattern: str, i: int) -> int:
+    """The index after the opening of the character class at ``pattern[i]`` ("[", then "^"
+    if negated, then a "]" written first, which is a character of the class)."""
+    end = i + 1
+    if pattern[end : end + 1] == "^":
+        end += 1
+    if pattern[end : end + 1] == "]":
+        end += 1
+    return end
 
 
 def _trie(words: list[str]) -> tuple[str, bool]:
@@ -280,10 +287,7 @@ def _top_level_bar(pattern: str) -> bool:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-            if pattern[i + 1 : i + 2] == "^":
-                i += 1
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1  # a "]" first in a class is a character of it
+            i = _class_opening_end(pattern, i) - 1
         elif char == "(":
             depth += 1
         elif char == ")":
