@@ -37,3 +37,37 @@ def test_a_failed_write_unfreezes_too(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(OSError):
         runner.run(tmp_path / "posts", tmp_path / "out")
     assert gc.get_freeze_count() == 0
+
+
+def test_the_run_writes_with_numpys_huge_page_advice_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recap_nlp.memory import ENVIRONMENT_SWITCH, hugepage_advice
+
+    if hugepage_advice() is None:
+        pytest.skip("numpy has no huge-page switch")
+    monkeypatch.delenv(ENVIRONMENT_SWITCH, raising=False)
+    seen: list[bool | None] = []
+    _stub_run(monkeypatch, lambda *a, **k: seen.append(hugepage_advice()))
+    before = hugepage_advice()
+    runner.run(tmp_path / "posts", tmp_path / "out")
+    assert seen == [False]
+    assert hugepage_advice() is before
+
+
+def test_analysis_runs_with_numpys_huge_page_advice_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recap_nlp.memory import ENVIRONMENT_SWITCH, hugepage_advice
+
+    if hugepage_advice() is None:
+        pytest.skip("numpy has no huge-page switch")
+    monkeypatch.delenv(ENVIRONMENT_SWITCH, raising=False)
+    seen: list[bool | None] = []
+
+    def per_document_results(*args: object) -> list[object]:
+        seen.append(hugepage_advice())
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(runner.engine, "per_document_results", per_document_results)
+    with pytest.raises(RuntimeError):
+        runner.analyse([])
+    assert seen == [False]

@@ -27,6 +27,7 @@ from recap_nlp.facts.events import resolve_events
 from recap_nlp.facts.reconcile import copied_passages, reconcile
 from recap_nlp.facts.sources import describe_sources
 from recap_nlp.ingest import corpus, dedup
+from recap_nlp.memory import ordinary_pages
 from recap_nlp.output import store
 from recap_nlp.output.cache import CACHE_DIR
 from recap_nlp.output.reports import write_reports
@@ -107,6 +108,18 @@ def analyse(
     reading the corpus set aside; they go into the result ahead of the posts whose
     per-document stages fail here.
     """
+    with ordinary_pages():
+        return _analyse(documents, options, progress, skipped, duplicates, read_errors)
+
+
+def _analyse(
+    documents: list[Document],
+    options: RunOptions,
+    progress: ProgressCallback | None,
+    skipped: Sequence[Skipped],
+    duplicates: Sequence[Duplicate],
+    read_errors: Sequence[str],
+) -> RunResult:
     ordered = sorted(documents, key=lambda d: d.doc_id)
     clock = StageClock()
     report = (lambda doc: progress(doc, len(ordered))) if progress else None
@@ -325,7 +338,7 @@ def run(
     describe other tables). The output lock is held until the swap is done.
     """
     out_dir = Path(out)
-    with store.output_lock(out_dir):
+    with store.output_lock(out_dir), ordinary_pages():
         store.recover_interrupted(out_dir)
         documents, skipped, duplicates, read_errors = _read_corpus(source, options)
         if options.use_cache and options.cache_dir is None:
