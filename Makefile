@@ -10,7 +10,7 @@ OUT ?= outputs
 WORKERS ?= 1
 REALDEV ?= ../shared/realdev
 
-.PHONY: help run test test-fast lint format eval train bench stress clean
+.PHONY: help run test test-fast lint format eval train regex-cache bench stress clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +70,8 @@ train: $(STAMP)  ## Retrain the learned components (entities, sentiment) on $(RE
 	$(BIN)/python -m recap_nlp.evaluation.sentiment_training --realdev $(REALDEV) --out src/recap_nlp/data/sentiment_model.npz
 	$(BIN)/python -m recap_nlp.evaluation.entity_training $(REALDEV)/posts $(REALDEV)/gold.json src/recap_nlp/data/entity_relabeller.json
 
+regex-cache: $(STAMP)  ## Precompile spaCy's French token pattern again (src/recap_nlp/data/regex; after a spaCy or Python upgrade)
+	$(BIN)/python -m recap_nlp.regex_cache
 
 bench: $(STAMP)  ## Whole run vs bare nlp.pipe on real-shaped corpora, 50 to 5,000 posts (~3 h; --quick: BENCH_ARGS=--quick)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -4,7 +4,7 @@ Every import counts, at module level or inside a function (a lazy import cannot 
 cycle), under ``TYPE_CHECKING`` too. The layers, top to bottom::
 
     cli -> evaluation -> pipeline -> output -> nlp -> stages -> records, french, model, version,
-    parallel
+    parallel, memory, regex_cache
 
 (the stages: ingest, entities, facts, themes, sentiment; a layer may skip those below it). A
 stage never imports ``nlp``, ``output``, ``pipeline``, ``evaluation`` or ``cli``, and never
@@ -24,7 +24,7 @@ from tests.conftest import REPO
 
 PACKAGE = REPO / "src" / "recap_nlp"
 STAGES = ("ingest", "entities", "facts", "themes", "sentiment")
-BASE = ("records", "french", "model", "version", "parallel")
+BASE = ("records", "french", "model", "version", "parallel", "memory", "regex_cache")
 # What each part may not import (a part is a top-level module or package of recap_nlp).
 FORBIDDEN = {
     **{stage: {"nlp", "output", "pipeline", "evaluation", "cli"} for stage in STAGES},

@@ -12,15 +12,19 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy
-import spacy
 from spacy.attrs import LEMMA, ORTH, POS, SENT_START
 from spacy.errors import Errors
-from spacy.lang.fr.lemmatizer import FrenchLemmatizer
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from recap_nlp import regex_cache
 from recap_nlp.entities.components import add_entity_components
-from recap_nlp.model import DEFAULT_MODEL, share_lemma_tables
+from recap_nlp.model import DEFAULT_MODEL, load_model, share_lemma_tables
+
+# spaCy's French data compiles a 1.45-million-character pattern when it is imported: the
+# compiled pattern is put in re's cache first (see recap_nlp.regex_cache).
+regex_cache.seed()
+from spacy.lang.fr.lemmatizer import FrenchLemmatizer  # noqa: E402 - after the seed
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +134,9 @@ def _load_with_senter(model: str) -> Language:
     cuts "repartie d’|Angers" and "plein d’|exemples", which the entity rules read as a
     sentence-initial capital. A model without a senter keeps its parser.
     """
-    nlp = spacy.load(model, exclude=["parser"])
+    nlp = load_model(model, exclude=["parser"])
     if "senter" not in nlp.component_names:
-        return spacy.load(model)
+        return load_model(model)
     nlp.enable_pipe("senter")
     nlp.add_pipe("recap_sentence_marks", after="senter")
     return nlp

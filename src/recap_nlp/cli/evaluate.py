@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import spacy
 import typer
 
 from recap_nlp.cli.common import (
@@ -15,6 +14,7 @@ from recap_nlp.cli.common import (
 from recap_nlp.evaluation import documents as doc_scoring
 from recap_nlp.evaluation import entity_training as training
 from recap_nlp.evaluation import mentions as evaluation
+from recap_nlp.model import DEFAULT_MODEL, load_model
 from recap_nlp.pipeline.runner import analyse, read_documents
 from recap_nlp.sentiment import evaluate_sentiment, format_sentiment_scores
 
@@ -60,7 +60,7 @@ def evaluate(
     )
     if baseline:
         texts = {d.doc_id: d.text for d in documents}
-        bare = evaluation.bare_model_mentions(texts, spacy.load("fr_core_news_sm"))
+        bare = evaluation.bare_model_mentions(texts, load_model(DEFAULT_MODEL))
         console.print("[bold]baseline[/]: bare fr_core_news_sm, labels mapped generously:")
         console.print(evaluation.format_scores(evaluation.score_mentions(bare, gold_mentions)))
     if sentiment:
@@ -89,7 +89,7 @@ def _evaluate_documents(corpus: Path, gold: Path, baseline: bool, cross_validate
         console.print(training.format_cross_validation(cv), markup=False)
     if baseline:
         texts = {d.doc_id: d.text for d in documents}
-        bare = evaluation.bare_model_mentions(texts, spacy.load("fr_core_news_sm"))
+        bare = evaluation.bare_model_mentions(texts, load_model(DEFAULT_MODEL))
         console.print("[bold]baseline[/]: bare fr_core_news_sm, labels mapped generously:")
         bare_cells = doc_scoring.score_documents(bare, golds)
         console.print(doc_scoring.format_document_scores(bare_cells), markup=False)

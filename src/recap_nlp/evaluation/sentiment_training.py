@@ -121,9 +121,9 @@ def load_word_vectors(name: str = VECTORS_MODEL) -> WordVectors | None:
     vector, here and at run time, is over its content words. None when the model is missing.
     """
     try:
-        import spacy
+        from recap_nlp.model import load_model
 
-        nlp = spacy.load(name, exclude=list(_PIPES))
+        nlp = load_model(name, exclude=list(_PIPES))
     except OSError:
         return None
     vectors, strings = nlp.vocab.vectors, nlp.vocab.strings

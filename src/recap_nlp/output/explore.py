@@ -296,9 +296,7 @@ _LEMMATIZER: list[object] = []
 
 def _lemmatizer():  # type: ignore[no-untyped-def]
     if not _LEMMATIZER:
-        import spacy
+        from recap_nlp.model import DEFAULT_MODEL, load_model
 
-        from recap_nlp.nlp import DEFAULT_MODEL
-
-        _LEMMATIZER.append(spacy.load(DEFAULT_MODEL, exclude=["parser", "ner", "senter"]))
+        _LEMMATIZER.append(load_model(DEFAULT_MODEL, exclude=["parser", "ner", "senter"]))
     return _LEMMATIZER[0]
