@@ -145,3 +145,90 @@ def test_other_lemmatizers_keep_spacys_class() -> None:
     pipe = blank.add_pipe("lemmatizer", config={"mode": "lookup"})
     assert not memoise_lemmatizer(blank)
     assert not isinstance(pipe, MemoFrenchLemmatizer)
+
+
+RULER_TEXTS = [
+    "Visite  à Lyon,\n\n  puis Paris le 3 mars 2024 !",
+    "   \n",
+    "Les 27 délégués de l'association Réseau Villes Durables ont voté.\t\tFin.",
+    "👏👏 Merci à toutes et à tous  ",
+]
+
+
+def _before_ruler(nlp: Language, text: str):
+    doc = nlp.make_doc(text)
+    for name in nlp.pipe_names[: nlp.pipe_names.index("attribute_ruler")]:
+        doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+def _token_attributes(doc) -> list[tuple[str, str, str, str, str]]:  # type: ignore[no-untyped-def]
+    return [(t.text, t.tag_, t.pos_, str(t.morph), t.dep_) for t in doc]
+
+
+def _stock_ruler(ruler):  # type: ignore[no-untyped-def]
+    from spacy.pipeline import AttributeRuler
+
+    stock = AttributeRuler(ruler.vocab)
+    stock.add_patterns(ruler.patterns)
+    return stock
+
+
+def test_the_array_attribute_ruler_sets_what_spacys_sets(nlp: Language) -> None:
+    from recap_nlp.nlp import ArrayAttributeRuler
+
+    ruler = nlp.get_pipe("attribute_ruler")
+    assert isinstance(ruler, ArrayAttributeRuler)
+    stock = _stock_ruler(ruler)
+    for text in RULER_TEXTS:
+        doc = _before_ruler(nlp, text)
+        copy = doc.copy()
+        assert _token_attributes(ruler(copy)) == _token_attributes(stock(doc))
+    doc = ruler(_before_ruler(nlp, RULER_TEXTS[0]))
+    lyon = next(t for t in doc if t.text == "Lyon")
+    assert (lyon.pos_, lyon.tag_) == ("PROPN", "PROPN")  # TAG from POS
+    space = next(t for t in doc if t.text == "\n\n  ")
+    assert (space.pos_, space.tag_, str(space.morph)) == ("SPACE", "SPACE", "")
+
+
+def test_a_later_rule_wins_and_added_rules_are_applied(nlp: Language) -> None:
+    import spacy
+
+    from recap_nlp.nlp import ArrayAttributeRuler, rules_as_arrays
+
+    blank = spacy.blank("fr")
+    ruler = blank.add_pipe("attribute_ruler")
+    ruler.add([[{"POS": "NOUN"}]], {"TAG": "NOM"})
+    ruler.add([[{"IS_SPACE": False, "TAG": {"IN": ["NOM"]}}]], {"TAG": "LATER"})  # reads before
+    ruler.add([[{"TAG": {"NOT_IN": ["", "NOM"]}}]], {"POS": "X"})
+    assert rules_as_arrays(blank) and isinstance(ruler, ArrayAttributeRuler)
+
+    def tagged() -> object:
+        doc = blank.make_doc("ville  verte")
+        doc[0].pos_, doc[2].pos_, doc[2].tag_ = "NOUN", "ADJ", "NOM"
+        return doc
+
+    stock = _stock_ruler(ruler)
+    expected = _token_attributes(stock(tagged()))
+    assert _token_attributes(ruler(tagged())) == expected
+    assert [t[1:3] for t in expected] == [("NOM", "NOUN"), ("", ""), ("LATER", "ADJ")]
+    ruler.add([[{"POS": "ADJ"}]], {"MORPH": "Gender=Fem"})  # added after the first call
+    assert ruler.plan is not None and ruler.planned_rules == 3
+    assert _token_attributes(ruler(tagged())) == _token_attributes(_stock_ruler(ruler)(tagged()))
+    assert str(ruler(tagged())[2].morph) == "Gender=Fem"
+
+
+def test_rules_out_of_the_array_form_run_spacys_code() -> None:
+    import spacy
+
+    from recap_nlp.nlp import rules_as_arrays
+
+    blank = spacy.blank("fr")
+    ruler = blank.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "la"}, {"LOWER": "ville"}]], {"TAG": "DET"}, index=0)
+    ruler.add([[{"ORTH": "Asso"}]], {"LEMMA": "association"})
+    assert rules_as_arrays(blank)
+    doc = ruler(blank.make_doc("la ville Asso"))
+    assert ruler.plan is None
+    assert [(t.tag_, t.lemma_) for t in doc] == [("DET", ""), ("", ""), ("", "association")]
+    assert not rules_as_arrays(spacy.blank("fr"))  # no ruler at all
