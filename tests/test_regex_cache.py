@@ -13,10 +13,11 @@ import pytest
 
 from recap_nlp import regex_cache
 
-STORED_ENGINE = regex_cache._read()["engine"]
+STORED = regex_cache._read()
+STORED_FOR = (STORED["engine"], STORED["spacy"])
 fits_this_python = pytest.mark.skipif(
-    regex_cache.engine_tag() != STORED_ENGINE,
-    reason=f"stored for {STORED_ENGINE}, this is {regex_cache.engine_tag()}",
+    (regex_cache.engine_tag(), regex_cache.spacy_version()) != STORED_FOR,
+    reason=f"stored for {STORED_FOR} (make regex-cache writes it for this Python and spaCy)",
 )
 
 WORDS = [

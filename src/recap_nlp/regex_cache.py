@@ -104,6 +104,13 @@ def compile_like_re(pattern: str) -> dict[str, Any]:
     }
 
 
+def spacy_version() -> str:
+    """The installed spaCy's version, stored beside the code (the pattern is its data)."""
+    from spacy import about
+
+    return about.__version__
+
+
 def spacy_token_pattern() -> str:
     """The text of spaCy's French ``TOKEN_MATCH``."""
     from spacy.lang.fr.tokenizer_exceptions import TOKEN_MATCH
@@ -115,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write or check " + "/".join(STORED) + ".")
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args(argv)
-    fresh = compile_like_re(spacy_token_pattern())
+    fresh = {"spacy": spacy_version(), **compile_like_re(spacy_token_pattern())}
     target = resources.files("recap_nlp").joinpath(*STORED)
     if args.check:
         try:
