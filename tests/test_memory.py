@@ -44,3 +44,20 @@ def test_a_user_setting_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     before = hugepage_advice()
     with ordinary_pages():
         assert hugepage_advice() is before
+
+
+def test_a_dask_partition_runs_with_the_advice_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recap_nlp.pipeline import engine
+    from recap_nlp.pipeline.options import RunOptions
+
+    seen: list[bool | None] = []
+
+    def process_documents(documents: list[object], options: RunOptions) -> list[object]:
+        seen.append(hugepage_advice())
+        return []
+
+    monkeypatch.setattr(engine, "process_documents", process_documents)
+    before = hugepage_advice()
+    assert engine.process_partition([], RunOptions()) == []
+    assert seen == [False]
+    assert hugepage_advice() is before

@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from recap_nlp.memory import ordinary_pages
 from recap_nlp.output.cache import DocumentCache, cache_version
 from recap_nlp.parallel import balanced_slices, fork_imap
 from recap_nlp.pipeline.options import RunOptions
@@ -211,8 +212,13 @@ def _report(documents: list[Document], progress: DocProgress | None) -> None:
 
 
 def process_partition(documents: list[Document], options: RunOptions) -> list[DocumentResult]:
-    """What one Dask task computes: the per-document stages over a partition of posts."""
-    return list(process_documents(documents, options))
+    """What one Dask task computes: the per-document stages over a partition of posts.
+
+    A Dask worker is a process of its own: numpy's huge-page advice is turned off there too
+    (:func:`recap_nlp.memory.ordinary_pages`), as in a local run.
+    """
+    with ordinary_pages():
+        return list(process_documents(documents, options))
 
 
 def partition_size(n_documents: int, n_workers: int, options: RunOptions) -> int:
