@@ -82,11 +82,16 @@ LEMMA_TEXTS = [
 ]
 
 
-def _before_lemmatizer(nlp: Language, text: str):
+def _run_until(nlp: Language, text: str, component: str):  # type: ignore[no-untyped-def]
+    """``text`` through the pipeline's components before ``component``."""
     doc = nlp.make_doc(text)
-    for name in nlp.pipe_names[: nlp.pipe_names.index("lemmatizer")]:
+    for name in nlp.pipe_names[: nlp.pipe_names.index(component)]:
         doc = nlp.get_pipe(name)(doc)
     return doc
+
+
+def _before_lemmatizer(nlp: Language, text: str):  # type: ignore[no-untyped-def]
+    return _run_until(nlp, text, "lemmatizer")
 
 
 def test_the_memoised_lemmatizer_gives_spacys_lemmas(nlp: Language) -> None:
@@ -155,11 +160,8 @@ RULER_TEXTS = [
 ]
 
 
-def _before_ruler(nlp: Language, text: str):
-    doc = nlp.make_doc(text)
-    for name in nlp.pipe_names[: nlp.pipe_names.index("attribute_ruler")]:
-        doc = nlp.get_pipe(name)(doc)
-    return doc
+def _before_ruler(nlp: Language, text: str):  # type: ignore[no-untyped-def]
+    return _run_until(nlp, text, "attribute_ruler")
 
 
 def _token_attributes(doc) -> list[tuple[str, str, str, str, str]]:  # type: ignore[no-untyped-def]
