@@ -43,11 +43,13 @@ WORDS = [
 ]
 
 
+@pytest.mark.slow  # compiles spaCy's pattern: 3.7 s
 @fits_this_python
 def test_the_stored_code_is_what_re_compiles_for_spacys_pattern() -> None:
     assert regex_cache.main(["--check"]) == 0
 
 
+@pytest.mark.slow  # compiles spaCy's pattern: 3.7 s
 @fits_this_python
 def test_the_seeded_pattern_matches_like_a_fresh_compile() -> None:
     assert regex_cache.seed()
@@ -64,6 +66,7 @@ def test_the_seeded_pattern_matches_like_a_fresh_compile() -> None:
             assert (found and found.span()) == (expected and expected.span()), text
 
 
+@pytest.mark.slow  # a fresh process loads the pipeline
 @fits_this_python
 def test_spacy_and_its_tokenizer_use_the_seeded_pattern() -> None:
     script = (
