@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -206,29 +207,43 @@ def word_tries(pattern: str) -> str:
         >>> word_tries("(?:file|files|queue)s? d'attente")
         "(?:file(?:s)?|queue)s? d'attente"
     """
-    out, i, in_class = [], 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        found = None if in_class or char != "(" else _WORD_GROUP.match(pattern, i)
+    out, resume = [], 0
+    for start, end, outside in _pattern_units(pattern):
+        if start < resume:
+            continue  # inside a word group already written as a trie (letters only)
+        found = _WORD_GROUP.match(pattern, start) if outside and pattern[start] == "(" else None
         if found is not None:
             out.append("(?:" + _trie(sorted(set(found.group(1).split("|"))))[0] + ")")
-            i = found.end()
-            continue
-        if char == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            end = _class_opening_end(pattern, i)
-            out.append(pattern[i:end])
-            i = end
-            continue
-        out.append(char)
-        i += 1
+            resume = found.end()
+        else:
+            out.append(pattern[start:end])
     return "".join(out)
+
+
+def _pattern_units(pattern: str) -> Iterator[tuple[int, int, bool]]:
+    """The ``(start, end, outside a class)`` of each unit of a regex: an escape (two
+    characters), a character class's opening (:func:`_class_opening_end`), or one character.
+
+    The one reading of escapes and character classes that :func:`word_tries` and
+    :func:`_top_level_bar` share.
+    """
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            yield i, i + 2, not in_class
+            i += 2
+        elif in_class:
+            in_class = char != "]"
+            yield i, i + 1, False
+            i += 1
+        elif char == "[":
+            end = _class_opening_end(pattern, i)
+            yield i, end, False
+            in_class, i = True, end
+        else:
+            yield i, i + 1, True
+            i += 1
 
 
 def _class_opening_end(pattern: str, i: int) -> int:
@@ -277,24 +292,17 @@ def starts_at_word_boundary(pattern: str) -> bool:
 
 def _top_level_bar(pattern: str) -> bool:
     """A ``|`` outside every group and character class of ``pattern``."""
-    depth, i, in_class = 0, 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
+    depth = 0
+    for start, _, outside in _pattern_units(pattern):
+        char = pattern[start]
+        if not outside or char == "\\":
             continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            i = _class_opening_end(pattern, i) - 1
-        elif char == "(":
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
             return True
-        i += 1
     return False
 
 
