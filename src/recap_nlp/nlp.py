@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy
 from spacy.attrs import DEP, IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, TAG
@@ -284,6 +284,13 @@ _RULE_READS = {"POS": POS, "TAG": TAG, "DEP": DEP, "IS_SPACE": IS_SPACE}
 _RULE_SETS = (TAG, POS, MORPH, DEP)
 
 
+class _Rule(NamedTuple):
+    """One attribute rule as arrays: its token tests and the attributes it sets."""
+
+    tests: tuple[tuple[int, bool, numpy.ndarray], ...]  # (column, negated, accepted values)
+    sets: tuple[tuple[int, int], ...]  # (column, value)
+
+
 class ArrayAttributeRuler(AttributeRuler):
     """spaCy's attribute ruler, applied with arrays when every rule is one token tested on
     POS, TAG, DEP or IS_SPACE (equal, ``IN``, ``NOT_IN``) that sets TAG, POS, MORPH or DEP.
@@ -293,12 +300,13 @@ class ArrayAttributeRuler(AttributeRuler):
     Python, about 8 ms a post; here each rule is a mask over the tokens' original values
     (the ``Matcher`` matches before anything is set), applied in rule order (a later rule
     wins, as spaCy's sort by rule number makes it), and written back with ``Doc.from_array``.
-    Any other ruler, and one with patterns added later, runs spaCy's code.
+    Rules added later are planned again; a ruler with any rule out of that reach runs
+    spaCy's code.
 
     Example: in "Visite à Lyon", "Lyon" (POS PROPN) gets TAG "PROPN", as spaCy's ruler gives.
     """
 
-    plan: tuple[tuple[tuple[tuple[int, str, frozenset[int]], ...], dict[int, int]], ...] | None
+    plan: tuple[_Rule, ...] | None
     planned_rules: int
 
     def __call__(self, doc: Doc) -> Doc:
@@ -313,11 +321,8 @@ class ArrayAttributeRuler(AttributeRuler):
             return error_handler(self.name, self, [doc], e)
 
 
-def _array_plan(
-    ruler: AttributeRuler,
-) -> tuple[tuple[tuple[tuple[int, str, frozenset[int]], ...], dict[int, int]], ...] | None:
-    """Each rule's token tests ``(column, operator, values)`` and the attributes it sets, or
-    None when a rule is out of the array form's reach."""
+def _array_plan(ruler: AttributeRuler) -> tuple[_Rule, ...] | None:
+    """Each rule as :class:`_Rule`, or None when a rule is out of the array form's reach."""
     strings = ruler.vocab.strings
     plan = []
     for rule, attrs in enumerate(ruler.attrs):
@@ -342,31 +347,30 @@ def _array_plan(
             if key == "IS_SPACE":
                 if not all(isinstance(v, bool) for v in values):
                     return None
-                ids = frozenset(int(v) for v in values)
+                ids = sorted({int(v) for v in values})
             elif all(isinstance(v, str) for v in values):
-                ids = frozenset(strings.add(v) for v in values)  # as the Matcher reads them
+                ids = sorted({strings.add(v) for v in values})  # as the Matcher reads them
             else:
                 return None
-            tests.append((column, operator, ids))
-        plan.append((tuple(tests), dict(attrs)))
+            tests.append((column, operator == "NOT_IN", numpy.array(ids, dtype=numpy.uint64)))
+        sets = tuple((_RULE_SETS.index(attr), value) for attr, value in attrs.items())
+        plan.append(_Rule(tuple(tests), sets))
     return tuple(plan)
 
 
-def _apply_plan(
-    plan: tuple[tuple[tuple[tuple[int, str, frozenset[int]], ...], dict[int, int]], ...], doc: Doc
-) -> Doc:
+def _apply_plan(plan: tuple[_Rule, ...], doc: Doc) -> Doc:
     original = doc.to_array([*_RULE_SETS, IS_SPACE])
     values = original[:, : len(_RULE_SETS)].copy()
-    for tests, attrs in plan:
+    for rule in plan:
         matched = numpy.ones(len(doc), dtype=bool)
-        for column, operator, ids in tests:
-            found = numpy.isin(original[:, column], numpy.fromiter(ids, dtype=original.dtype))
-            matched &= found if operator == "IN" else ~found
-        for attr, value in attrs.items():
-            values[matched, _RULE_SETS.index(attr)] = value
-    written = [a for i, a in enumerate(_RULE_SETS) if (values[:, i] != original[:, i]).any()]
-    if written:
-        doc.from_array(written, values[:, [_RULE_SETS.index(a) for a in written]])
+        for column, negated, ids in rule.tests:
+            found = numpy.isin(original[:, column], ids)
+            matched &= ~found if negated else found
+        for column, value in rule.sets:
+            values[matched, column] = value
+    changed = [i for i in range(len(_RULE_SETS)) if (values[:, i] != original[:, i]).any()]
+    if changed:
+        doc.from_array([_RULE_SETS[i] for i in changed], values[:, changed])
     return doc
 
 
