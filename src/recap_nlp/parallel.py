@@ -3,14 +3,19 @@
 Forking copies the parent's memory: a large state (a matrix, a run's tables, the loaded spaCy
 pipeline and every table it read) set before the pool starts reaches every worker without being
 pickled or loaded again, and only the tasks and their results cross between processes. Used by
-the per-post stages, the facts of each post, the choice of the number of themes and the reports.
+the per-post stages, the facts of each post, the choice of the number of themes and the reports;
+:func:`call_aside` runs one call in a forked process while the caller goes on (the themes of a
+run with several workers, beside its facts).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from types import TracebackType
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -141,3 +146,118 @@ def _call_shared(indexed: tuple[int, Any]) -> tuple[int, Any]:
     state = dict(_SHARED)
     function = state.pop("_function")
     return index, function(state, task)
+
+
+class RemoteTraceback(Exception):
+    """The traceback of an error raised in a forked process, as the cause of that error here."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class Aside(Generic[R]):
+    """``function(shared)``, computed in a forked process started at once, or here when asked.
+
+    Use it as a context manager: leaving the block before :meth:`result` ends the process.
+    Made by :func:`call_aside`.
+    """
+
+    def __init__(
+        self, function: Callable[[Mapping[str, Any]], R], shared: Mapping[str, Any], fork: bool
+    ) -> None:
+        self._function = function
+        self._shared = shared
+        self._process: Any = None
+        self._receiver: Connection | None = None
+        if fork and can_fork():
+            context = multiprocessing.get_context("fork")
+            receiver, sender = context.Pipe(duplex=False)
+            # Not a daemon: the call may start worker processes of its own (fork_map).
+            self._process = context.Process(
+                target=_send_result, args=(sender, function, shared), daemon=False
+            )
+            self._process.start()
+            sender.close()
+            self._receiver = receiver
+
+    @property
+    def forked(self) -> bool:
+        """Whether the call runs in a process of its own."""
+        return self._process is not None
+
+    def result(self) -> R:
+        """The call's value (waiting for its process), or the error it raised, raised here."""
+        if self._process is None or self._receiver is None:
+            return self._function(self._shared)
+        try:
+            status, value = self._receiver.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(
+                f"the process computing {getattr(self._function, '__name__', 'a call')} ended "
+                f"without a result (exit code {self._process.exitcode})"
+            ) from None
+        finally:
+            self._receiver.close()
+            self._receiver = None
+        self._process.join()
+        self._process = None
+        if status == "error":
+            error, trace = value
+            error.__cause__ = RemoteTraceback(trace)
+            raise error
+        return value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        """End the process if it is still running (nothing happens for a call run here)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+        if self._receiver is not None:
+            self._receiver.close()
+            self._receiver = None
+
+    def __enter__(self) -> Aside[R]:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.cancel()
+
+
+def call_aside(
+    function: Callable[[Mapping[str, Any]], R], shared: Mapping[str, Any], *, fork: bool
+) -> Aside[R]:
+    """``function(shared)`` in a forked process while the caller goes on (with ``fork``).
+
+    Without ``fork``, or where processes cannot fork, nothing starts: the call runs here when
+    :meth:`Aside.result` is asked, so the order of the work is the caller's. ``shared`` reaches
+    the process by the fork (never pickled); the value and an error come back pickled.
+
+    Example:
+        ``with call_aside(_total, {"values": [1, 2]}, fork=True) as aside: ...`` then
+        ``aside.result()`` -> 3 when ``_total(shared)`` returns ``sum(shared["values"])``.
+    """
+    return Aside(function, shared, fork)
+
+
+def _send_result(
+    sender: Connection, function: Callable[[Mapping[str, Any]], Any], shared: Mapping[str, Any]
+) -> None:
+    try:
+        message: tuple[str, Any] = ("ok", function(shared))
+    except BaseException as error:  # every error goes back to the caller
+        message = ("error", (error, traceback.format_exc()))
+    try:
+        sender.send(message)
+    except Exception:  # a value or an error that does not pickle
+        trace = traceback.format_exc()
+        sender.send(("error", (RuntimeError(f"the result could not be sent back: {trace}"), trace)))
+    finally:
+        sender.close()

@@ -32,7 +32,7 @@ from recap_nlp.output import store
 from recap_nlp.output.cache import CACHE_DIR
 from recap_nlp.output.reports import write_reports
 from recap_nlp.output.tables import build_tables, iter_tables
-from recap_nlp.parallel import balanced_slices, fork_map
+from recap_nlp.parallel import balanced_slices, call_aside, fork_map
 from recap_nlp.pipeline import engine
 from recap_nlp.pipeline.options import RunOptions
 from recap_nlp.records import (
@@ -138,14 +138,24 @@ def _analyse(
     with clock.stage("entities"):
         entities, mentions = canonicalize(rule_mentions, main_event_keys(kept, rule_mentions))
         del rule_mentions  # replaced by the mentions with their entity ids
-    with clock.stage("facts"):
-        facts = cross_post_facts(kept, sentences, mentions, options.workers)
-    with clock.stage("sentiment"):
-        doc_tones = doc_sentiment(scored, [d.doc_id for d in kept])
-        entity_tones = entity_sentiment(scored, mentions)
-    with clock.stage("themes"):
-        themes = fit_run_themes(sentences, lemmas, mentions, options)
-        theme_tones = theme_sentiment(scored, themes.doc_themes)
+    # With several workers the themes are fitted in a process of their own while the facts
+    # are found here: the facts' serial steps and the themes' leave each other's core idle.
+    # The same functions on the same records: the same themes either way.
+    themes_input = {
+        "sentences": sentences,
+        "lemmas": lemmas,
+        "mentions": mentions,
+        "options": options,
+    }
+    with call_aside(_themes_task, themes_input, fork=options.workers > 1) as pending_themes:
+        with clock.stage("facts"):
+            facts = cross_post_facts(kept, sentences, mentions, options.workers)
+        with clock.stage("sentiment"):
+            doc_tones = doc_sentiment(scored, [d.doc_id for d in kept])
+            entity_tones = entity_sentiment(scored, mentions)
+        with clock.stage("themes"):  # with several workers: what is left of them once facts end
+            themes = pending_themes.result()
+            theme_tones = theme_sentiment(scored, themes.doc_themes)
     return RunResult(
         documents=kept,
         skipped=[*skipped, *failed_skips],
@@ -253,6 +263,13 @@ def fit_run_themes(
         workers=options.workers,
     )
     return RunThemes(fitted.themes, fitted.doc_themes, extract_keywords(units), list(fitted.notes))
+
+
+def _themes_task(shared: Mapping[str, Any]) -> RunThemes:
+    """:func:`fit_run_themes` of a run's records (a call of :func:`call_aside`)."""
+    return fit_run_themes(
+        shared["sentences"], shared["lemmas"], shared["mentions"], shared["options"]
+    )
 
 
 @dataclass(frozen=True)
