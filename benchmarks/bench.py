@@ -245,9 +245,9 @@ def main() -> int:
         "Stage shares of the run with reports: read = "
         "ingest and duplicate detection; spacy = `nlp.pipe` with the project's components "
         "(with 2 workers: time waiting on them); per_document = the other per-post stages; "
-        "then the cross-post stages; write = tables, database, fact sheets and figures.\n\n"
-        + table
-        + "\n"
+        "then the cross-post stages (with 2 workers the themes are fitted beside the facts: "
+        "their share is the time left waiting on them once the facts are done); write = "
+        "tables, database, fact sheets and figures.\n\n" + table + "\n"
     )
     args.out.write_text(text, encoding="utf-8")
     print(f"\n{table}\n\nwritten to {args.out}")
