@@ -249,9 +249,33 @@ def main() -> int:
         "their share is the time left waiting on them once the facts are done); write = "
         "tables, database, fact sheets and figures.\n\n" + table + "\n"
     )
-    args.out.write_text(text, encoding="utf-8")
+    previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    args.out.write_text(with_latest(previous, text), encoding="utf-8")
     print(f"\n{table}\n\nwritten to {args.out}")
     return 0
+
+
+BEGIN = "<!-- make bench: begin (written by benchmarks/bench.py; edit outside this block) -->"
+END = "<!-- make bench: end -->"
+
+
+def with_latest(previous: str, latest: str) -> str:
+    """``previous`` (the results file) with its generated block replaced by ``latest``.
+
+    Only the block between ``BEGIN`` and ``END`` is the benchmark's: the sections written by
+    hand after it (paired timings, what was tried) stay. A file without the block gets it on
+    top, its old text kept below.
+
+    Example:
+        ``with_latest(f"{BEGIN}\\nold\\n{END}\\n\\n## Notes", "new")`` keeps "## Notes" and
+        puts "new" in place of "old".
+    """
+    block = f"{BEGIN}\n{latest.rstrip()}\n{END}\n"
+    start, end = previous.find(BEGIN), previous.find(END)
+    if start == -1 or end < start:
+        return block + ("\n" + previous if previous.strip() else "")
+    rest = previous[end + len(END) :].lstrip("\n")
+    return previous[:start] + block + ("\n" + rest if rest else "")
 
 
 if __name__ == "__main__":
