@@ -175,6 +175,25 @@ def replicated_seeds(size: int, folder: Path) -> int:
     return words
 
 
+def checkout() -> str:
+    """The commit measured, and whether the working tree differs from it (git, when there)."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "commit unknown (no git)"
+    if not commit:
+        return "commit unknown (not a git checkout)"
+    return f"commit {commit}" + (" with uncommitted changes" if changed else "")
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     cpuinfo = Path("/proc/cpuinfo")
@@ -212,6 +231,7 @@ def main() -> int:
         args.sizes = "50,200"
     sizes = [int(s) for s in args.sizes.split(",")]
     workers_list = [int(w) for w in args.workers.split(",")]
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     pool = realshaped.sentence_pool(realshaped.sources())
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="recap-bench-") as tmp:
@@ -231,8 +251,10 @@ def main() -> int:
             rows.append({"corpus": "replicated seeds", "size": size} | row)
             print(report(rows[-1:]).splitlines()[-1], flush=True)
     table = report(rows) + "\n\nTargets:\n\n" + verdicts(rows)
+    ended = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     text = (
-        f"# Benchmarks\n\nMachine: {machine()}.\n\nCommand: `make bench` "
+        f"# Benchmarks\n\nMachine: {machine()}.\n\nMeasured: {started} to {ended}, "
+        f"{checkout()}.\n\nCommand: `make bench` "
         f"(`benchmarks/bench.py --sizes {args.sizes} --workers {args.workers}`).\n\n"
         f"Corpus: real-shaped ({realshaped.describe()}); every post distinct, so duplicate "
         "detection sets nothing aside. The *replicated seeds* line is the earlier benchmark's "
