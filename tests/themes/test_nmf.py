@@ -1,4 +1,5 @@
-"""The cheaper NMF fit and agreement score give scikit-learn's results bit for bit."""
+"""The cheaper NMF fit, its vectorised update and the agreement score give scikit-learn's
+results bit for bit."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 from sklearn.decomposition import NMF
+from sklearn.decomposition._cdnmf_fast import _update_cdnmf_fast
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 
@@ -123,3 +127,88 @@ def test_adjusted_rand_is_scikit_learns() -> None:
         assert adjusted_rand(truth, found) == adjusted_rand_score(truth, found)
     assert adjusted_rand(np.array([0, 0, 1, 1]), np.array([1, 1, 0, 0])) == 1.0
     assert adjusted_rand(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])) < 0  # worse than chance
+
+
+kernel_built = pytest.mark.skipif(nmf._vector_update is None, reason="the C kernel is not built")
+
+
+def _update_inputs(n_rows: int, k: int, seed: int) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    factor = np.abs(rng.standard_normal((n_rows, k)))
+    factor[rng.random((n_rows, k)) < 0.3] = 0.0
+    other = np.abs(rng.standard_normal((k, 11)))
+    gram = other @ other.T
+    if seed % 3 == 0:
+        gram[0, 0] = 0.0  # a zero Hessian leaves its column as it is
+    product = np.abs(rng.standard_normal((n_rows, k))) * rng.random()
+    return factor, gram, product, rng.permutation(k).astype(np.intp)
+
+
+@kernel_built
+@given(st.integers(1, 140), st.integers(1, 26), st.integers(0, 10_000))
+def test_vectorised_update_is_scikit_learns_bit_for_bit(n_rows: int, k: int, seed: int) -> None:
+    factor, gram, product, order = _update_inputs(n_rows, k, seed)
+    expected = factor.copy()
+    violation = _update_cdnmf_fast(expected, gram, product, order)
+    found = factor.copy()
+    scratch = np.empty(n_rows * k + nmf.KERNEL_BLOCK * k)
+    assert nmf._vector_update(found, gram, product, order, scratch) == violation
+    assert np.array_equal(found.view(np.int64), expected.view(np.int64))
+
+
+@kernel_built
+def test_the_fits_use_the_vectorised_update_when_it_is_built() -> None:
+    assert nmf.coordinate_update() is nmf._vector_update
+
+
+@kernel_built
+def test_a_fit_with_either_update_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    matrix = _posts(150, 700, 11)  # several blocks of rows, and a last one shorter
+    fast = nmf_fit(matrix.copy(), 12, 0, 60)
+    monkeypatch.setattr(nmf, "coordinate_update", lambda: nmf._sklearn_update)
+    slow = nmf_fit(matrix.copy(), 12, 0, 60)
+    for a, b in zip(fast[:2], slow[:2], strict=True):
+        assert np.array_equal(a, b)
+    assert fast[2] == slow[2]
+
+
+@kernel_built
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"factor": np.ones((5, 3), dtype=np.float32)}, TypeError),
+        ({"product": np.ones((4, 3))}, ValueError),
+        ({"order": np.array([0, 1, 3], dtype=np.intp)}, ValueError),
+        ({"order": np.array([0, 1, 2], dtype=np.int8)}, TypeError),
+        ({"scratch": np.empty(10)}, ValueError),
+    ],
+)
+def test_the_vectorised_update_refuses_what_it_cannot_read(
+    change: dict[str, np.ndarray], error: type[Exception]
+) -> None:
+    factor, gram, product, order = _update_inputs(5, 3, 1)
+    inputs = {"factor": factor, "gram": gram, "product": product, "order": order}
+    inputs["scratch"] = np.empty(5 * 3 + nmf.KERNEL_BLOCK * 3)
+    inputs.update(change)
+    with pytest.raises(error):
+        nmf._vector_update(*inputs.values())
+
+
+def test_an_update_that_differs_falls_back_on_scikit_learns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def nearly(factor: np.ndarray, gram: np.ndarray, product: np.ndarray, order, scratch):  # type: ignore[no-untyped-def]
+        violation = _update_cdnmf_fast(factor, gram, product, order)
+        factor[0, 0] = np.nextafter(factor[0, 0], np.inf)  # one bit off
+        return violation
+
+    def refusing(*args: np.ndarray) -> float:
+        raise TypeError("float64 expected")
+
+    for update in (nearly, refusing):
+        monkeypatch.setattr(nmf, "_vector_update", update)
+        nmf.coordinate_update.cache_clear()
+        try:
+            assert nmf.coordinate_update() is nmf._sklearn_update
+        finally:
+            nmf.coordinate_update.cache_clear()

@@ -24,6 +24,10 @@ share), and a CSR copy of ``X.T`` is slower than the CSC view.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import cache
+
 import numpy as np
 from scipy.sparse import csr_matrix, issparse
 from sklearn.decomposition import NMF
@@ -36,6 +40,19 @@ except ImportError:  # pragma: no cover - depends on the installed versions
     FAST = False
 else:
     FAST = True
+
+try:  # built at install (setup.py) when a C compiler is there; optional
+    from recap_nlp.themes._cd_kernel import update as _vector_update
+except ImportError:  # pragma: no cover - an install without a compiler
+    _vector_update = None
+
+log = logging.getLogger(__name__)
+
+# One coordinate-descent update of a factor: (factor, Gram, product, order, scratch) ->
+# violation, the factor updated in place.
+Update = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], float]
+# Rows of the vectorised kernel's blocks (see _cd_kernel.c): its scratch holds n*k + BLOCK*k.
+KERNEL_BLOCK = 32
 
 # scikit-learn's NMF default tolerance of the stopping condition.
 TOL = 1e-4
@@ -94,6 +111,8 @@ def _coordinate_descent(
     n_rows, n_terms = matrix.shape
     arrays = (matrix.indptr, matrix.indices, matrix.data)
     order = np.arange(k, dtype=np.intp)
+    update = coordinate_update()
+    scratch = np.empty(max(n_rows, n_terms) * k + KERNEL_BLOCK * k)
     n_iter = 0
     violation_init = 0.0
     for n_iter in range(1, max_iter + 1):
@@ -101,17 +120,64 @@ def _coordinate_descent(
         # products: np.zeros is cheaper than zeroing a kept buffer in place.)
         product = np.zeros((n_rows, k))
         csr_matvecs(n_rows, n_terms, k, *arrays, ht.ravel(), product.ravel())
-        violation = 0.0 + _update_cdnmf_fast(w, np.dot(ht.T, ht), product, order)
+        violation = 0.0 + update(w, np.dot(ht.T, ht), product, order, scratch)
         if n_iter == max_iter and not last_h:
             break
         product = np.zeros((n_terms, k))
         csc_matvecs(n_terms, n_rows, k, *arrays, w.ravel(), product.ravel())
-        violation += _update_cdnmf_fast(ht, np.dot(w.T, w), product, order)
+        violation += update(ht, np.dot(w.T, w), product, order, scratch)
         if n_iter == 1:
             violation_init = violation
         if violation_init == 0 or violation / violation_init <= TOL:
             break
     return w, ht, n_iter
+
+
+@cache
+def coordinate_update() -> Update:
+    """The coordinate-descent update of the fits: the vectorised kernel when it is built and
+    gives scikit-learn's bits here, else scikit-learn's ``_update_cdnmf_fast`` itself.
+
+    The check runs once per process, on a few seeded random factors (zeros, a zero Hessian,
+    shuffled orders), in a millisecond: a kernel built by another compiler or with other
+    floating-point settings, or a scikit-learn whose update changed, falls back.
+    """
+    if _vector_update is not None and _same_bits(_vector_update):
+        return _vector_update
+    log.debug("NMF fits use scikit-learn's coordinate-descent update")
+    return _sklearn_update
+
+
+def _sklearn_update(
+    factor: np.ndarray, gram: np.ndarray, product: np.ndarray, order: np.ndarray, _: np.ndarray
+) -> float:
+    return float(_update_cdnmf_fast(factor, gram, product, order))
+
+
+def _same_bits(update: Update) -> bool:
+    """Whether ``update`` gives scikit-learn's factors and violations, bit for bit."""
+    if not FAST:
+        return False
+    rng = np.random.default_rng(20261202)
+    for n_rows, k in ((1, 1), (7, 2), (33, 5), (70, 13), (97, 24)):
+        factor = np.abs(rng.standard_normal((n_rows, k)))
+        factor[rng.random((n_rows, k)) < 0.3] = 0.0
+        other = np.abs(rng.standard_normal((k, 9)))
+        gram = other @ other.T
+        gram[k - 1, k - 1] = 0.0 if k > 2 else gram[k - 1, k - 1]
+        product = np.abs(rng.standard_normal((n_rows, k)))
+        order = rng.permutation(k).astype(np.intp)
+        expected = factor.copy()
+        violation = _update_cdnmf_fast(expected, gram, product, order)
+        found = factor.copy()
+        scratch = np.empty(n_rows * k + KERNEL_BLOCK * k)
+        try:
+            same = update(found, gram, product, order, scratch) == violation
+        except (TypeError, ValueError):
+            return False
+        if not (same and np.array_equal(found.view(np.int64), expected.view(np.int64))):
+            return False
+    return True
 
 
 def _plain_csr(matrix: object) -> bool:
