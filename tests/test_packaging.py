@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -65,15 +66,13 @@ présenté leurs projets devant une centaine d’invités.</p></article></body><
 
 
 def _source_copy(folder: Path) -> Path:
-    """What a source distribution holds (pyproject, README, ``src/``), copied to ``folder``.
+    """What a source distribution holds (pyproject, setup.py, README, ``src/``), in ``folder``.
 
     pip builds in the folder it installs from (``build/``, ``*.egg-info``): building from a
     copy leaves the working tree as it was.
     """
-    import shutil
-
     folder.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(ROOT / name, folder / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".cache")
     shutil.copytree(ROOT / "src", folder / "src", ignore=ignore)
@@ -117,3 +116,8 @@ def test_fresh_install_with_the_venv_pip_reads_an_html_post(tmp_path: Path) -> N
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "1 documents analysed, 0 skipped" in ran.stdout
     assert "Sherbrooke" in (out / "tables" / "sentences.csv").read_text(encoding="utf-8")
+    if shutil.which("cc") or shutil.which("gcc"):  # the optional C kernel was built, and used
+        probe = "from recap_nlp.themes import nmf; print(nmf.coordinate_update().__name__)"
+        python = str(bin_dir / "python")
+        used = subprocess.run([python, "-c", probe], capture_output=True, text=True)
+        assert used.stdout.strip() == "update", used.stdout + used.stderr

@@ -12,7 +12,7 @@ kernels are not there (another scikit-learn), it falls back to ``NMF`` itself.
 :func:`nmf_weights` gives the same weights without the components' last update, which the
 choice of K never reads.
 
-Where the time goes (200 posts of the bench corpus, 3,204 terms, the 209 fits of K's choice,
+Where the time went (200 posts of the bench corpus, 3,204 terms, the 209 fits of K's choice,
 about 16 CPU s): the Cython coordinate-descent updates 52 % (H's 48 %: terms × K² per
 iteration), the two sparse products per iteration 24 %, the NNDSVDa start (a randomized SVD
 with LU power iterations per fit) 15 %, the Gram matrices ``H.T @ H`` and ``W.T @ W`` 9 %;
@@ -20,6 +20,14 @@ Python around them under 2 %. Each is a compiled kernel whose order of operation
 bits: a numpy update vectorised over rows gives the same bits but runs three times slower,
 the randomized SVDs of different K draw differently shaped random matrices (nothing to
 share), and a CSR copy of ``X.T`` is slower than the CSC view.
+
+The update itself is the one kernel rewritten: ``_cd_kernel.c`` (built by ``setup.py`` when
+a C compiler is there) runs scikit-learn's update with the same operations per element in the
+same order, one block of 32 rows through every column at a time so that the compiler
+vectorises across rows (AVX-512 or AVX2 where the CPU has them, chosen at load), no fused
+multiply-add. :func:`coordinate_update` checks at first use that it gives scikit-learn's bits
+and falls back on scikit-learn's update otherwise (or when it is not built). The H update of
+3,204 terms at K = 20: 1.2 → 0.39 ms; the themes stage of the 200-post run: 25 → 14 s.
 """
 
 from __future__ import annotations
