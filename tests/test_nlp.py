@@ -218,6 +218,20 @@ def test_a_later_rule_wins_and_added_rules_are_applied(nlp: Language) -> None:
     assert ruler.plan is not None and ruler.planned_rules == 3
     assert _token_attributes(ruler(tagged())) == _token_attributes(_stock_ruler(ruler)(tagged()))
     assert str(ruler(tagged())[2].morph) == "Gender=Fem"
+    # Rules put in place of the others, as many as before: planned again, not the old plan.
+    ruler.initialize(
+        None,
+        patterns=[
+            {"patterns": [[{"POS": "NOUN"}]], "attrs": {"TAG": "AUTRE"}},
+            {"patterns": [[{"POS": "ADJ"}]], "attrs": {"TAG": "ADJECTIF"}},
+            {"patterns": [[{"IS_SPACE": True}]], "attrs": {"TAG": "ESPACE"}},
+            {"patterns": [[{"POS": "VERB"}]], "attrs": {"TAG": "VERBE"}},
+        ],
+    )
+    assert len(ruler.attrs) == 4  # the count the old plan was made for
+    renewed = _token_attributes(ruler(tagged()))
+    assert renewed == _token_attributes(_stock_ruler(ruler)(tagged()))
+    assert [t[1] for t in renewed] == ["AUTRE", "ESPACE", "ADJECTIF"]
 
 
 def test_rules_out_of_the_array_form_run_spacys_code() -> None:

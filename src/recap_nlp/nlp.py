@@ -300,18 +300,21 @@ class ArrayAttributeRuler(AttributeRuler):
     Python, about 8 ms a post; here each rule is a mask over the tokens' original values
     (the ``Matcher`` matches before anything is set), applied in rule order (a later rule
     wins, as spaCy's sort by rule number makes it), and written back with ``Doc.from_array``.
-    Rules added later are planned again; a ruler with any rule out of that reach runs
-    spaCy's code.
+    Rules added later, or put in place of the others (``initialize``, ``clear``: a new
+    matcher), are planned again; a ruler with any rule out of that reach runs spaCy's code.
 
     Example: in "Visite à Lyon", "Lyon" (POS PROPN) gets TAG "PROPN", as spaCy's ruler gives.
     """
 
     plan: tuple[_Rule, ...] | None
     planned_rules: int
+    planned_matcher: object
 
     def __call__(self, doc: Doc) -> Doc:
-        if getattr(self, "planned_rules", -1) != len(self.attrs):
+        planned = getattr(self, "planned_matcher", None) is self.matcher
+        if not planned or self.planned_rules != len(self.attrs):
             self.plan, self.planned_rules = _array_plan(self), len(self.attrs)
+            self.planned_matcher = self.matcher
         if self.plan is None or not len(doc):
             return super().__call__(doc)
         error_handler = self.get_error_handler()

@@ -142,7 +142,8 @@ static PyObject *update(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         goto release_all;
     }
     if (perm.itemsize != sizeof(Py_ssize_t) || perm.ndim != 1 || perm.shape[0] != k ||
-        perm.format == NULL || strchr("nlq", perm.format[0]) == NULL) {
+        perm.format == NULL || perm.format[0] == '\0' ||
+        strchr("nlq", perm.format[0]) == NULL) {
         PyErr_SetString(PyExc_TypeError, "permutation: k intp items are expected");
         goto release_all;
     }

@@ -172,7 +172,8 @@ def _same_bits(update: Update) -> bool:
         factor[rng.random((n_rows, k)) < 0.3] = 0.0
         other = np.abs(rng.standard_normal((k, 9)))
         gram = other @ other.T
-        gram[k - 1, k - 1] = 0.0 if k > 2 else gram[k - 1, k - 1]
+        if k > 2:
+            gram[k - 1, k - 1] = 0.0  # a zero Hessian: its column is left as it is
         product = np.abs(rng.standard_normal((n_rows, k)))
         order = rng.permutation(k).astype(np.intp)
         expected = factor.copy()
