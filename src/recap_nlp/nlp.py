@@ -394,7 +394,7 @@ def parse(
     items: Iterable[tuple[str, T]],
     *,
     workers: int = 1,
-    batch_size: int = 32,
+    batch_size: int = 16,
 ) -> Iterator[tuple[Doc, T]]:
     """Run ``nlp.pipe`` over ``(text, context)`` pairs, streaming, in ``workers`` processes.
 

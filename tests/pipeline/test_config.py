@@ -32,3 +32,10 @@ def test_bad_user_file_names_file_and_problem(tmp_path: Path, content: str, mess
     user.write_text(content)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_config(user)
+
+
+def test_packaged_defaults_are_the_options_defaults() -> None:
+    # The library's RunOptions() and the CLI's packaged file must agree (batch size included).
+    packaged = RunOptions.from_settings(load_config(None))
+    assert packaged == RunOptions()
+    assert packaged.batch_size == 16

@@ -13,7 +13,7 @@ class RunOptions:
     """Settings of one run (packaged defaults, overridden by the CLI)."""
 
     workers: int = 1
-    batch_size: int = 32
+    batch_size: int = 16
     model: str = DEFAULT_MODEL
     gazetteer: str | None = None
     max_file_mb: int = 5
