@@ -271,3 +271,36 @@ def test_failure_while_building_a_table_leaves_previous_outputs_intact(tmp_path:
     assert (tmp_path / "tables" / "skipped.csv").read_bytes() == before
     assert not (tmp_path / "tables" / "billets.csv").exists()
     assert not list(tmp_path.glob(".staging-*"))
+
+
+def test_tables_hold_columns_and_show_rows() -> None:
+    # Cells are kept column by column (no dict per row); rows are a view in column order,
+    # tuples become JSON text and missing keys of table_from_rows become None.
+    skips = [Skipped("a.txt", "empty file", "d1"), Skipped("b.txt", "not UTF-8")]
+    table = store.table_from_records("skipped", Skipped, skips)
+    assert table.values == {
+        "path": ["a.txt", "b.txt"],
+        "reason": ["empty file", "not UTF-8"],
+        "doc_id": ["d1", ""],
+    }
+    assert table.n_rows == 2
+    assert table.rows[1] == {"path": "b.txt", "reason": "not UTF-8", "doc_id": ""}
+    mixed = store.table_from_rows(
+        "t", {"n": "BIGINT", "tags": "VARCHAR"}, [{"n": 1, "tags": ("x", "é")}, {"tags": ()}]
+    )
+    assert mixed.rows == [{"n": 1, "tags": '["x", "é"]'}, {"n": None, "tags": "[]"}]
+    assert store.table_from_records("skipped", Skipped, []).n_rows == 0
+
+
+def test_int_and_float_columns_with_missing_cells_read_back(tmp_path: Path) -> None:
+    columns = {"n": "BIGINT", "x": "DOUBLE", "ok": "BOOLEAN"}
+    rows = [{"n": 12, "x": 0.1, "ok": True}, {"n": None, "x": None, "ok": None}]
+    store.write_outputs(tmp_path, [store.table_from_rows("t", columns, rows)])
+    frame = store.read_table(tmp_path, "t")
+    assert frame["n"].tolist()[0] == 12
+    assert frame["x"].tolist()[0] == 0.1
+    assert frame.isna().sum().tolist() == [1, 1, 1]
+    assert (tmp_path / "tables" / "t.csv").read_text().splitlines()[1:] == [
+        "12,0.1,True",
+        ",,",
+    ]
