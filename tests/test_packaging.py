@@ -74,7 +74,8 @@ def _source_copy(folder: Path) -> Path:
     folder.mkdir()
     for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(ROOT / name, folder / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".cache")
+    # No compiled module either: the install must build the kernel itself.
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".cache", "*.so")
     shutil.copytree(ROOT / "src", folder / "src", ignore=ignore)
     return folder
 

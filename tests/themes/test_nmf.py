@@ -181,6 +181,8 @@ def test_a_fit_with_either_update_is_the_same(monkeypatch: pytest.MonkeyPatch) -
         ({"order": np.array([0, 1, 3], dtype=np.intp)}, ValueError),
         ({"order": np.array([0, 1, 2], dtype=np.int8)}, TypeError),
         ({"scratch": np.empty(10)}, ValueError),
+        # one item short of what KERNEL_BLOCK (read from the kernel) says it needs
+        ({"scratch": np.empty(5 * 3 + nmf.KERNEL_BLOCK * 3 - 1)}, ValueError),
     ],
 )
 def test_the_vectorised_update_refuses_what_it_cannot_read(

@@ -192,4 +192,13 @@ static struct PyModuleDef module = {
     .m_methods = methods,
 };
 
-PyMODINIT_FUNC PyInit__cd_kernel(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__cd_kernel(void)
+{
+    PyObject *m = PyModule_Create(&module);
+    /* the block's rows, for the callers' scratch size (n*k + BLOCK*k) */
+    if (m != NULL && PyModule_AddIntConstant(m, "BLOCK", BLOCK) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -50,17 +50,18 @@ else:
     FAST = True
 
 try:  # built at install (setup.py) when a C compiler is there; optional
+    from recap_nlp.themes._cd_kernel import BLOCK as KERNEL_BLOCK
     from recap_nlp.themes._cd_kernel import update as _vector_update
 except ImportError:  # pragma: no cover - an install without a compiler
     _vector_update = None
+    KERNEL_BLOCK = 0  # scikit-learn's update reads no scratch
 
 log = logging.getLogger(__name__)
 
 # One coordinate-descent update of a factor: (factor, Gram, product, order, scratch) ->
 # violation, the factor updated in place.
 Update = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], float]
-# Rows of the vectorised kernel's blocks (see _cd_kernel.c): its scratch holds n*k + BLOCK*k.
-KERNEL_BLOCK = 32
+# KERNEL_BLOCK: rows of the kernel's blocks (_cd_kernel.c); its scratch holds n*k + BLOCK*k.
 
 # scikit-learn's NMF default tolerance of the stopping condition.
 TOL = 1e-4
