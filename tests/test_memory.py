@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recap_nlp.memory import ENVIRONMENT_SWITCH, hugepage_advice, ordinary_pages
+from recap_nlp.memory import ENVIRONMENT_SWITCH, ValuePool, hugepage_advice, ordinary_pages
+from recap_nlp.records import Mention, Sentence
 
 pytestmark = pytest.mark.skipif(hugepage_advice() is None, reason="numpy has no huge-page switch")
 
@@ -61,3 +62,35 @@ def test_a_dask_partition_runs_with_the_advice_off(monkeypatch: pytest.MonkeyPat
     assert engine.process_partition([], RunOptions()) == []
     assert seen == [False]
     assert hugepage_advice() is before
+
+
+def _sentence(start: str, polarity: str, p_neutral: float = 1.0) -> Sentence:
+    # int() and float() of text: distinct objects, as pickle gives them
+    return Sentence("d1", int(start), 900, "Texte.", float(polarity), "neutral", 0.0, p_neutral)
+
+
+def test_equal_values_become_one_object_and_keep_their_value() -> None:
+    first, second = _sentence("412", "0.1234"), _sentence("412", "0.1234")
+    assert first.start is not second.start and first.polarity is not second.polarity
+    pool = ValuePool()
+    pool.share([first, second], ("start", "end", "polarity", "label"))
+    assert second.start is first.start and second.start == 412
+    assert second.polarity is first.polarity and second.polarity == 0.1234
+    assert second == _sentence("412", "0.1234")  # the records are equal to what they were
+
+
+def test_values_of_other_types_or_signs_are_not_merged() -> None:
+    # 1 == 1.0 == True and -0.0 == 0.0: each kept as it was
+    pool = ValuePool()
+    as_float = _sentence("1", "-0.0", p_neutral=1.0)
+    as_int = Mention("d1", 1, 5, "Lyon", "CITY", "À Lyon.", 0, "model")
+    pool.share([as_float], ("polarity", "p_neutral"))
+    pool.share([as_int], ("start",))
+    assert type(as_int.start) is int and as_int.start == 1
+    assert repr(as_float.polarity) == "-0.0"
+    zero = _sentence("1", "0.0")
+    pool.share([zero], ("polarity",))
+    assert repr(zero.polarity) == "0.0"
+    flag = Mention("d1", True, 5, "Lyon", "CITY", "À Lyon.", 0, "model")  # type: ignore[arg-type]
+    pool.share([flag], ("start",))
+    assert flag.start is True

@@ -291,7 +291,7 @@ def test_tables_hold_columns_and_show_rows() -> None:
     assert mixed.rows == [{"n": 1, "tags": '["x", "é"]'}, {"n": None, "tags": "[]"}]
     assert store.table_from_records("skipped", Skipped, []).n_rows == 0
     # records given as a generator are read once for every column, not consumed by the first
-    once = store.table_from_records("skipped", Skipped, (s for s in skips))  # type: ignore[arg-type]
+    once = store.table_from_records("skipped", Skipped, (s for s in skips))
     assert once.values == table.values
 
 
@@ -307,3 +307,37 @@ def test_int_and_float_columns_with_missing_cells_read_back(tmp_path: Path) -> N
         "12,0.1,True",
         ",,",
     ]
+
+
+def test_a_table_written_in_chunks_is_the_table_written_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows are written a chunk at a time; chunks of 2 rows give the bytes and rows of one chunk.
+    columns = {"n": "BIGINT", "x": "DOUBLE", "text": "VARCHAR", "tags": "VARCHAR"}
+    rows = [
+        {"n": 1, "x": 0.5, "text": "=SOMME(A1)", "tags": ("a",)},
+        {"n": None, "x": None, "text": None, "tags": ()},
+        {"n": 3, "x": -0.25, "text": "deux\r\nlignes", "tags": ("é", "b")},
+        {"n": 4, "x": 1e-05, "text": "", "tags": ()},
+        {"n": 5, "x": 2.0, "text": "fin", "tags": ("c",)},
+    ]
+    store.write_outputs(tmp_path / "once", [store.table_from_rows("t", columns, rows)])
+    monkeypatch.setattr(store, "WRITE_CHUNK_ROWS", 2)
+    store.write_outputs(tmp_path / "chunks", [store.table_from_rows("t", columns, rows)])
+    once, chunks = (
+        (tmp_path / "once" / "tables" / "t.csv"),
+        (tmp_path / "chunks" / "tables" / "t.csv"),
+    )
+    assert chunks.read_bytes() == once.read_bytes()
+    assert chunks.read_bytes().count(b"n,x,text,tags") == 1  # one header
+    assert len(pd.read_csv(chunks)) == 5
+    pd.testing.assert_frame_equal(
+        store.read_table(tmp_path / "chunks", "t"), store.read_table(tmp_path / "once", "t")
+    )
+    assert store.read_table(tmp_path / "chunks", "t")["n"].tolist()[2] == 3
+
+
+def test_a_run_without_tables_still_leaves_a_database(tmp_path: Path) -> None:
+    store.write_outputs(tmp_path, [])
+    assert (tmp_path / "recap.duckdb").exists()
+    assert store.list_tables(tmp_path) == []

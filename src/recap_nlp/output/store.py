@@ -16,10 +16,10 @@ import shutil
 import tempfile
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import duckdb
 import pandas as pd
@@ -39,6 +39,9 @@ JOURNAL_NAME = ".recap.swap"
 # OWASP CSV injection: a text cell starting with one of these is read as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# Rows per DuckDB insert and CSV write: one frame of this many rows at a time, not the table's.
+WRITE_CHUNK_ROWS = 20_000
+
 _SQL_TYPES: dict[Any, str] = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN"}
 
 
@@ -52,43 +55,65 @@ class OutputFolderError(RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class Table:
-    """A table to write: its name, its columns with SQL types, and its cells column by column.
+    """A table to write: its name, its columns with SQL types, and its rows, read in slices.
 
-    ``values[column]`` holds that column's cells in row order (every column as long). Column
-    lists, not one dict per row: a 5,000-post run's sentences are about 270,000 rows, and a
-    dict per row costs a few hundred bytes where a column's cell costs eight.
+    ``cells(first, stop)`` gives rows ``first`` to ``stop`` column by column (each column's
+    cells in row order). The writer asks for :data:`WRITE_CHUNK_ROWS` rows at a time, so the
+    cells of a large table are never all built at once: a 5,000-post run's sentences are
+    about 270,000 rows, and their sentiment drivers alone are a JSON text per row.
     """
 
     name: str
     columns: dict[str, str]
-    values: dict[str, list[Any]]
+    n_rows: int
+    cells: Callable[[int, int], dict[str, list[Any]]]
 
     @property
-    def n_rows(self) -> int:
-        return len(next(iter(self.values.values()), ()))
+    def values(self) -> dict[str, list[Any]]:
+        """Every cell, column by column (built on each call)."""
+        return self.cells(0, self.n_rows)
 
     @property
     def rows(self) -> list[dict[str, Any]]:
         """The rows as dicts (for tests and small tables; built on each call)."""
+        values = self.values
         names = list(self.columns)
-        columns = zip(*(self.values[name] for name in names), strict=True)
+        columns = zip(*(values[name] for name in names), strict=True)
         return [dict(zip(names, cells, strict=True)) for cells in columns]
 
 
-def table_from_records(name: str, record_type: type, records: Sequence[Any]) -> Table:
-    """Build a table whose columns are the fields of ``record_type``.
+def table_from_records(
+    name: str,
+    record_type: type,
+    records: Iterable[Any],
+    attributes: Mapping[str, str] | None = None,
+) -> Table:
+    """A table whose columns are the fields of ``record_type``, its rows ``records``.
 
-    Tuples are stored as JSON arrays so CSV and database hold the same text.
+    ``attributes`` (column -> field), when given, picks and renames the columns. Tuples are
+    stored as JSON arrays so CSV and database hold the same text. The records are kept (a
+    list of references); their cells are built slice by slice when the table is written.
     """
     hints = typing.get_type_hints(record_type)
-    columns = {f.name: _sql_type(hints[f.name]) for f in dataclasses.fields(record_type)}
-    records = records if isinstance(records, Sequence) else list(records)  # read once per column
-    values = {c: [_cell(getattr(record, c)) for record in records] for c in columns}
-    return Table(name, columns, values)
+    if attributes is None:
+        attributes = {f.name: f.name for f in dataclasses.fields(record_type)}
+    columns = {column: _sql_type(hints[field]) for column, field in attributes.items()}
+    kept = records if isinstance(records, list) else list(records)  # read once for every slice
+
+    def cells(first: int, stop: int) -> dict[str, list[Any]]:
+        chunk = kept[first:stop]
+        return {c: [_cell(getattr(record, f)) for record in chunk] for c, f in attributes.items()}
+
+    return Table(name, columns, len(kept), cells)
 
 
 def table_from_rows(name: str, columns: dict[str, str], rows: list[dict[str, Any]]) -> Table:
-    return Table(name, columns, {c: [_cell(row.get(c)) for row in rows] for c in columns})
+    """A table of rows given as dicts (a missing key is a missing cell)."""
+
+    def cells(first: int, stop: int) -> dict[str, list[Any]]:
+        return {c: [_cell(row.get(c)) for row in rows[first:stop]] for c in columns}
+
+    return Table(name, columns, len(rows), cells)
 
 
 def _sql_type(hint: Any) -> str:
@@ -151,18 +176,38 @@ def _write_staging(
     staging: Path, tables: Iterable[Table], reports: Callable[[Path], object] | None
 ) -> None:
     (staging / TABLES_DIR).mkdir()
-    connection = duckdb.connect(str(staging / DATABASE_NAME))
+    database = staging / DATABASE_NAME
+    for table in tables:
+        _write_table(database, staging / TABLES_DIR / f"{table.name}.csv", table)
+        del table  # released before the next table is built
+    if not database.exists():  # a run with no tables still leaves an (empty) database
+        duckdb.connect(str(database)).close()
+    if reports is not None:
+        reports(staging)
+
+
+def _write_table(database: Path, csv_path: Path, table: Table) -> None:
+    """One table into the database and its CSV, :data:`WRITE_CHUNK_ROWS` rows at a time.
+
+    Each table gets its own connection, checkpointed and closed once the table is in: DuckDB
+    keeps the buffers of what a connection inserted until it closes, so one connection for
+    every table held all of them at once (a 5,000-post run's sentences alone are about
+    270,000 rows). One thread: the inserts are small, and each thread keeps its own buffers.
+    """
+    connection = duckdb.connect(str(database), config={"threads": 1})
     try:
-        for table in tables:
-            frame = _frame(table)
-            _insert(connection, table, frame)
-            _write_csv(staging / TABLES_DIR / f"{table.name}.csv", table, frame)
-            del table, frame  # released before the next table is built
+        columns = ", ".join(f'"{name}" {sql}' for name, sql in table.columns.items())
+        connection.execute(f'CREATE TABLE "{table.name}" ({columns})')
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            for first in range(0, max(table.n_rows, 1), WRITE_CHUNK_ROWS):
+                frame = _frame(table, first, first + WRITE_CHUNK_ROWS)
+                if len(frame):
+                    connection.execute(f'INSERT INTO "{table.name}" SELECT * FROM frame')
+                _write_csv(handle, table, frame, header=first == 0)
+                del frame
         connection.execute("CHECKPOINT")
     finally:
         connection.close()
-    if reports is not None:
-        reports(staging)
 
 
 def _commit(out_dir: Path, staging: Path) -> None:
@@ -245,19 +290,20 @@ def safe_csv_cell(value: Any) -> Any:
     return value
 
 
-def _write_csv(path: Path, table: Table, frame: pd.DataFrame) -> None:
-    """The table as CSV: text columns made safe (``frame`` is changed), numbers untouched.
+def _write_csv(handle: TextIO, table: Table, frame: pd.DataFrame, *, header: bool) -> None:
+    """Rows of the table as CSV: text columns made safe (``frame`` is changed), numbers untouched.
 
     CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a lone "\r".
     """
     for column, sql_type in table.columns.items():
         if sql_type == "VARCHAR":
             frame[column] = frame[column].map(safe_csv_cell, na_action="ignore").astype("string")
-    frame.to_csv(path, index=False, lineterminator="\r\n")
+    frame.to_csv(handle, index=False, header=header, lineterminator="\r\n")
 
 
-def _frame(table: Table) -> pd.DataFrame:
-    frame = pd.DataFrame(table.values, columns=list(table.columns))
+def _frame(table: Table, first: int, stop: int) -> pd.DataFrame:
+    """Rows ``first`` to ``stop`` of the table as a frame with nullable column types."""
+    frame = pd.DataFrame(table.cells(first, stop), columns=list(table.columns))
     for column, sql_type in table.columns.items():
         if sql_type == "BIGINT":
             frame[column] = frame[column].astype("Int64")
@@ -268,14 +314,6 @@ def _frame(table: Table) -> pd.DataFrame:
         else:
             frame[column] = frame[column].astype("string")
     return frame
-
-
-def _insert(connection: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
-    """Create ``table`` in the database and insert ``frame``, its rows as :func:`_frame` types."""
-    columns = ", ".join(f'"{name}" {sql}' for name, sql in table.columns.items())
-    connection.execute(f'CREATE TABLE "{table.name}" ({columns})')
-    if table.n_rows:
-        connection.execute(f'INSERT INTO "{table.name}" SELECT * FROM frame')
 
 
 def recover_interrupted(out_dir: Path) -> None:

@@ -120,11 +120,8 @@ def _conflict_key(conflict: Conflict) -> tuple[str, str]:
 
 def copies_table(copies: list[Copy]) -> Table:
     """Passages one post copies or quotes from another (their values count once)."""
-    columns = {"doc_id": "VARCHAR", "copied_from": "VARCHAR", "passage": "VARCHAR"}
-    rows = [
-        {"doc_id": c.doc_a, "copied_from": c.doc_b, "passage": c.passage} for c in sorted(copies)
-    ]
-    return table_from_rows("copies", columns, rows)
+    columns = {"doc_id": "doc_a", "copied_from": "doc_b", "passage": "passage"}
+    return table_from_records("copies", Copy, sorted(copies), columns)
 
 
 def documents_table(result: RunResult) -> Table:
